@@ -1,0 +1,6 @@
+/**
+ * Built-in state stores.
+ */
+module dev.ferry.plugins.state {
+    requires dev.ferry.api;
+}

@@ -1,0 +1,6 @@
+/**
+ * Built-in throttlers.
+ */
+module dev.ferry.plugins.throttlers {
+    requires dev.ferry.api;
+}

@@ -1,0 +1,47 @@
+package dev.ferry.api.model;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything a resume needs, written at checkpoints, on stop and on fatal errors. Serialized by
+ * the runtime as a versioned JSON document; state stores persist that document opaquely.
+ *
+ * @param formatVersion the document format; a resume refuses other versions
+ * @param ferryVersion the ferry version that wrote it
+ * @param configFingerprint digest of the config parts that decide what is copied where
+ * @param runId the run's replication server id
+ * @param phase the pipeline phase when written (copying, waiting-for-cutover, cutover, done)
+ * @param schemaFingerprints per source table, the structure fingerprint at the resume position
+ * @param tables per source table, copy progress
+ * @param position the last applied binlog position pair, or null before streaming started
+ * @param verifierState the verifier's own state (JSON text), or null
+ * @param savedAt when it was written
+ */
+public record FerryState(
+        int formatVersion,
+        String ferryVersion,
+        String configFingerprint,
+        long runId,
+        String phase,
+        Map<TableName, String> schemaFingerprints,
+        Map<TableName, TableCopyState> tables,
+        PositionPair position,
+        String verifierState,
+        Instant savedAt)
+{
+    public static final int FORMAT_VERSION = 1;
+
+    public FerryState
+    {
+        requireNonNull(ferryVersion, "ferryVersion is null");
+        requireNonNull(configFingerprint, "configFingerprint is null");
+        requireNonNull(phase, "phase is null");
+        schemaFingerprints = Map.copyOf(new TreeMap<>(requireNonNull(schemaFingerprints, "schemaFingerprints is null")));
+        tables = Map.copyOf(new TreeMap<>(requireNonNull(tables, "tables is null")));
+        requireNonNull(savedAt, "savedAt is null");
+    }
+}

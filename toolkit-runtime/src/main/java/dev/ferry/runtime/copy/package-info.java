@@ -1,0 +1,4 @@
+/**
+ * The bulk row copy: key-ordered batches over tables and key ranges, in parallel.
+ */
+package dev.ferry.runtime.copy;

@@ -1,0 +1,38 @@
+/**
+ * ferry's pipeline. Plugins are found with ServiceLoader; the built-ins register the same way.
+ */
+module dev.ferry.runtime {
+    requires transitive dev.ferry.api;
+    requires java.net.http;
+    requires jdk.httpserver;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
+    requires com.zaxxer.hikari;
+    requires mysql.binlog.connector.java;
+    requires net.sf.jsqlparser;
+    requires com.github.benmanes.caffeine;
+    requires org.slf4j;
+
+    exports dev.ferry.runtime;
+    exports dev.ferry.runtime.apply;
+    exports dev.ferry.runtime.binlog;
+    exports dev.ferry.runtime.config;
+    exports dev.ferry.runtime.control;
+    exports dev.ferry.runtime.copy;
+    exports dev.ferry.runtime.cutover;
+    exports dev.ferry.runtime.ddl;
+    exports dev.ferry.runtime.plugin;
+    exports dev.ferry.runtime.schema;
+    exports dev.ferry.runtime.sql;
+    exports dev.ferry.runtime.state;
+    exports dev.ferry.runtime.verify;
+
+    opens dev.ferry.runtime.state to com.fasterxml.jackson.databind;
+    opens dev.ferry.runtime.control to com.fasterxml.jackson.databind;
+
+    uses dev.ferry.api.filter.TableFilterFactory;
+    uses dev.ferry.api.filter.CopyFilterFactory;
+    uses dev.ferry.api.throttle.ThrottlerFactory;
+    uses dev.ferry.api.verify.VerifierFactory;
+    uses dev.ferry.api.state.StateStoreFactory;
+}
