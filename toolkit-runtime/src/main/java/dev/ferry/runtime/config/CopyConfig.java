@@ -1,0 +1,140 @@
+package dev.ferry.runtime.config;
+
+import dev.ferry.api.PluginConfig;
+import dev.ferry.api.model.TableName;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code copy}: the bulk row copy.
+ */
+public record CopyConfig(
+        int batchSize,
+        int concurrency,
+        long rangeSize,
+        boolean createTargetTables,
+        List<TableName> tableCreationOrder,
+        boolean disableForeignKeyChecks,
+        boolean descending,
+        LockStrategy lockStrategy,
+        List<TableName> fullCopyTables,
+        Map<TableName, List<String>> paginationColumns,
+        String fallbackColumn,
+        int readRetries,
+        int writeRetries,
+        Duration retryBackoff,
+        boolean delayUntilReplicationStops,
+        boolean failOnFirstTableCopyError)
+{
+    /**
+     * How the copy and the binlog applier are kept from racing; see {@code docs/consistency.md}.
+     */
+    public enum LockStrategy
+    {
+        /** Rows are read with a locking read inside the copy transaction, held until written. */
+        SOURCE_DB("source-db"),
+        /** A per-table lock inside ferry, shared with the applier; works on read-only replicas. */
+        IN_FERRY("in-ferry"),
+        /** No locking: only safe when nothing writes to the copied rows during the copy. */
+        NONE("none");
+
+        private final String configName;
+
+        LockStrategy(String configName)
+        {
+            this.configName = configName;
+        }
+
+        public String configName()
+        {
+            return configName;
+        }
+
+        static LockStrategy fromConfigName(String name)
+        {
+            for (LockStrategy strategy : values()) {
+                if (strategy.configName.equals(name)) {
+                    return strategy;
+                }
+            }
+            throw new IllegalArgumentException(name);
+        }
+    }
+
+    public CopyConfig
+    {
+        tableCreationOrder = List.copyOf(requireNonNull(tableCreationOrder, "tableCreationOrder is null"));
+        requireNonNull(lockStrategy, "lockStrategy is null");
+        fullCopyTables = List.copyOf(requireNonNull(fullCopyTables, "fullCopyTables is null"));
+        paginationColumns = Map.copyOf(requireNonNull(paginationColumns, "paginationColumns is null"));
+        requireNonNull(retryBackoff, "retryBackoff is null");
+    }
+
+    static CopyConfig bind(PluginConfig config)
+    {
+        int batchSize = config.integer("batchSize", 1000, 1, 100_000);
+        int concurrency = config.integer("concurrency", 4, 1, 256);
+        long rangeSize = config.longValue("rangeSize", 250_000, 1_000, Long.MAX_VALUE);
+        boolean createTargetTables = config.bool("createTargetTables", true);
+        List<TableName> creationOrder = tables(config, "tableCreationOrder");
+        boolean disableForeignKeyChecks = config.bool("disableForeignKeyChecks", false);
+        boolean descending = config.bool("descending", false);
+        List<String> strategies = new ArrayList<>();
+        for (LockStrategy strategy : LockStrategy.values()) {
+            strategies.add(strategy.configName());
+        }
+        LockStrategy lockStrategy = LockStrategy.fromConfigName(config.oneOf("lockStrategy", LockStrategy.SOURCE_DB.configName(), strategies));
+        List<TableName> fullCopyTables = tables(config, "fullCopyTables");
+        Map<TableName, List<String>> paginationColumns = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : config.stringMap("paginationColumns").entrySet()) {
+            try {
+                List<String> columns = new ArrayList<>();
+                for (String column : entry.getValue().split(",")) {
+                    if (!column.isBlank()) {
+                        columns.add(column.trim());
+                    }
+                }
+                if (columns.isEmpty()) {
+                    config.problem("paginationColumns." + entry.getKey(), "must name at least one column");
+                }
+                paginationColumns.put(TableName.parse(entry.getKey()), columns);
+            }
+            catch (IllegalArgumentException e) {
+                config.problem("paginationColumns", "key \"" + entry.getKey() + "\" must be database.table");
+            }
+        }
+        String fallbackColumn = config.string("fallbackColumn", null);
+        int readRetries = config.integer("readRetries", 5, 0, 1000);
+        int writeRetries = config.integer("writeRetries", 5, 0, 1000);
+        Duration retryBackoff = config.duration("retryBackoff", Duration.ofMillis(500));
+        boolean delay = config.bool("delayUntilReplicationStops", false);
+        boolean failFirst = config.bool("failOnFirstTableCopyError", false);
+        for (TableName table : fullCopyTables) {
+            if (paginationColumns.containsKey(table)) {
+                config.problem("fullCopyTables", table + " is also listed in copy.paginationColumns; choose one");
+            }
+        }
+        return new CopyConfig(batchSize, concurrency, rangeSize, createTargetTables, creationOrder, disableForeignKeyChecks, descending,
+                lockStrategy, fullCopyTables, paginationColumns, fallbackColumn, readRetries, writeRetries, retryBackoff, delay, failFirst);
+    }
+
+    static List<TableName> tables(PluginConfig config, String key)
+    {
+        List<TableName> result = new ArrayList<>();
+        for (String name : config.stringList(key)) {
+            try {
+                result.add(TableName.parse(name));
+            }
+            catch (IllegalArgumentException e) {
+                config.problem(key, "\"" + name + "\" must be database.table");
+            }
+        }
+        return result;
+    }
+}

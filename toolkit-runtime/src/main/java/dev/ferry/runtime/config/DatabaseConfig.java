@@ -1,0 +1,97 @@
+package dev.ferry.runtime.config;
+
+import dev.ferry.api.PluginConfig;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code source} and {@code target}: how to reach a server. The password is held here and
+ * nowhere else; {@link #toString()} masks it.
+ *
+ * @param host server host name or address
+ * @param port server port (default 3306)
+ * @param user user name
+ * @param password the password, from {@code password} or the variable named by {@code passwordEnv}
+ * @param params extra JDBC connection properties, e.g. {@code {"connectTimeout": "5000"}}
+ * @param tlsMode {@code disabled}, {@code preferred}, {@code required}, {@code verify-ca} or {@code verify-identity}
+ * @param tlsCaFile PEM CA file for {@code verify-ca}/{@code verify-identity}, or null
+ * @param connectTimeout connection timeout
+ */
+public record DatabaseConfig(
+        String host,
+        int port,
+        String user,
+        Optional<String> password,
+        Map<String, String> params,
+        String tlsMode,
+        String tlsCaFile,
+        Duration connectTimeout)
+{
+    public static final List<String> TLS_MODES = List.of("disabled", "preferred", "required", "verify-ca", "verify-identity");
+
+    public DatabaseConfig
+    {
+        requireNonNull(host, "host is null");
+        requireNonNull(user, "user is null");
+        requireNonNull(password, "password is null");
+        params = Map.copyOf(requireNonNull(params, "params is null"));
+        requireNonNull(tlsMode, "tlsMode is null");
+        requireNonNull(connectTimeout, "connectTimeout is null");
+    }
+
+    static DatabaseConfig bind(PluginConfig config, Function<String, String> environment)
+    {
+        String host = config.requiredString("host");
+        int port = config.integer("port", 3306, 1, 65535);
+        String user = config.requiredString("user");
+        Optional<String> password = config.secret("password");
+        String passwordEnv = config.string("passwordEnv", null);
+        if (password.isPresent() && passwordEnv != null) {
+            config.problem("passwordEnv", "set either password or passwordEnv, not both");
+        }
+        else if (passwordEnv != null) {
+            String value = environment.apply(passwordEnv);
+            if (value == null) {
+                config.problem("passwordEnv", "environment variable " + passwordEnv + " is not set");
+            }
+            password = Optional.ofNullable(value);
+        }
+        Map<String, String> params = config.stringMap("params");
+        for (String key : params.keySet()) {
+            if (key.equalsIgnoreCase("password") || key.equalsIgnoreCase("user")) {
+                config.problem("params." + key, "set " + key + " in its own key, not in params");
+            }
+        }
+        PluginConfig tls = config.section("tls");
+        String tlsMode = tls.oneOf("mode", "preferred", TLS_MODES);
+        String caFile = tls.string("caFile", null);
+        if (caFile != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
+            tls.problem("caFile", "file " + caFile + " is not readable");
+        }
+        if ((tlsMode.equals("verify-ca") || tlsMode.equals("verify-identity")) && caFile == null) {
+            tls.problem("caFile", "is required with tls.mode " + tlsMode);
+        }
+        Duration connectTimeout = config.duration("connectTimeout", Duration.ofSeconds(10));
+        return new DatabaseConfig(host, port, user, password, params, tlsMode, caFile, connectTimeout);
+    }
+
+    /**
+     * {@code user@host:port}, for messages.
+     */
+    public String address()
+    {
+        return user + "@" + host + ":" + port;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "DatabaseConfig[" + address() + ", password=" + (password.isPresent() ? "****" : "none") + ", tls=" + tlsMode + ", params=" + params + "]";
+    }
+}

@@ -1,0 +1,54 @@
+package dev.ferry.runtime.config;
+
+import dev.ferry.api.PluginConfig;
+
+import java.time.Duration;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code replication}: the binlog tail.
+ */
+public record ReplicationConfig(
+        int batchSize,
+        long serverId,
+        int readRetries,
+        Duration retryBackoff,
+        Duration heartbeat,
+        boolean skipRowImageCheck,
+        boolean allowReplicaSource,
+        String replicaLagQuery,
+        Duration maxReplicaLag,
+        boolean replicateSchemaChanges,
+        String onUnparseableDdl)
+{
+    public ReplicationConfig
+    {
+        requireNonNull(retryBackoff, "retryBackoff is null");
+        requireNonNull(heartbeat, "heartbeat is null");
+        requireNonNull(maxReplicaLag, "maxReplicaLag is null");
+        requireNonNull(onUnparseableDdl, "onUnparseableDdl is null");
+    }
+
+    static ReplicationConfig bind(PluginConfig config)
+    {
+        int batchSize = config.integer("batchSize", 500, 1, 100_000);
+        long serverId = config.longValue("serverId", 0, 0, 4_294_967_295L);
+        int readRetries = config.integer("readRetries", 5, 0, 1000);
+        Duration retryBackoff = config.duration("retryBackoff", Duration.ofSeconds(1));
+        Duration heartbeat = config.duration("heartbeat", Duration.ofSeconds(5));
+        if (heartbeat.isZero() || heartbeat.toSeconds() > 4_294_967L) {
+            config.problem("heartbeat", "must be between 1ms and 4294967s (got " + heartbeat + ")");
+        }
+        boolean skipRowImageCheck = config.bool("skipRowImageCheck", false);
+        boolean allowReplicaSource = config.bool("allowReplicaSource", false);
+        String lagQuery = config.string("replicaLagQuery", null);
+        Duration maxReplicaLag = config.duration("maxReplicaLag", Duration.ofSeconds(1));
+        boolean replicateSchemaChanges = config.bool("replicateSchemaChanges", true);
+        PluginConfig ddl = config.section("ddl");
+        String onUnparseable = ddl.oneOf("onUnparseable", "fail", List.of("fail", "skip"));
+        return new ReplicationConfig(batchSize, serverId, readRetries, retryBackoff, heartbeat, skipRowImageCheck, allowReplicaSource,
+                lagQuery, maxReplicaLag, replicateSchemaChanges, onUnparseable);
+    }
+}
