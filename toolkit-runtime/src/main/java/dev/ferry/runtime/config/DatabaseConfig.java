@@ -19,8 +19,9 @@ import static java.util.Objects.requireNonNull;
  * @param user user name
  * @param password the password, from {@code password} or the variable named by {@code passwordEnv}
  * @param params extra JDBC connection properties, e.g. {@code {"connectTimeout": "5000"}}
- * @param tlsMode {@code disabled}, {@code preferred}, {@code required}, {@code verify-ca} or {@code verify-identity}
- * @param tlsCaFile PEM CA file for {@code verify-ca}/{@code verify-identity}, or null
+ * @param tlsMode {@code disabled}, {@code preferred}, {@code required}, {@code verify-ca} or
+ *        {@code verify-identity}; the last two check the server certificate against the JVM's
+ *        trust store ({@code -Djavax.net.ssl.trustStore} in {@code FERRY_OPTS})
  * @param connectTimeout connection timeout
  */
 public record DatabaseConfig(
@@ -30,7 +31,6 @@ public record DatabaseConfig(
         Optional<String> password,
         Map<String, String> params,
         String tlsMode,
-        String tlsCaFile,
         Duration connectTimeout)
 {
     public static final List<String> TLS_MODES = List.of("disabled", "preferred", "required", "verify-ca", "verify-identity");
@@ -70,15 +70,8 @@ public record DatabaseConfig(
         }
         PluginConfig tls = config.section("tls");
         String tlsMode = tls.oneOf("mode", "preferred", TLS_MODES);
-        String caFile = tls.string("caFile", null);
-        if (caFile != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
-            tls.problem("caFile", "file " + caFile + " is not readable");
-        }
-        if ((tlsMode.equals("verify-ca") || tlsMode.equals("verify-identity")) && caFile == null) {
-            tls.problem("caFile", "is required with tls.mode " + tlsMode);
-        }
         Duration connectTimeout = config.duration("connectTimeout", Duration.ofSeconds(10));
-        return new DatabaseConfig(host, port, user, password, params, tlsMode, caFile, connectTimeout);
+        return new DatabaseConfig(host, port, user, password, params, tlsMode, connectTimeout);
     }
 
     /**

@@ -1,0 +1,237 @@
+package dev.ferry.runtime.copy;
+
+import dev.ferry.api.Metrics;
+import dev.ferry.api.filter.CopyFilter;
+import dev.ferry.api.filter.SqlPredicate;
+import dev.ferry.api.model.RangeState;
+import dev.ferry.api.model.TableCopyState;
+import dev.ferry.api.model.TableName;
+import dev.ferry.api.model.TableSchema;
+import dev.ferry.api.throttle.Throttler;
+import dev.ferry.api.verify.Verifier;
+import dev.ferry.runtime.config.CopyConfig;
+import dev.ferry.runtime.config.RewritesConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The bulk copy: plans every table's key ranges and copies them with {@code copy.concurrency}
+ * workers, across tables and across ranges of one table.
+ */
+public final class Copier
+{
+    private static final Logger log = LoggerFactory.getLogger(Copier.class);
+    private static final long MIN_STATEMENT_BYTES = 1L << 20;
+    private static final long MAX_STATEMENT_BYTES = 16L << 20;
+
+    private final CopyConfig config;
+    private final DataSource source;
+    private final DataSource target;
+    private final RewritesConfig rewrites;
+    private final Optional<CopyFilter> copyFilter;
+    private final CopyContextFactory contextFactory;
+    private final List<TablePlan> plans = Collections.synchronizedList(new ArrayList<>());
+    private volatile CopyContext context;
+
+    private interface CopyContextFactory
+    {
+        CopyContext create(long maxStatementBytes);
+    }
+
+    public Copier(CopyConfig config, DataSource source, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
+            Verifier verifier, List<Throttler> throttlers, TableLocks locks, ReplicationBarrier barrier, Metrics metrics)
+    {
+        this.config = requireNonNull(config, "config is null");
+        this.source = requireNonNull(source, "source is null");
+        this.target = requireNonNull(target, "target is null");
+        this.rewrites = requireNonNull(rewrites, "rewrites is null");
+        this.copyFilter = requireNonNull(copyFilter, "copyFilter is null");
+        requireNonNull(verifier, "verifier is null");
+        requireNonNull(throttlers, "throttlers is null");
+        requireNonNull(locks, "locks is null");
+        requireNonNull(barrier, "barrier is null");
+        requireNonNull(metrics, "metrics is null");
+        this.contextFactory = bytes -> new CopyContext(config, source, target, locks, verifier, throttlers, barrier, bytes, metrics);
+    }
+
+    /**
+     * Plans the copy of {@code tables} (in copy order). Tables found in {@code resume} continue
+     * from their saved ranges and cursors; complete ones are skipped.
+     */
+    public List<TablePlan> plan(List<TableSchema> tables, Map<TableName, TableCopyState> resume)
+            throws SQLException
+    {
+        RangePlanner planner = new RangePlanner(source, config.rangeSize());
+        List<TablePlan> result = new ArrayList<>();
+        for (TableSchema table : tables) {
+            Optional<SqlPredicate> predicate = copyFilter.flatMap(filter -> filter.copyPredicate(table));
+            long estimate = planner.estimateRows(table);
+            TableCopyState saved = resume.get(table.name());
+            List<RangeState> ranges = saved != null && !saved.ranges().isEmpty()
+                    ? saved.ranges()
+                    : planner.plan(table, estimate, predicate);
+            TablePlan plan = new TablePlan(table, rewrites.apply(table.name()), predicate, ranges, new TableProgress(table.name(), estimate));
+            if (saved != null) {
+                plan.progress().copied((int) Math.min(Integer.MAX_VALUE, saved.rowsCopied()), null);
+            }
+            result.add(plan);
+        }
+        plans.clear();
+        plans.addAll(result);
+        return result;
+    }
+
+    /**
+     * Every planned table, for status and checkpoints.
+     */
+    public List<TablePlan> plans()
+    {
+        synchronized (plans) {
+            return List.copyOf(plans);
+        }
+    }
+
+    /**
+     * Copy progress of every table, for the state document.
+     */
+    public Map<TableName, TableCopyState> snapshot()
+    {
+        Map<TableName, TableCopyState> result = new LinkedHashMap<>();
+        for (TablePlan plan : plans()) {
+            result.put(plan.table().name(), plan.snapshot());
+        }
+        return result;
+    }
+
+    /**
+     * Why the copy is throttled right now, or empty.
+     */
+    public String throttleReason()
+    {
+        CopyContext current = context;
+        return current == null ? "" : current.throttleReason();
+    }
+
+    /**
+     * Stops taking new batches; batches in flight finish or fail, and cursors stay where the last
+     * committed batch left them.
+     */
+    public void stop()
+    {
+        CopyContext current = context;
+        if (current != null) {
+            current.stop();
+        }
+    }
+
+    /**
+     * Copies every incomplete range of {@code plans}.
+     *
+     * @throws CopyException when a table failed; with {@code copy.failOnFirstTableCopyError} at
+     *         the first failure, otherwise after every table was attempted, naming all that failed
+     */
+    public void run(List<TablePlan> toCopy)
+            throws InterruptedException
+    {
+        CopyContext current = contextFactory.create(maxStatementBytes());
+        context = current;
+        List<Runnable> tasks = new ArrayList<>();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> causes = Collections.synchronizedList(new ArrayList<>());
+        for (TablePlan plan : toCopy) {
+            for (int i = 0; i < plan.rangeCount(); i++) {
+                if (plan.range(i).complete()) {
+                    continue;
+                }
+                int range = i;
+                tasks.add(() -> {
+                    plan.progress().started();
+                    try {
+                        if (plan.table().paginationKey().isFullCopy()) {
+                            new FullTableCopier(current, plan).run();
+                        }
+                        else {
+                            new RangeCopier(current, plan, range).run();
+                        }
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    catch (RuntimeException e) {
+                        plan.progress().failed(e.getMessage());
+                        failures.add(e.getMessage());
+                        causes.add(e);
+                        log.error("{}", e.getMessage());
+                        if (config.failOnFirstTableCopyError()) {
+                            current.stop();
+                        }
+                    }
+                });
+            }
+        }
+        if (tasks.isEmpty()) {
+            return;
+        }
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService workers = Executors.newFixedThreadPool(Math.min(config.concurrency(), tasks.size()), runnable -> {
+            Thread thread = new Thread(runnable, "ferry-copy-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            for (Runnable task : tasks) {
+                workers.execute(() -> {
+                    if (!current.isStopping()) {
+                        task.run();
+                    }
+                });
+            }
+            workers.shutdown();
+            while (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
+                // wait; interruption propagates
+            }
+        }
+        catch (InterruptedException e) {
+            current.stop();
+            workers.shutdownNow();
+            throw e;
+        }
+        if (!failures.isEmpty()) {
+            CopyException exception = new CopyException(failures.size() == 1 ? failures.get(0)
+                    : failures.size() + " tables failed to copy:\n  - " + String.join("\n  - ", failures), causes.get(0));
+            throw exception;
+        }
+    }
+
+    private long maxStatementBytes()
+    {
+        try (Connection connection = target.getConnection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT @@max_allowed_packet")) {
+            rows.next();
+            return Math.max(MIN_STATEMENT_BYTES, Math.min(MAX_STATEMENT_BYTES, rows.getLong(1) / 4));
+        }
+        catch (SQLException e) {
+            log.warn("cannot read the target's max_allowed_packet ({}); keeping INSERT statements under {} bytes", e.getMessage(), MIN_STATEMENT_BYTES);
+            return MIN_STATEMENT_BYTES;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.ferry.runtime.copy;
+
+import dev.ferry.api.Metrics;
+import dev.ferry.api.throttle.Throttler;
+import dev.ferry.api.verify.Verifier;
+import dev.ferry.runtime.config.CopyConfig;
+import dev.ferry.runtime.sql.SqlErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What every copy worker shares: config, pools, locks, verifier, throttlers, the stop flag and
+ * the retry policy.
+ */
+final class CopyContext
+{
+    private static final Logger log = LoggerFactory.getLogger(CopyContext.class);
+    private static final long THROTTLE_POLL_MILLIS = 50;
+
+    private final CopyConfig config;
+    private final DataSource source;
+    private final DataSource target;
+    private final TableLocks locks;
+    private final Verifier verifier;
+    private final List<Throttler> throttlers;
+    private final ReplicationBarrier barrier;
+    private final long maxStatementBytes;
+    private final Metrics.Counter rowsCopied;
+    private final Metrics.Counter retries;
+    private final Metrics.Counter throttledMillis;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicReference<String> throttleReason = new AtomicReference<>("");
+
+    CopyContext(CopyConfig config, DataSource source, DataSource target, TableLocks locks, Verifier verifier, List<Throttler> throttlers,
+            ReplicationBarrier barrier, long maxStatementBytes, Metrics metrics)
+    {
+        this.config = requireNonNull(config, "config is null");
+        this.source = requireNonNull(source, "source is null");
+        this.target = requireNonNull(target, "target is null");
+        this.locks = requireNonNull(locks, "locks is null");
+        this.verifier = requireNonNull(verifier, "verifier is null");
+        this.throttlers = List.copyOf(requireNonNull(throttlers, "throttlers is null"));
+        this.barrier = requireNonNull(barrier, "barrier is null");
+        this.maxStatementBytes = maxStatementBytes;
+        this.rowsCopied = metrics.counter("copy_rows", "rows copied to the target");
+        this.retries = metrics.counter("copy_retries", "copy batches retried after a retryable error");
+        this.throttledMillis = metrics.counter("copy_throttled_millis", "time copy workers waited for throttlers");
+    }
+
+    CopyConfig config()
+    {
+        return config;
+    }
+
+    DataSource source()
+    {
+        return source;
+    }
+
+    DataSource target()
+    {
+        return target;
+    }
+
+    TableLocks locks()
+    {
+        return locks;
+    }
+
+    Verifier verifier()
+    {
+        return verifier;
+    }
+
+    ReplicationBarrier barrier()
+    {
+        return barrier;
+    }
+
+    long maxStatementBytes()
+    {
+        return maxStatementBytes;
+    }
+
+    boolean isStopping()
+    {
+        return stopping.get();
+    }
+
+    void stop()
+    {
+        stopping.set(true);
+    }
+
+    void rowsCopied(int rows)
+    {
+        rowsCopied.add(rows);
+    }
+
+    String throttleReason()
+    {
+        return throttleReason.get();
+    }
+
+    /**
+     * Waits while any copy throttler says so.
+     */
+    void awaitThrottlers()
+            throws InterruptedException
+    {
+        if (throttlers.isEmpty()) {
+            return;
+        }
+        long start = 0;
+        while (!stopping.get()) {
+            String reason = currentThrottleReason();
+            if (reason == null) {
+                break;
+            }
+            if (start == 0) {
+                start = System.nanoTime();
+                throttleReason.set(reason);
+            }
+            Thread.sleep(THROTTLE_POLL_MILLIS);
+        }
+        if (start != 0) {
+            throttledMillis.add((System.nanoTime() - start) / 1_000_000);
+            throttleReason.set("");
+        }
+    }
+
+    private String currentThrottleReason()
+    {
+        for (Throttler throttler : throttlers) {
+            if (throttler.isThrottled()) {
+                String reason = throttler.reason();
+                return reason == null || reason.isEmpty() ? "throttled" : reason;
+            }
+        }
+        return null;
+    }
+
+    interface Attempt<T>
+    {
+        T run()
+                throws SQLException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code attempt}, retrying retryable SQL errors up to the larger of
+     * {@code copy.readRetries} and {@code copy.writeRetries} times with exponential backoff.
+     *
+     * @throws CopyException naming the table, the key and the SQL error
+     */
+    <T> T withRetries(TablePlan plan, Supplier<String> where, Attempt<T> attempt)
+            throws InterruptedException
+    {
+        int maxRetries = Math.max(config.readRetries(), config.writeRetries());
+        long backoff = Math.max(1, config.retryBackoff().toMillis());
+        for (int failures = 0; ; failures++) {
+            try {
+                return attempt.run();
+            }
+            catch (SQLException e) {
+                if (!SqlErrors.isRetryable(e) || failures >= maxRetries || stopping.get()) {
+                    throw new CopyException("copying " + plan.table().name() + " to " + plan.target() + " failed at " + where.get()
+                            + (failures > 0 ? " after " + failures + " retries" : "") + ": " + SqlErrors.describe(e), e);
+                }
+                retries.add(1);
+                long sleep = Math.min(backoff << Math.min(failures, 10), 30_000);
+                log.warn("copying {} at {} failed ({}), retry {} of {} in {} ms", plan.table().name(), where.get(), SqlErrors.describe(e), failures + 1, maxRetries, sleep);
+                Thread.sleep(sleep);
+            }
+        }
+    }
+}

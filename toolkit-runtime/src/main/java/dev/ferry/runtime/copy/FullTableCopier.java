@@ -1,0 +1,127 @@
+package dev.ferry.runtime.copy;
+
+import dev.ferry.api.model.Column;
+import dev.ferry.api.model.Row;
+import dev.ferry.api.model.RowBatch;
+import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.sql.InsertStatement;
+import dev.ferry.runtime.sql.KeyPredicate;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Copies a table without a usable pagination key in one go: the source table is locked with
+ * {@code LOCK TABLES ... READ} (writers wait), the binlog applier is held off the table and
+ * first catches up to the source's position, then the target table's rows are replaced by the
+ * source's in one target transaction. Exact even for tables without any unique key, at the cost
+ * of blocking writes to the table while it is copied: only for small tables.
+ */
+final class FullTableCopier
+{
+    private final CopyContext context;
+    private final TablePlan plan;
+
+    FullTableCopier(CopyContext context, TablePlan plan)
+    {
+        this.context = requireNonNull(context, "context is null");
+        this.plan = requireNonNull(plan, "plan is null");
+    }
+
+    void run()
+            throws InterruptedException
+    {
+        int[] copied = {0};
+        context.withRetries(plan, () -> "full copy", () -> {
+            copied[0] = copyAll();
+            return null;
+        });
+        plan.progress().copied(copied[0], null);
+        context.rowsCopied(copied[0]);
+        plan.updateRange(0, plan.range(0).completed());
+        plan.progress().rangeDone();
+    }
+
+    private int copyAll()
+            throws SQLException, InterruptedException
+    {
+        TableSchema table = plan.table();
+        List<Column> columns = table.writableColumns();
+        int[] positions = new int[columns.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = i;
+        }
+        InsertStatement insert = new InsertStatement(plan.target(), columns, InsertStatement.Mode.IGNORE);
+        int batchSize = context.config().batchSize();
+        try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
+            try (Statement lock = source.createStatement()) {
+                lock.execute("LOCK TABLES " + table.name().quoted() + " READ");
+            }
+            try {
+                // Catch up first: the applier needs the table while it applies earlier events.
+                context.barrier().awaitAppliedUpToCurrent(source);
+                target.setAutoCommit(false);
+                int total = 0;
+                context.locks().lockExclusive(table.name());
+                try (Statement delete = target.createStatement()) {
+                    delete.executeUpdate("DELETE FROM " + plan.target().quoted());
+                    String sql = "SELECT " + KeyPredicate.columnList(columns) + " FROM " + table.name().quoted()
+                            + plan.predicate().map(p -> " WHERE " + p.sql()).orElse("");
+                    try (PreparedStatement select = source.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                        RangePlanner.bind(select, plan.predicate());
+                        select.setFetchSize(Integer.MIN_VALUE);
+                        try (ResultSet result = select.executeQuery()) {
+                            List<Row> rows = new ArrayList<>(batchSize);
+                            while (true) {
+                                boolean more = result.next();
+                                if (more) {
+                                    byte[][] values = new byte[columns.size()][];
+                                    for (int i = 0; i < values.length; i++) {
+                                        values[i] = result.getBytes(i + 1);
+                                    }
+                                    rows.add(Row.wrap(values));
+                                }
+                                if (rows.size() == batchSize || (!more && !rows.isEmpty())) {
+                                    try (PreparedStatement statement = insert.prepare(target, rows, 0, rows.size(), positions)) {
+                                        statement.executeUpdate();
+                                    }
+                                    context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, null), target);
+                                    total += rows.size();
+                                    rows = new ArrayList<>(batchSize);
+                                }
+                                if (!more) {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    target.commit();
+                    return total;
+                }
+                catch (SQLException | RuntimeException e) {
+                    RangeCopier.rollbackQuietly(target);
+                    throw e;
+                }
+                finally {
+                    RangeCopier.resetQuietly(target);
+                    context.locks().unlockExclusive(table.name());
+                }
+            }
+            finally {
+                try (Statement unlock = source.createStatement()) {
+                    unlock.execute("UNLOCK TABLES");
+                }
+                catch (SQLException ignored) {
+                    // a broken connection releases its locks when it closes
+                }
+            }
+        }
+    }
+}

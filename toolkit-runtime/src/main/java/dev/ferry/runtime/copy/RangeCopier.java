@@ -1,0 +1,302 @@
+package dev.ferry.runtime.copy;
+
+import dev.ferry.api.model.Column;
+import dev.ferry.api.model.Key;
+import dev.ferry.api.model.RangeState;
+import dev.ferry.api.model.Row;
+import dev.ferry.api.model.RowBatch;
+import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.config.CopyConfig;
+import dev.ferry.runtime.config.CopyConfig.LockStrategy;
+import dev.ferry.runtime.sql.InsertStatement;
+import dev.ferry.runtime.sql.KeyCodec;
+import dev.ferry.runtime.sql.KeyPredicate;
+import dev.ferry.runtime.sql.SqlErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Copies one key range of a table, batch by batch, in key order. Each batch is read from the
+ * source and written to the target with one multi-row {@code INSERT IGNORE}; with the
+ * {@code source-db} strategy the read is a locking read whose transaction stays open until the
+ * target committed. Retries deadlocks, lock wait timeouts and lost connections with backoff.
+ */
+final class RangeCopier
+{
+    private static final Logger log = LoggerFactory.getLogger(RangeCopier.class);
+    private static final int ER_DUP_ENTRY = 1062;
+
+    private final CopyContext context;
+    private final TablePlan plan;
+    private final int rangeIndex;
+    private final TableSchema table;
+    private final List<Column> columns;
+    private final int[] positions;
+    private final KeyCodec codec;
+    private final InsertStatement insert;
+    private final boolean descending;
+    private final String firstSql;
+    private final String nextSql;
+    private final KeyPredicate.Sql lowBound;
+    private final KeyPredicate.Sql highBound;
+    private final KeyPredicate.Sql cursorBound;
+
+    RangeCopier(CopyContext context, TablePlan plan, int rangeIndex)
+    {
+        this.context = requireNonNull(context, "context is null");
+        this.plan = requireNonNull(plan, "plan is null");
+        this.rangeIndex = rangeIndex;
+        this.table = plan.table();
+        this.columns = table.writableColumns();
+        this.positions = new int[columns.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = i;
+        }
+        this.codec = new KeyCodec(table.paginationKey(), columns);
+        this.insert = new InsertStatement(plan.target(), columns, InsertStatement.Mode.IGNORE);
+        this.descending = context.config().descending();
+        List<Column> key = table.paginationKey().columns();
+        this.lowBound = KeyPredicate.compare(key, KeyPredicate.Operator.GREATER);
+        this.highBound = KeyPredicate.compare(key, KeyPredicate.Operator.LESS_OR_EQUAL);
+        this.cursorBound = KeyPredicate.compare(key, descending ? KeyPredicate.Operator.LESS : KeyPredicate.Operator.GREATER);
+        this.firstSql = select(false);
+        this.nextSql = select(true);
+    }
+
+    private String select(boolean afterCursor)
+    {
+        RangeState range = plan.range(rangeIndex);
+        List<String> conditions = new ArrayList<>();
+        plan.predicate().ifPresent(predicate -> conditions.add("(" + predicate.sql() + ")"));
+        if (range.low() != null) {
+            conditions.add(lowBound.text());
+        }
+        if (range.high() != null) {
+            conditions.add(highBound.text());
+        }
+        if (afterCursor) {
+            conditions.add(cursorBound.text());
+        }
+        StringBuilder sql = new StringBuilder("SELECT ").append(KeyPredicate.columnList(columns)).append(" FROM ").append(table.name().quoted());
+        if (!conditions.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", conditions));
+        }
+        sql.append(" ORDER BY ").append(KeyPredicate.orderBy(table.paginationKey().columns(), descending));
+        sql.append(" LIMIT ").append(context.config().batchSize());
+        if (context.config().lockStrategy() == LockStrategy.SOURCE_DB) {
+            sql.append(" LOCK IN SHARE MODE");
+        }
+        return sql.toString();
+    }
+
+    /**
+     * Copies the rest of the range.
+     */
+    void run()
+            throws InterruptedException
+    {
+        RangeState range = plan.range(rangeIndex);
+        Key cursor = range.cursor();
+        int batchSize = context.config().batchSize();
+        while (!context.isStopping()) {
+            context.awaitThrottlers();
+            int[] copied = {0};
+            Key previous = cursor;
+            Key last = context.withRetries(plan, () -> previous == null ? "the start of its range" : "key " + previous, () -> {
+                BatchOutcome outcome = copyBatch(previous);
+                copied[0] = outcome.rows;
+                return outcome.lastKey;
+            });
+            if (copied[0] == 0) {
+                break;
+            }
+            cursor = last;
+            plan.updateRange(rangeIndex, plan.range(rangeIndex).withCursor(cursor));
+            plan.progress().copied(copied[0], cursor);
+            context.rowsCopied(copied[0]);
+            if (copied[0] < batchSize) {
+                break;
+            }
+        }
+        if (!context.isStopping()) {
+            plan.updateRange(rangeIndex, plan.range(rangeIndex).completed());
+            plan.progress().rangeDone();
+        }
+    }
+
+    private record BatchOutcome(int rows, Key lastKey) {}
+
+    private BatchOutcome copyBatch(Key cursor)
+            throws SQLException, InterruptedException
+    {
+        LockStrategy strategy = context.config().lockStrategy();
+        boolean locked = false;
+        try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
+            if (strategy == LockStrategy.IN_FERRY) {
+                context.locks().lockForCopy(table.name());
+                locked = true;
+            }
+            boolean sourceTransaction = strategy == LockStrategy.SOURCE_DB;
+            if (sourceTransaction) {
+                source.setAutoCommit(false);
+            }
+            try {
+                List<Row> rows = read(source, cursor);
+                if (rows.isEmpty()) {
+                    if (sourceTransaction) {
+                        source.commit();
+                    }
+                    return new BatchOutcome(0, cursor);
+                }
+                Key lastKey = codec.keyOf(rows.get(rows.size() - 1));
+                target.setAutoCommit(false);
+                try {
+                    write(target, rows);
+                    context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, lastKey), target);
+                    target.commit();
+                }
+                catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(target);
+                    throw e;
+                }
+                finally {
+                    resetQuietly(target);
+                }
+                if (sourceTransaction) {
+                    source.commit();
+                }
+                return new BatchOutcome(rows.size(), lastKey);
+            }
+            catch (SQLException | RuntimeException e) {
+                if (sourceTransaction) {
+                    rollbackQuietly(source);
+                }
+                throw e;
+            }
+            finally {
+                if (sourceTransaction) {
+                    resetQuietly(source);
+                }
+            }
+        }
+        finally {
+            if (locked) {
+                context.locks().unlockForCopy(table.name());
+            }
+        }
+    }
+
+    private List<Row> read(Connection source, Key cursor)
+            throws SQLException
+    {
+        RangeState range = plan.range(rangeIndex);
+        String sql = cursor == null ? firstSql : nextSql;
+        int columnCount = columns.size();
+        try (PreparedStatement statement = source.prepareStatement(sql)) {
+            int index = RangePlanner.bind(statement, plan.predicate());
+            if (range.low() != null) {
+                index = bindKey(statement, index, lowBound, range.low());
+            }
+            if (range.high() != null) {
+                index = bindKey(statement, index, highBound, range.high());
+            }
+            if (cursor != null) {
+                bindKey(statement, index, cursorBound, cursor);
+            }
+            List<Row> rows = new ArrayList<>(context.config().batchSize());
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    byte[][] values = new byte[columnCount][];
+                    for (int i = 0; i < columnCount; i++) {
+                        values[i] = result.getBytes(i + 1);
+                    }
+                    rows.add(Row.wrap(values));
+                }
+            }
+            return rows;
+        }
+    }
+
+    private int bindKey(PreparedStatement statement, int index, KeyPredicate.Sql predicate, Key key)
+            throws SQLException
+    {
+        int[] parts = predicate.parts();
+        for (int part : parts) {
+            codec.bind(statement, index++, key, part);
+        }
+        return index;
+    }
+
+    private void write(Connection target, List<Row> rows)
+            throws SQLException
+    {
+        long limit = context.maxStatementBytes();
+        int from = 0;
+        while (from < rows.size()) {
+            int to = from;
+            long size = 0;
+            while (to < rows.size() && (to == from || size < limit)) {
+                size += InsertStatement.estimatedSize(rows.get(to), positions);
+                to++;
+            }
+            try (PreparedStatement statement = insert.prepare(target, rows, from, to, positions)) {
+                statement.executeUpdate();
+                checkWarnings(statement.getWarnings());
+            }
+            from = to;
+        }
+    }
+
+    /**
+     * {@code INSERT IGNORE} turns every error into a warning. Duplicate keys are expected (a
+     * resumed batch, or a row the applier wrote first); anything else means a value would not be
+     * stored exactly, so it fails the batch.
+     */
+    private void checkWarnings(SQLWarning warning)
+            throws SQLException
+    {
+        for (SQLWarning current = warning; current != null; current = current.getNextWarning()) {
+            if (current.getErrorCode() != ER_DUP_ENTRY) {
+                throw new SQLException("target " + plan.target() + " did not store a row exactly: warning " + current.getErrorCode() + ": " + current.getMessage(),
+                        current.getSQLState(), current.getErrorCode());
+            }
+        }
+    }
+
+    static void rollbackQuietly(Connection connection)
+    {
+        try {
+            connection.rollback();
+        }
+        catch (SQLException e) {
+            log.debug("rollback failed", e);
+        }
+    }
+
+    static void resetQuietly(Connection connection)
+    {
+        try {
+            if (!connection.isClosed()) {
+                connection.setAutoCommit(true);
+            }
+        }
+        catch (SQLException e) {
+            log.debug("cannot reset autocommit", e);
+        }
+    }
+
+    static String describe(SQLException e)
+    {
+        return SqlErrors.describe(e);
+    }
+}

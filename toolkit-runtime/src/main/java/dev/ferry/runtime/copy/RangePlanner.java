@@ -1,0 +1,172 @@
+package dev.ferry.runtime.copy;
+
+import dev.ferry.api.filter.SqlPredicate;
+import dev.ferry.api.model.Column;
+import dev.ferry.api.model.ColumnType;
+import dev.ferry.api.model.Key;
+import dev.ferry.api.model.KeyValue;
+import dev.ferry.api.model.RangeState;
+import dev.ferry.api.model.Row;
+import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.sql.KeyCodec;
+import dev.ferry.runtime.sql.KeyPredicate;
+
+import javax.sql.DataSource;
+
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Splits a large table into key ranges that copy in parallel. A single integer key is split
+ * arithmetically between its minimum and maximum (instant, even for billions of rows); other keys
+ * by walking the key index in steps of {@code rangeSize} rows. Small tables get one range.
+ */
+public final class RangePlanner
+{
+    static final int MAX_RANGES = 256;
+
+    private final DataSource source;
+    private final long rangeSize;
+
+    public RangePlanner(DataSource source, long rangeSize)
+    {
+        this.source = requireNonNull(source, "source is null");
+        this.rangeSize = rangeSize;
+    }
+
+    /**
+     * The server's row estimate for a table.
+     */
+    public long estimateRows(TableSchema table)
+            throws SQLException
+    {
+        try (Connection connection = source.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT COALESCE(table_rows, 0) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+            statement.setString(1, table.name().database());
+            statement.setString(2, table.name().table());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        }
+    }
+
+    public List<RangeState> plan(TableSchema table, long estimatedRows, Optional<SqlPredicate> predicate)
+            throws SQLException
+    {
+        List<RangeState> single = List.of(new RangeState(null, null, null, false));
+        if (table.paginationKey().isFullCopy() || estimatedRows <= rangeSize) {
+            return single;
+        }
+        List<Column> key = table.paginationKey().columns();
+        List<Key> boundaries = key.size() == 1 && key.get(0).type().family() == ColumnType.Family.INTEGER
+                ? arithmeticBoundaries(table, estimatedRows, predicate)
+                : indexBoundaries(table, predicate);
+        if (boundaries.isEmpty()) {
+            return single;
+        }
+        List<RangeState> ranges = new ArrayList<>();
+        Key low = null;
+        for (Key boundary : boundaries) {
+            ranges.add(new RangeState(low, boundary, null, false));
+            low = boundary;
+        }
+        ranges.add(new RangeState(low, null, null, false));
+        return ranges;
+    }
+
+    private List<Key> arithmeticBoundaries(TableSchema table, long estimatedRows, Optional<SqlPredicate> predicate)
+            throws SQLException
+    {
+        Column column = table.paginationKey().columns().get(0);
+        String sql = "SELECT MIN(" + column.quotedName() + "), MAX(" + column.quotedName() + ") FROM " + table.name().quoted()
+                + predicate.map(p -> " WHERE " + p.sql()).orElse("");
+        BigInteger min;
+        BigInteger max;
+        try (Connection connection = source.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, predicate);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next() || rows.getBytes(1) == null) {
+                    return List.of();
+                }
+                min = new BigInteger(new String(rows.getBytes(1), java.nio.charset.StandardCharsets.US_ASCII));
+                max = new BigInteger(new String(rows.getBytes(2), java.nio.charset.StandardCharsets.US_ASCII));
+            }
+        }
+        long count = Math.min(MAX_RANGES, (estimatedRows + rangeSize - 1) / rangeSize);
+        BigInteger span = max.subtract(min);
+        List<Key> boundaries = new ArrayList<>();
+        BigInteger previous = null;
+        for (long i = 1; i < count; i++) {
+            BigInteger boundary = min.add(span.multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(count)));
+            if (previous != null && boundary.compareTo(previous) <= 0 || boundary.compareTo(max) >= 0) {
+                continue;
+            }
+            boundaries.add(Key.of(column.unsigned() ? KeyValue.UnsignedInt.of(boundary) : new KeyValue.SignedInt(boundary.longValueExact())));
+            previous = boundary;
+        }
+        return boundaries;
+    }
+
+    private List<Key> indexBoundaries(TableSchema table, Optional<SqlPredicate> predicate)
+            throws SQLException
+    {
+        List<Column> key = table.paginationKey().columns();
+        KeyCodec codec = new KeyCodec(table.paginationKey(), key);
+        KeyPredicate.Sql after = KeyPredicate.compare(key, KeyPredicate.Operator.GREATER);
+        String base = "SELECT " + KeyPredicate.columnList(key) + " FROM " + table.name().quoted();
+        String order = " ORDER BY " + KeyPredicate.orderBy(key, false) + " LIMIT 1 OFFSET " + (rangeSize - 1);
+        List<Key> boundaries = new ArrayList<>();
+        try (Connection connection = source.getConnection()) {
+            Key previous = null;
+            while (boundaries.size() < MAX_RANGES - 1) {
+                List<String> conditions = new ArrayList<>();
+                predicate.ifPresent(p -> conditions.add("(" + p.sql() + ")"));
+                if (previous != null) {
+                    conditions.add(after.text());
+                }
+                String sql = base + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)) + order;
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    int index = bind(statement, predicate);
+                    if (previous != null) {
+                        for (int part : after.parts()) {
+                            codec.bind(statement, index++, previous, part);
+                        }
+                    }
+                    try (ResultSet rows = statement.executeQuery()) {
+                        if (!rows.next()) {
+                            break;
+                        }
+                        byte[][] values = new byte[key.size()][];
+                        for (int i = 0; i < values.length; i++) {
+                            values[i] = rows.getBytes(i + 1);
+                        }
+                        previous = codec.keyOf(Row.wrap(values));
+                        boundaries.add(previous);
+                    }
+                }
+            }
+        }
+        return boundaries;
+    }
+
+    static int bind(PreparedStatement statement, Optional<SqlPredicate> predicate)
+            throws SQLException
+    {
+        int index = 1;
+        if (predicate.isPresent()) {
+            for (Object parameter : predicate.get().parameters()) {
+                statement.setObject(index++, parameter);
+            }
+        }
+        return index;
+    }
+}

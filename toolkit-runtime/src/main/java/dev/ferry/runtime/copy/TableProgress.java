@@ -1,0 +1,129 @@
+package dev.ferry.runtime.copy;
+
+import dev.ferry.api.model.Key;
+import dev.ferry.api.model.TableName;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Live copy progress of one table, for status and the console. Thread-safe.
+ */
+public final class TableProgress
+{
+    public enum Phase
+    {
+        WAITING, COPYING, DONE, FAILED
+    }
+
+    private final TableName table;
+    private final long estimatedRows;
+    private final LongAdder rowsCopied = new LongAdder();
+    private final AtomicReference<Key> lastKey = new AtomicReference<>();
+    private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
+    private final AtomicInteger rangesTotal = new AtomicInteger();
+    private final AtomicInteger rangesDone = new AtomicInteger();
+    private final AtomicReference<String> error = new AtomicReference<>();
+    private volatile long startedNanos;
+    private volatile long finishedNanos;
+
+    public TableProgress(TableName table, long estimatedRows)
+    {
+        this.table = requireNonNull(table, "table is null");
+        this.estimatedRows = estimatedRows;
+    }
+
+    public TableName table()
+    {
+        return table;
+    }
+
+    public long estimatedRows()
+    {
+        return estimatedRows;
+    }
+
+    public long rowsCopied()
+    {
+        return rowsCopied.sum();
+    }
+
+    public Key lastKey()
+    {
+        return lastKey.get();
+    }
+
+    public Phase phase()
+    {
+        return phase.get();
+    }
+
+    public int rangesTotal()
+    {
+        return rangesTotal.get();
+    }
+
+    public int rangesDone()
+    {
+        return rangesDone.get();
+    }
+
+    public String error()
+    {
+        return error.get();
+    }
+
+    /**
+     * Rows per second since the table's copy started.
+     */
+    public double rowsPerSecond()
+    {
+        long started = startedNanos;
+        if (started == 0) {
+            return 0;
+        }
+        long end = finishedNanos != 0 ? finishedNanos : System.nanoTime();
+        double seconds = (end - started) / 1e9;
+        return seconds <= 0 ? 0 : rowsCopied() / seconds;
+    }
+
+    void setRanges(int total, int alreadyDone)
+    {
+        rangesTotal.set(total);
+        rangesDone.set(alreadyDone);
+    }
+
+    void started()
+    {
+        if (phase.compareAndSet(Phase.WAITING, Phase.COPYING)) {
+            startedNanos = System.nanoTime();
+        }
+    }
+
+    void copied(int rows, Key key)
+    {
+        rowsCopied.add(rows);
+        if (key != null) {
+            lastKey.set(key);
+        }
+    }
+
+    void rangeDone()
+    {
+        if (rangesDone.incrementAndGet() >= rangesTotal.get()) {
+            finishedNanos = System.nanoTime();
+            phase.compareAndSet(Phase.COPYING, Phase.DONE);
+            phase.compareAndSet(Phase.WAITING, Phase.DONE);
+        }
+    }
+
+    void failed(String message)
+    {
+        error.set(message);
+        phase.set(Phase.FAILED);
+        finishedNanos = System.nanoTime();
+    }
+}

@@ -1,0 +1,166 @@
+package dev.ferry.runtime.schema;
+
+import dev.ferry.api.model.Column;
+import dev.ferry.api.model.TableName;
+import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.config.RewritesConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Prepares the target: creates missing databases and tables from the source's
+ * {@code SHOW CREATE TABLE} (rewritten), and checks that existing tables can take the rows.
+ */
+public final class TargetTables
+{
+    private static final Logger log = LoggerFactory.getLogger(TargetTables.class);
+    private static final Pattern HEAD = Pattern.compile("^CREATE TABLE `(?:[^`]|``)+`", Pattern.CASE_INSENSITIVE);
+    private static final Pattern REFERENCES = Pattern.compile("REFERENCES (`(?:[^`]|``)+`)(?:\\.(`(?:[^`]|``)+`))?");
+
+    private final SchemaLoader source;
+    private final SchemaLoader target;
+    private final DataSource targetDataSource;
+    private final RewritesConfig rewrites;
+
+    public TargetTables(SchemaLoader source, DataSource targetDataSource, RewritesConfig rewrites)
+    {
+        this.source = requireNonNull(source, "source is null");
+        this.targetDataSource = requireNonNull(targetDataSource, "targetDataSource is null");
+        this.target = new SchemaLoader(targetDataSource);
+        this.rewrites = requireNonNull(rewrites, "rewrites is null");
+    }
+
+    /**
+     * Creates (when {@code create}) or checks every table, in the given order.
+     *
+     * @throws SchemaException when a table is missing and creation is off, or incompatible
+     */
+    public void prepare(List<TableSchema> tables, boolean create)
+            throws SQLException
+    {
+        List<String> problems = new ArrayList<>();
+        for (TableSchema table : tables) {
+            TableName targetName = rewrites.apply(table.name());
+            Optional<TableSchema> existing = target.load(targetName);
+            if (existing.isPresent()) {
+                problems.addAll(incompatibilities(table, existing.get(), targetName));
+                continue;
+            }
+            if (!create) {
+                problems.add("target table " + targetName + " (for " + table.name() + ") does not exist: create it, or set copy.createTargetTables: true");
+                continue;
+            }
+            createDatabase(table.name().database(), targetName.database());
+            String ddl = rewriteCreate(source.showCreateTable(table.name()), table.name(), targetName);
+            try (Connection connection = targetDataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute(ddl);
+            }
+            log.info("created target table {}", targetName);
+        }
+        if (!problems.isEmpty()) {
+            throw new SchemaException(String.join("\n", problems));
+        }
+    }
+
+    /**
+     * Rewrites a {@code SHOW CREATE TABLE} text to create {@code targetName}, with foreign key
+     * references rewritten as well. The input is server-generated, so its layout is fixed.
+     */
+    public String rewriteCreate(String showCreate, TableName sourceName, TableName targetName)
+    {
+        Matcher head = HEAD.matcher(showCreate);
+        if (!head.find()) {
+            throw new SchemaException("unexpected SHOW CREATE TABLE output for " + sourceName + ": " + showCreate.substring(0, Math.min(80, showCreate.length())));
+        }
+        String body = showCreate.substring(head.end());
+        Matcher references = REFERENCES.matcher(body);
+        StringBuilder rewritten = new StringBuilder();
+        while (references.find()) {
+            TableName referenced = references.group(2) == null
+                    ? new TableName(sourceName.database(), unquote(references.group(1)))
+                    : new TableName(unquote(references.group(1)), unquote(references.group(2)));
+            references.appendReplacement(rewritten, Matcher.quoteReplacement("REFERENCES " + rewrites.apply(referenced).quoted()));
+        }
+        references.appendTail(rewritten);
+        return "CREATE TABLE " + targetName.quoted() + rewritten;
+    }
+
+    private void createDatabase(String sourceDatabase, String targetDatabase)
+            throws SQLException
+    {
+        String charset = null;
+        String collation = null;
+        try (Connection connection = sourceConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT CAST(default_character_set_name AS CHAR CHARACTER SET utf8mb4), CAST(default_collation_name AS CHAR CHARACTER SET utf8mb4) FROM information_schema.schemata WHERE schema_name = ?")) {
+            statement.setString(1, sourceDatabase);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next()) {
+                    charset = SchemaLoader.text(rows, 1);
+                    collation = SchemaLoader.text(rows, 2);
+                }
+            }
+        }
+        String sql = "CREATE DATABASE IF NOT EXISTS " + TableName.quoteIdentifier(targetDatabase)
+                + (charset == null ? "" : " CHARACTER SET " + charset)
+                + (collation == null ? "" : " COLLATE " + collation);
+        try (Connection connection = targetDataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private Connection sourceConnection()
+            throws SQLException
+    {
+        return source.dataSource().getConnection();
+    }
+
+    static List<String> incompatibilities(TableSchema source, TableSchema target, TableName targetName)
+    {
+        List<String> problems = new ArrayList<>();
+        for (Column column : source.writableColumns()) {
+            Optional<Column> other = target.column(column.name());
+            if (other.isEmpty()) {
+                problems.add("target table " + targetName + " has no column " + column.name() + " (" + column.columnType()
+                        + "): add it, or drop the target table so that ferry creates it");
+            }
+            else if (!normalizeType(other.get().columnType()).equals(normalizeType(column.columnType()))) {
+                problems.add("target table " + targetName + " column " + column.name() + " is " + other.get().columnType()
+                        + " but the source's is " + column.columnType() + ": make them equal");
+            }
+            else if (other.get().generated()) {
+                problems.add("target table " + targetName + " column " + column.name() + " is generated but the source's is not");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Integer display widths ({@code int(11)}) are cosmetic and differ between MySQL 8 and MariaDB.
+     */
+    private static String normalizeType(String columnType)
+    {
+        return columnType.toLowerCase(Locale.ROOT).replaceAll("^(tinyint|smallint|mediumint|int|bigint)\\(\\d+\\)", "$1").trim();
+    }
+
+    private static String unquote(String quoted)
+    {
+        return quoted.substring(1, quoted.length() - 1).replace("``", "`");
+    }
+}

@@ -1,0 +1,74 @@
+package dev.ferry.runtime.sql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.runtime.config.DatabaseConfig;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Connection pools for the source and the target, with ferry's session settings.
+ */
+public final class DataSources
+{
+    private DataSources() {}
+
+    /**
+     * A pool of up to {@code maxConnections} connections.
+     *
+     * @param name pool name for logs, e.g. {@code source}
+     * @param rawResults whether results come back as raw stored bytes (copy reads)
+     * @param foreignKeyChecks whether sessions keep {@code foreign_key_checks} on
+     */
+    public static HikariDataSource create(DatabaseConfig config, String name, int maxConnections, boolean rawResults, boolean foreignKeyChecks)
+    {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("ferry-" + name);
+        hikari.setJdbcUrl(jdbcUrl(config));
+        hikari.setDriverClassName("com.mysql.cj.jdbc.Driver");
+        hikari.setUsername(config.user());
+        config.password().ifPresent(hikari::setPassword);
+        hikari.setMaximumPoolSize(maxConnections);
+        hikari.setMinimumIdle(0);
+        hikari.setConnectionTimeout(Math.max(250, config.connectTimeout().toMillis()));
+        hikari.setInitializationFailTimeout(-1);
+        hikari.setConnectionInitSql(SessionSettings.initSql(rawResults, foreignKeyChecks));
+        hikari.setAutoCommit(true);
+        return new HikariDataSource(hikari);
+    }
+
+    /**
+     * The JDBC URL for a server, without credentials.
+     */
+    public static String jdbcUrl(DatabaseConfig config)
+    {
+        Map<String, String> params = new TreeMap<>();
+        params.put("sslMode", config.tlsMode().toUpperCase(Locale.ROOT).replace('-', '_'));
+        params.put("allowPublicKeyRetrieval", "true");
+        params.put("characterEncoding", "UTF-8");
+        params.put("connectionTimeZone", "UTC");
+        params.put("forceConnectionTimeZoneToSession", "false");
+        params.put("useServerPrepStmts", "false");
+        params.put("rewriteBatchedStatements", "false");
+        params.put("cachePrepStmts", "true");
+        params.put("prepStmtCacheSize", "256");
+        params.put("prepStmtCacheSqlLimit", "65536");
+        params.put("tinyInt1isBit", "false");
+        params.put("yearIsDateType", "false");
+        params.put("zeroDateTimeBehavior", "CONVERT_TO_NULL");
+        params.put("maxAllowedPacket", "268435456");
+        params.put("connectTimeout", Long.toString(config.connectTimeout().toMillis()));
+        params.put("socketTimeout", "0");
+        params.put("tcpKeepAlive", "true");
+        params.putAll(config.params());
+        StringBuilder url = new StringBuilder("jdbc:mysql://").append(config.host()).append(':').append(config.port()).append('/');
+        char separator = '?';
+        for (Map.Entry<String, String> entry : params.entrySet()) {
+            url.append(separator).append(entry.getKey()).append('=').append(java.net.URLEncoder.encode(entry.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+            separator = '&';
+        }
+        return url.toString();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.ferry.runtime.sql;
+
+import dev.ferry.api.model.Column;
+import dev.ferry.api.model.Row;
+import dev.ferry.api.model.TableName;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Multi-row INSERT statements for one target table: {@code INSERT IGNORE} for the copy,
+ * {@code INSERT ... ON DUPLICATE KEY UPDATE} (upsert) for the binlog applier. Values are bound
+ * with {@code setBytes}, which sends the exact bytes read from the source. Statement texts are
+ * cached per row count.
+ */
+public final class InsertStatement
+{
+    public enum Mode
+    {
+        IGNORE, UPSERT
+    }
+
+    private static final int CACHED_SIZES = 8;
+
+    private final String prefix;
+    private final String rowPlaceholders;
+    private final String suffix;
+    private final int columnCount;
+    private final String[] cache = new String[CACHED_SIZES];
+    private final int[] cacheSizes = new int[CACHED_SIZES];
+
+    public InsertStatement(TableName target, List<Column> columns, Mode mode)
+    {
+        requireNonNull(target, "target is null");
+        requireNonNull(mode, "mode is null");
+        this.columnCount = columns.size();
+        this.prefix = (mode == Mode.IGNORE ? "INSERT IGNORE INTO " : "INSERT INTO ") + target.quoted() + " (" + KeyPredicate.columnList(columns) + ") VALUES ";
+        StringBuilder placeholders = new StringBuilder("(");
+        for (int i = 0; i < columnCount; i++) {
+            placeholders.append(i == 0 ? "?" : ",?");
+        }
+        this.rowPlaceholders = placeholders.append(')').toString();
+        if (mode == Mode.UPSERT) {
+            StringBuilder update = new StringBuilder(" ON DUPLICATE KEY UPDATE ");
+            for (int i = 0; i < columnCount; i++) {
+                if (i > 0) {
+                    update.append(", ");
+                }
+                String name = columns.get(i).quotedName();
+                update.append(name).append(" = VALUES(").append(name).append(')');
+            }
+            this.suffix = update.toString();
+        }
+        else {
+            this.suffix = "";
+        }
+    }
+
+    public int columnCount()
+    {
+        return columnCount;
+    }
+
+    /**
+     * The statement text for {@code rows} rows.
+     */
+    public String sql(int rows)
+    {
+        int slot = rows % CACHED_SIZES;
+        if (cacheSizes[slot] == rows && cache[slot] != null) {
+            return cache[slot];
+        }
+        StringBuilder sql = new StringBuilder(prefix.length() + rows * (rowPlaceholders.length() + 1) + suffix.length());
+        sql.append(prefix);
+        for (int i = 0; i < rows; i++) {
+            if (i > 0) {
+                sql.append(',');
+            }
+            sql.append(rowPlaceholders);
+        }
+        sql.append(suffix);
+        String text = sql.toString();
+        cache[slot] = text;
+        cacheSizes[slot] = rows;
+        return text;
+    }
+
+    /**
+     * Prepares the statement for rows {@code [from, to)} of {@code rows} and binds them; each row
+     * holds this statement's columns at the given positions.
+     *
+     * @param positions for each statement column, its position in the rows
+     */
+    public PreparedStatement prepare(Connection connection, List<Row> rows, int from, int to, int[] positions)
+            throws SQLException
+    {
+        PreparedStatement statement = connection.prepareStatement(sql(to - from));
+        try {
+            int index = 1;
+            for (int r = from; r < to; r++) {
+                Row row = rows.get(r);
+                for (int c = 0; c < columnCount; c++) {
+                    statement.setBytes(index++, row.get(positions[c]));
+                }
+            }
+            return statement;
+        }
+        catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Bytes the rows {@code [from, to)} occupy in the statement, roughly (escaping may double
+     * binary data), for keeping statements under {@code max_allowed_packet}.
+     */
+    public static long estimatedSize(Row row, int[] positions)
+    {
+        long size = 4L * positions.length;
+        for (int position : positions) {
+            byte[] value = row.get(position);
+            if (value != null) {
+                size += value.length;
+            }
+        }
+        return size;
+    }
+}
