@@ -14,6 +14,7 @@ public record ReplicationConfig(
         int batchSize,
         long serverId,
         int readRetries,
+        int writeRetries,
         Duration retryBackoff,
         Duration heartbeat,
         boolean skipRowImageCheck,
@@ -36,6 +37,7 @@ public record ReplicationConfig(
         int batchSize = config.integer("batchSize", 500, 1, 100_000);
         long serverId = config.longValue("serverId", 0, 0, 4_294_967_295L);
         int readRetries = config.integer("readRetries", 5, 0, 1000);
+        int writeRetries = config.integer("writeRetries", 5, 0, 1000);
         Duration retryBackoff = config.duration("retryBackoff", Duration.ofSeconds(1));
         Duration heartbeat = config.duration("heartbeat", Duration.ofSeconds(5));
         if (heartbeat.isZero() || heartbeat.toSeconds() > 4_294_967L) {
@@ -48,7 +50,7 @@ public record ReplicationConfig(
         boolean replicateSchemaChanges = config.bool("replicateSchemaChanges", true);
         PluginConfig ddl = config.section("ddl");
         String onUnparseable = ddl.oneOf("onUnparseable", "fail", List.of("fail", "skip"));
-        return new ReplicationConfig(batchSize, serverId, readRetries, retryBackoff, heartbeat, skipRowImageCheck, allowReplicaSource,
+        return new ReplicationConfig(batchSize, serverId, readRetries, writeRetries, retryBackoff, heartbeat, skipRowImageCheck, allowReplicaSource,
                 lagQuery, maxReplicaLag, replicateSchemaChanges, onUnparseable);
     }
 }

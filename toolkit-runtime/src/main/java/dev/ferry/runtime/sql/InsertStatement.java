@@ -21,7 +21,12 @@ public final class InsertStatement
 {
     public enum Mode
     {
-        IGNORE, UPSERT
+        /** {@code INSERT IGNORE}: keep the existing row on a duplicate key (the copy). */
+        IGNORE,
+        /** {@code INSERT ... ON DUPLICATE KEY UPDATE}: replace the existing row (the applier). */
+        UPSERT,
+        /** {@code INSERT}: for tables without any unique key. */
+        PLAIN
     }
 
     private static final int CACHED_SIZES = 8;
@@ -116,8 +121,8 @@ public final class InsertStatement
     }
 
     /**
-     * Bytes the rows {@code [from, to)} occupy in the statement, roughly (escaping may double
-     * binary data), for keeping statements under {@code max_allowed_packet}.
+     * Roughly the bytes a row's values occupy in a statement (escaping may add more), for keeping
+     * statements well under {@code max_allowed_packet}.
      */
     public static long estimatedSize(Row row, int[] positions)
     {

@@ -100,6 +100,48 @@ public final class KeyCodec
         }
     }
 
+    /**
+     * Binds a column value given in wire form (text-protocol bytes) so that the server compares
+     * it exactly and can use the column's index: integers as integers, decimals as decimals, text
+     * as text in the column's charset (so its collation applies), everything else as bytes.
+     */
+    public static void bindWire(PreparedStatement statement, int index, Column column, Charset charset, byte[] wire)
+            throws SQLException
+    {
+        if (wire == null) {
+            statement.setNull(index, java.sql.Types.NULL);
+            return;
+        }
+        switch (column.type().family()) {
+            case INTEGER: {
+                String digits = new String(wire, java.nio.charset.StandardCharsets.US_ASCII);
+                if (column.unsigned() && digits.length() >= 19) {
+                    statement.setBigDecimal(index, new BigDecimal(digits));
+                }
+                else {
+                    statement.setLong(index, Long.parseLong(digits));
+                }
+                return;
+            }
+            case DECIMAL:
+                statement.setBigDecimal(index, new BigDecimal(new String(wire, java.nio.charset.StandardCharsets.US_ASCII)));
+                return;
+            case TEXT:
+                statement.setString(index, new String(wire, charset));
+                return;
+            default:
+                statement.setBytes(index, wire);
+        }
+    }
+
+    /**
+     * The charset to decode a text column's wire bytes with, or null for other columns.
+     */
+    public static Charset charsetOf(Column column)
+    {
+        return column.type().family() == ColumnType.Family.TEXT ? MySqlCharsets.forMySqlName(column.charset()) : null;
+    }
+
     private static int positionOf(List<Column> rowColumns, String name)
     {
         for (int i = 0; i < rowColumns.size(); i++) {

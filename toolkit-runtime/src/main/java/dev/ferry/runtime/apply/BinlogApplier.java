@@ -1,0 +1,590 @@
+package dev.ferry.runtime.apply;
+
+import dev.ferry.api.FerryException;
+import dev.ferry.api.Metrics;
+import dev.ferry.api.filter.CopyFilter;
+import dev.ferry.api.model.BinlogPosition;
+import dev.ferry.api.model.PositionPair;
+import dev.ferry.api.model.Row;
+import dev.ferry.api.model.RowEvent;
+import dev.ferry.api.model.TableName;
+import dev.ferry.api.model.TableSchema;
+import dev.ferry.api.state.StateStore;
+import dev.ferry.api.throttle.Throttler;
+import dev.ferry.api.verify.Verifier;
+import dev.ferry.runtime.config.CopyConfig.LockStrategy;
+import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.copy.TableLocks;
+import dev.ferry.runtime.sql.SqlErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Applies binlog row events to the target, in binlog order, in batches of up to
+ * {@code replication.batchSize} events, one target transaction per batch: inserts and updates
+ * as upserts of the new image, deletes (and the old side of key-changing updates) by the old
+ * image's key. Applying a batch twice leaves the target as applying it once.
+ *
+ * <p>Events arrive from the binlog thread through a bounded queue (which slows the stream when
+ * the target falls behind); one applier thread drains it.
+ */
+public final class BinlogApplier
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(BinlogApplier.class);
+    private static final int QUEUE_CAPACITY = 10_000;
+    private static final long IDLE_POLL_MILLIS = 20;
+
+    private sealed interface Item
+            permits Rows, TransactionEnd, Statement, Heartbeat {}
+
+    private record Rows(List<RowEvent> events) implements Item {}
+
+    private record TransactionEnd(PositionPair position) implements Item {}
+
+    private record Statement(String sql, String defaultDatabase, PositionPair position) implements Item {}
+
+    private record Heartbeat(PositionPair position) implements Item {}
+
+    /**
+     * Everything the applier needs; {@code stateStore} only when it writes positions with batches.
+     */
+    public record Settings(
+            int batchSize,
+            int writeRetries,
+            Duration retryBackoff,
+            LockStrategy lockStrategy,
+            long maxStatementBytes)
+    {
+    }
+
+    private final Settings settings;
+    private final DataSource target;
+    private final RewritesConfig rewrites;
+    private final Optional<CopyFilter> copyFilter;
+    private final Verifier verifier;
+    private final List<Throttler> throttlers;
+    private final TableLocks locks;
+    private final Optional<StateStore> positionStore;
+    private final SchemaChangeHandler schemaChanges;
+    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final Map<TableSchema, TableStatements> statements = new IdentityHashMap<>();
+    private final Object progress = new Object();
+    private final Metrics.Counter eventsApplied;
+    private final Metrics.Counter batchesApplied;
+    private final Metrics.Gauge batchMillis;
+    private final Metrics.Counter throttledMillis;
+    private final AtomicReference<ApplierState> state = new AtomicReference<>(ApplierState.INIT);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<String> throttleReason = new AtomicReference<>("");
+    private volatile Instant stateChanged = Instant.now();
+    private volatile PositionPair applied;
+    private volatile PositionPair received;
+    private volatile boolean stopping;
+    private Thread thread;
+
+    private final List<RowEvent> pending = new ArrayList<>();
+    private PositionPair pendingPosition;
+
+    public BinlogApplier(Settings settings, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter, Verifier verifier,
+            List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges, Metrics metrics)
+    {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.target = requireNonNull(target, "target is null");
+        this.rewrites = requireNonNull(rewrites, "rewrites is null");
+        this.copyFilter = requireNonNull(copyFilter, "copyFilter is null");
+        this.verifier = requireNonNull(verifier, "verifier is null");
+        this.throttlers = List.copyOf(requireNonNull(throttlers, "throttlers is null"));
+        this.locks = requireNonNull(locks, "locks is null");
+        this.positionStore = requireNonNull(positionStore, "positionStore is null").filter(StateStore::writesPositionWithBatches);
+        this.schemaChanges = requireNonNull(schemaChanges, "schemaChanges is null");
+        this.eventsApplied = metrics.counter("apply_events", "binlog row events applied to the target");
+        this.batchesApplied = metrics.counter("apply_batches", "binlog batches committed on the target");
+        this.batchMillis = metrics.gauge("apply_batch_millis", "duration of the last applied batch");
+        this.throttledMillis = metrics.counter("apply_throttled_millis", "time the applier waited for throttlers");
+    }
+
+    /**
+     * Starts the applier thread; {@code start} is where streaming begins, the applied position
+     * until the first batch commits.
+     */
+    public synchronized void start(PositionPair start)
+    {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        applied = requireNonNull(start, "start is null");
+        received = start;
+        setState(ApplierState.WAITING);
+        thread = new Thread(this::run, "ferry-applier");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    // --- input, called on the binlog thread -----------------------------------------------------
+
+    public void onRowEvents(List<RowEvent> events)
+            throws InterruptedException
+    {
+        offer(new Rows(events));
+    }
+
+    public void onTransactionEnd(PositionPair position)
+            throws InterruptedException
+    {
+        offer(new TransactionEnd(position));
+    }
+
+    public void onStatement(String sql, String defaultDatabase, PositionPair position)
+            throws InterruptedException
+    {
+        offer(new Statement(sql, defaultDatabase, position));
+    }
+
+    public void onHeartbeat(PositionPair position)
+            throws InterruptedException
+    {
+        offer(new Heartbeat(position));
+    }
+
+    private void offer(Item item)
+            throws InterruptedException
+    {
+        while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+            checkNotFailed();
+            if (stopping) {
+                return;
+            }
+        }
+    }
+
+    // --- status -----------------------------------------------------------------------------------
+
+    public ApplierState state()
+    {
+        return state.get();
+    }
+
+    public Instant stateChanged()
+    {
+        return stateChanged;
+    }
+
+    /**
+     * The position of the last committed batch (or of the last transaction seen with nothing to
+     * apply): a resume from {@code applied().resume()} loses nothing.
+     */
+    public PositionPair applied()
+    {
+        return applied;
+    }
+
+    public String throttleReason()
+    {
+        return throttleReason.get();
+    }
+
+    public Optional<Throwable> failure()
+    {
+        return Optional.ofNullable(failure.get());
+    }
+
+    public int queued()
+    {
+        return queue.size();
+    }
+
+    /**
+     * Blocks until everything up to {@code position} was applied.
+     *
+     * @throws FerryException when the applier failed
+     * @return whether the position was reached before the timeout
+     */
+    public boolean awaitApplied(BinlogPosition position, Duration timeout)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (applied.event().compareTo(position) < 0) {
+                checkNotFailed();
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                progress.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, 200));
+            }
+        }
+        checkNotFailed();
+        return true;
+    }
+
+    private void checkNotFailed()
+    {
+        Throwable cause = failure.get();
+        if (cause != null) {
+            throw cause instanceof FerryException ferry ? ferry : new FerryException("the binlog applier failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * Applies what is queued, then stops the thread. Events offered afterwards are dropped.
+     */
+    @Override
+    public void close()
+            throws InterruptedException
+    {
+        stopping = true;
+        Thread current;
+        synchronized (this) {
+            current = thread;
+        }
+        if (current != null) {
+            current.join(TimeUnit.MINUTES.toMillis(2));
+            if (current.isAlive()) {
+                current.interrupt();
+                current.join(5_000);
+            }
+        }
+    }
+
+    // --- the applier thread ------------------------------------------------------------------------
+
+    private void run()
+    {
+        try {
+            while (true) {
+                Item item = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (item == null) {
+                    if (!pending.isEmpty()) {
+                        flush();
+                    }
+                    else if (state.get() != ApplierState.WAITING) {
+                        setState(ApplierState.WAITING);
+                    }
+                    if (stopping && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                handle(item);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        catch (Throwable e) {
+            failure.set(e);
+            log.error("the binlog applier failed: {}", e.getMessage(), e);
+            synchronized (progress) {
+                progress.notifyAll();
+            }
+        }
+    }
+
+    private void handle(Item item)
+            throws InterruptedException, SQLException
+    {
+        if (item instanceof Rows rows) {
+            if (state.get() != ApplierState.PROCESSING) {
+                setState(ApplierState.PROCESSING);
+            }
+            List<RowEvent> events = rows.events();
+            for (int i = 0; i < events.size(); i++) {
+                RowEvent event = filtered(events.get(i));
+                if (event != null) {
+                    pending.add(event);
+                    pendingPosition = event.position();
+                }
+            }
+            if (!events.isEmpty()) {
+                received = events.get(events.size() - 1).position();
+            }
+            if (pending.size() >= settings.batchSize()) {
+                flush();
+            }
+        }
+        else if (item instanceof TransactionEnd end) {
+            received = end.position();
+            if (pending.isEmpty()) {
+                advance(end.position());
+            }
+            else {
+                pendingPosition = end.position();
+                if (pending.size() >= settings.batchSize() || queue.isEmpty()) {
+                    flush();
+                }
+            }
+        }
+        else if (item instanceof Statement statement) {
+            flush();
+            schemaChanges.apply(statement.sql(), statement.defaultDatabase(), statement.position());
+            statements.clear();
+            advance(statement.position());
+        }
+        else if (item instanceof Heartbeat heartbeat) {
+            if (pending.isEmpty()) {
+                if (heartbeat.position().event().compareTo(applied.event()) > 0) {
+                    advance(heartbeat.position());
+                }
+                // a heartbeat proves the stream is alive: the health check sees a fresh state
+                setState(ApplierState.WAITING);
+            }
+        }
+    }
+
+    /**
+     * The event as the copy filter wants it applied, or null to skip it.
+     */
+    private RowEvent filtered(RowEvent event)
+    {
+        if (copyFilter.isEmpty()) {
+            return event;
+        }
+        CopyFilter filter = copyFilter.get();
+        TableSchema table = event.table();
+        switch (event.type()) {
+            case INSERT:
+                return filter.matches(table, event.after()) ? event : null;
+            case DELETE:
+                return filter.matches(table, event.before()) ? event : null;
+            default: {
+                boolean before = filter.matches(table, event.before());
+                boolean after = filter.matches(table, event.after());
+                if (before && after) {
+                    return event;
+                }
+                if (after) {
+                    return new RowEvent(RowEvent.Type.INSERT, table, null, event.after(), event.position());
+                }
+                if (before) {
+                    return new RowEvent(RowEvent.Type.DELETE, table, event.before(), null, event.position());
+                }
+                return null;
+            }
+        }
+    }
+
+    private void advance(PositionPair position)
+    {
+        synchronized (progress) {
+            applied = position;
+            progress.notifyAll();
+        }
+    }
+
+    private void flush()
+            throws InterruptedException, SQLException
+    {
+        if (pending.isEmpty()) {
+            return;
+        }
+        awaitThrottlers();
+        setState(ApplierState.APPLYING);
+        long start = System.nanoTime();
+        List<RowEvent> batch = List.copyOf(pending);
+        PositionPair position = pendingPosition;
+        applyWithRetries(batch, position);
+        pending.clear();
+        eventsApplied.add(batch.size());
+        batchesApplied.add(1);
+        batchMillis.set((System.nanoTime() - start) / 1e6);
+        verifier.afterEventsApplied(batch);
+        advance(position);
+        setState(ApplierState.APPLIED);
+    }
+
+    private void applyWithRetries(List<RowEvent> batch, PositionPair position)
+            throws InterruptedException, SQLException
+    {
+        long backoff = Math.max(1, settings.retryBackoff().toMillis());
+        for (int failures = 0; ; failures++) {
+            try {
+                applyOnce(batch, position);
+                return;
+            }
+            catch (SQLException e) {
+                if (!SqlErrors.isRetryable(e) || failures >= settings.writeRetries()) {
+                    throw new FerryException("applying " + batch.size() + " binlog events ending at " + position.event() + " failed"
+                            + (failures > 0 ? " after " + failures + " retries" : "") + ": " + SqlErrors.describe(e), e);
+                }
+                long sleep = Math.min(backoff << Math.min(failures, 10), 30_000);
+                log.warn("applying binlog batch at {} failed ({}), retry {} of {} in {} ms", position.event(), SqlErrors.describe(e), failures + 1, settings.writeRetries(), sleep);
+                Thread.sleep(sleep);
+            }
+        }
+    }
+
+    private void applyOnce(List<RowEvent> batch, PositionPair position)
+            throws SQLException
+    {
+        List<TableName> locked = List.of();
+        if (settings.lockStrategy() == LockStrategy.IN_FERRY) {
+            Set<TableName> tables = new LinkedHashSet<>();
+            for (int i = 0; i < batch.size(); i++) {
+                tables.add(batch.get(i).table().name());
+            }
+            locked = locks.lockForApply(tables);
+        }
+        try (Connection connection = target.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                applyEvents(connection, batch);
+                if (positionStore.isPresent()) {
+                    positionStore.get().writePosition(connection, position);
+                }
+                connection.commit();
+            }
+            catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                }
+                catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+            finally {
+                try {
+                    connection.setAutoCommit(true);
+                }
+                catch (SQLException ignored) {
+                    // the pool discards broken connections
+                }
+            }
+        }
+        finally {
+            if (!locked.isEmpty()) {
+                locks.unlockForApply(locked);
+            }
+        }
+    }
+
+    /**
+     * Applies events in order, turning each run of consecutive events of one table and one
+     * operation into one statement.
+     */
+    private void applyEvents(Connection connection, List<RowEvent> batch)
+            throws SQLException
+    {
+        List<Row> run = new ArrayList<>();
+        TableStatements runTable = null;
+        boolean runIsDelete = false;
+        for (int i = 0; i < batch.size(); i++) {
+            RowEvent event = batch.get(i);
+            TableStatements table = statementsFor(event.table());
+            boolean delete;
+            Row row;
+            switch (event.type()) {
+                case INSERT:
+                    delete = false;
+                    row = event.after();
+                    break;
+                case DELETE:
+                    delete = true;
+                    row = event.before();
+                    break;
+                default:
+                    if (table.keyChanged(event.before(), event.after())) {
+                        if (runTable != null && (runTable != table || !runIsDelete)) {
+                            flushRun(connection, runTable, runIsDelete, run);
+                        }
+                        runTable = table;
+                        runIsDelete = true;
+                        run.add(event.before());
+                    }
+                    delete = false;
+                    row = event.after();
+            }
+            if (runTable != null && (runTable != table || runIsDelete != delete)) {
+                flushRun(connection, runTable, runIsDelete, run);
+            }
+            runTable = table;
+            runIsDelete = delete;
+            run.add(row);
+        }
+        if (runTable != null) {
+            flushRun(connection, runTable, runIsDelete, run);
+        }
+    }
+
+    private void flushRun(Connection connection, TableStatements table, boolean delete, List<Row> run)
+            throws SQLException
+    {
+        if (run.isEmpty()) {
+            return;
+        }
+        if (delete) {
+            table.delete(connection, run, 0, run.size());
+        }
+        else {
+            table.write(connection, run, 0, run.size(), settings.maxStatementBytes());
+        }
+        run.clear();
+    }
+
+    private TableStatements statementsFor(TableSchema schema)
+    {
+        TableStatements result = statements.get(schema);
+        if (result == null) {
+            result = new TableStatements(schema, rewrites.apply(schema.name()));
+            statements.put(schema, result);
+        }
+        return result;
+    }
+
+    private void awaitThrottlers()
+            throws InterruptedException
+    {
+        if (throttlers.isEmpty()) {
+            return;
+        }
+        long start = 0;
+        while (!stopping) {
+            String reason = null;
+            for (Throttler throttler : throttlers) {
+                if (throttler.isThrottled()) {
+                    reason = throttler.reason();
+                    break;
+                }
+            }
+            if (reason == null) {
+                break;
+            }
+            if (start == 0) {
+                start = System.nanoTime();
+                throttleReason.set(reason.isEmpty() ? "throttled" : reason);
+            }
+            Thread.sleep(50);
+        }
+        if (start != 0) {
+            throttledMillis.add((System.nanoTime() - start) / 1_000_000);
+            throttleReason.set("");
+        }
+    }
+
+    private void setState(ApplierState newState)
+    {
+        state.set(newState);
+        stateChanged = Instant.now();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.ferry.runtime.apply;
+
+import dev.ferry.api.model.Column;
+import dev.ferry.api.model.Row;
+import dev.ferry.api.model.TableName;
+import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.sql.InsertStatement;
+import dev.ferry.runtime.sql.KeyCodec;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The statements that apply row events of one table to its target table. Built once per schema
+ * version and reused for every batch.
+ */
+final class TableStatements
+{
+    private final TableSchema schema;
+    private final TableName target;
+    private final int[] writable;
+    private final int[] key;
+    private final InsertStatement upsert;
+    private final InsertStatement insert;
+    private final String deleteByKeyPrefix;
+    private final String deleteByKeyTerm;
+    private final String deleteByRow;
+    private final Column[] columns;
+    private final java.nio.charset.Charset[] charsets;
+
+    TableStatements(TableSchema schema, TableName target)
+    {
+        this.schema = requireNonNull(schema, "schema is null");
+        this.target = requireNonNull(target, "target is null");
+        List<Column> writableColumns = schema.writableColumns();
+        this.writable = new int[writableColumns.size()];
+        for (int i = 0; i < writable.length; i++) {
+            writable[i] = writableColumns.get(i).ordinal();
+        }
+        this.columns = schema.columns().toArray(Column[]::new);
+        this.charsets = new java.nio.charset.Charset[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            charsets[i] = KeyCodec.charsetOf(columns[i]);
+        }
+        Optional<int[]> keyPositions = ApplyKey.positions(schema);
+        this.key = keyPositions.orElse(null);
+        this.upsert = new InsertStatement(target, writableColumns, InsertStatement.Mode.UPSERT);
+        this.insert = new InsertStatement(target, writableColumns, InsertStatement.Mode.PLAIN);
+        StringBuilder term = new StringBuilder("(");
+        if (key != null) {
+            for (int i = 0; i < key.length; i++) {
+                term.append(i == 0 ? "" : " AND ").append(schema.columns().get(key[i]).quotedName()).append(" = ?");
+            }
+        }
+        this.deleteByKeyTerm = term.append(')').toString();
+        this.deleteByKeyPrefix = "DELETE FROM " + target.quoted() + " WHERE ";
+        StringBuilder row = new StringBuilder("DELETE FROM ").append(target.quoted()).append(" WHERE ");
+        for (int i = 0; i < writable.length; i++) {
+            row.append(i == 0 ? "" : " AND ").append(schema.columns().get(writable[i]).quotedName()).append(" <=> ?");
+        }
+        this.deleteByRow = row.append(" LIMIT 1").toString();
+    }
+
+    TableSchema schema()
+    {
+        return schema;
+    }
+
+    TableName target()
+    {
+        return target;
+    }
+
+    boolean isKeyless()
+    {
+        return key == null;
+    }
+
+    /**
+     * Whether an update changed the identifying key, so the old row must go first.
+     */
+    boolean keyChanged(Row before, Row after)
+    {
+        if (key == null) {
+            return true;
+        }
+        for (int position : key) {
+            if (!java.util.Arrays.equals(before.get(position), after.get(position))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Upserts rows {@code [from, to)} (keyed tables) or inserts them (keyless tables).
+     */
+    void write(Connection connection, List<Row> rows, int from, int to, long maxStatementBytes)
+            throws SQLException
+    {
+        InsertStatement statement = key == null ? insert : upsert;
+        int start = from;
+        while (start < to) {
+            int end = start;
+            long size = 0;
+            while (end < to && (end == start || size < maxStatementBytes)) {
+                size += InsertStatement.estimatedSize(rows.get(end), writable);
+                end++;
+            }
+            try (PreparedStatement prepared = statement.prepare(connection, rows, start, end, writable)) {
+                prepared.executeUpdate();
+            }
+            start = end;
+        }
+    }
+
+    /**
+     * Deletes the rows whose old images are {@code [from, to)}.
+     */
+    void delete(Connection connection, List<Row> rows, int from, int to)
+            throws SQLException
+    {
+        if (key == null) {
+            try (PreparedStatement prepared = connection.prepareStatement(deleteByRow)) {
+                for (int r = from; r < to; r++) {
+                    Row row = rows.get(r);
+                    for (int i = 0; i < writable.length; i++) {
+                        int position = writable[i];
+                        KeyCodec.bindWire(prepared, i + 1, columns[position], charsets[position], row.get(position));
+                    }
+                    prepared.executeUpdate();
+                }
+            }
+            return;
+        }
+        int chunk = Math.max(1, 10_000 / key.length);
+        for (int start = from; start < to; start += chunk) {
+            int end = Math.min(to, start + chunk);
+            StringBuilder sql = new StringBuilder(deleteByKeyPrefix.length() + (end - start) * (deleteByKeyTerm.length() + 4));
+            sql.append(deleteByKeyPrefix);
+            for (int r = start; r < end; r++) {
+                sql.append(r == start ? "" : " OR ").append(deleteByKeyTerm);
+            }
+            try (PreparedStatement prepared = connection.prepareStatement(sql.toString())) {
+                int index = 1;
+                for (int r = start; r < end; r++) {
+                    Row row = rows.get(r);
+                    for (int position : key) {
+                        KeyCodec.bindWire(prepared, index++, columns[position], charsets[position], row.get(position));
+                    }
+                }
+                prepared.executeUpdate();
+            }
+        }
+    }
+}
