@@ -5,5 +5,5 @@ module dev.ferry.testing {
     requires transitive org.junit.jupiter.api;
     requires transitive java.sql;
 
-    // exports dev.ferry.testing;
+    exports dev.ferry.testing;
 }
