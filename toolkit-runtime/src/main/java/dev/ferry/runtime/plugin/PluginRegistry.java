@@ -178,11 +178,36 @@ public final class PluginRegistry
         if (jars.isEmpty()) {
             return Optional.empty();
         }
-        // Resolve jar by jar first so that a broken jar is reported by name and does not take the
-        // others down; then resolve the good ones together so they may depend on each other.
-        List<Path> good = new ArrayList<>();
+        // Read each jar on its own first, so that an unreadable jar or two jars holding the same
+        // module are reported by file name and do not take the other jars down.
+        Map<String, Path> byModule = new LinkedHashMap<>();
+        Set<String> duplicated = new HashSet<>();
         for (Path jar : jars) {
-            Optional<String> problem = resolutionProblem(List.of(jar), jars);
+            String module;
+            try {
+                Set<ModuleReference> references = ModuleFinder.of(jar).findAll();
+                if (references.isEmpty()) {
+                    problems.add(jar.getFileName() + ": not a jar ferry can load");
+                    continue;
+                }
+                module = references.iterator().next().descriptor().name();
+            }
+            catch (FindException e) {
+                problems.add(jar.getFileName() + ": " + rootCauseMessage(e));
+                continue;
+            }
+            Path previous = byModule.putIfAbsent(module, jar);
+            if (previous != null) {
+                duplicated.add(module);
+                problems.add(previous.getFileName() + " and " + jar.getFileName() + " both hold module " + module + ": remove one of them");
+            }
+        }
+        duplicated.forEach(byModule::remove);
+        List<Path> readable = new ArrayList<>(byModule.values());
+        // Then resolve jar by jar (dependencies may come from the other readable jars).
+        List<Path> good = new ArrayList<>();
+        for (Path jar : readable) {
+            Optional<String> problem = resolutionProblem(List.of(jar), readable);
             if (problem.isPresent()) {
                 problems.add(jar.getFileName() + ": " + problem.get());
             }

@@ -1,0 +1,147 @@
+package dev.ferry.cli;
+
+import dev.ferry.api.FerryException;
+import dev.ferry.runtime.FerryVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code ferry}: the command line. Exit codes: {@value #EXIT_OK} success,
+ * {@value #EXIT_FAILURE} runtime failure, {@value #EXIT_USAGE} bad usage or config.
+ */
+@Command(
+        name = "ferry",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.VersionProvider.class,
+        description = "Moves MySQL databases between servers while they are in use: copies the rows, follows the binlog, then cuts over.",
+        synopsisSubcommandLabel = "COMMAND",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:success",
+                "1:runtime failure",
+                "2:bad usage or config"})
+public final class Main
+        implements Callable<Integer>
+{
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Spec
+    private CommandSpec spec;
+
+    public static void main(String[] args)
+    {
+        System.exit(commandLine(CliEnvironment.system()).execute(args));
+    }
+
+    /**
+     * The command line with every subcommand, writing to {@link System#out} and
+     * {@link System#err} unless the caller sets other writers.
+     */
+    public static CommandLine commandLine(CliEnvironment environment)
+    {
+        requireNonNull(environment, "environment is null");
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.addSubcommand(new PluginsCommand(environment));
+        commandLine.addSubcommand(new ValidateCommand(environment));
+        // copydb: added by the lead once dev.ferry.runtime.Ferry exists (copydb --config FILE [--resume]).
+        commandLine.setExecutionExceptionHandler(new FailureHandler());
+        commandLine.setParameterExceptionHandler(new UsageHandler());
+        return commandLine;
+    }
+
+    @Override
+    public Integer call()
+    {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("ferry: missing command");
+        spec.commandLine().usage(err);
+        return EXIT_USAGE;
+    }
+
+    /**
+     * The version this command line was built as.
+     */
+    public static String version()
+    {
+        return FerryVersion.get();
+    }
+
+    static final class VersionProvider
+            implements IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            String version = version();
+            return new String[] {
+                    "ferry " + version,
+                    "java " + Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
+                            + System.getProperty("os.name") + " " + System.getProperty("os.arch").toLowerCase(Locale.ROOT)};
+        }
+    }
+
+    /**
+     * Bad usage: one line naming the mistake and where help is, not the whole usage text.
+     */
+    private static final class UsageHandler
+            implements IParameterExceptionHandler
+    {
+        @Override
+        public int handleParseException(ParameterException exception, String[] args)
+        {
+            CommandLine commandLine = exception.getCommandLine();
+            PrintWriter err = commandLine.getErr();
+            err.println("ferry: " + exception.getMessage());
+            UnmatchedArgumentException.printSuggestions(exception, err);
+            err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return EXIT_USAGE;
+        }
+    }
+
+    /**
+     * Failures of a command: operator-facing messages print alone; anything else is a bug and
+     * prints with its stack trace.
+     */
+    private static final class FailureHandler
+            implements IExecutionExceptionHandler
+    {
+        @Override
+        public int handleExecutionException(Exception exception, CommandLine commandLine, ParseResult parseResult)
+        {
+            PrintWriter err = commandLine.getErr();
+            int exitCode;
+            if (exception instanceof CommandFailure failure) {
+                err.println("ferry: " + failure.getMessage());
+                exitCode = failure.exitCode();
+            }
+            else if (exception instanceof FerryException) {
+                err.println("ferry: " + exception.getMessage());
+                exitCode = EXIT_FAILURE;
+            }
+            else {
+                err.println("ferry: unexpected error (a bug; please report it with this output):");
+                exception.printStackTrace(err);
+                exitCode = EXIT_FAILURE;
+            }
+            err.flush();
+            return exitCode;
+        }
+    }
+}
