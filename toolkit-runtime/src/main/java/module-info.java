@@ -20,7 +20,7 @@ module dev.ferry.runtime {
     // exports dev.ferry.runtime.control;
     exports dev.ferry.runtime.copy;
     // exports dev.ferry.runtime.cutover;
-    // exports dev.ferry.runtime.ddl;
+    exports dev.ferry.runtime.ddl;
     exports dev.ferry.runtime.plugin;
     exports dev.ferry.runtime.schema;
     exports dev.ferry.runtime.sql;
