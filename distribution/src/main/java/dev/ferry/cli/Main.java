@@ -59,7 +59,7 @@ public final class Main
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.addSubcommand(new PluginsCommand(environment));
         commandLine.addSubcommand(new ValidateCommand(environment));
-        // copydb: added by the lead once dev.ferry.runtime.Ferry exists (copydb --config FILE [--resume]).
+        commandLine.addSubcommand(new CopydbCommand(environment));
         commandLine.setExecutionExceptionHandler(new FailureHandler());
         commandLine.setParameterExceptionHandler(new UsageHandler());
         return commandLine;

@@ -2,52 +2,78 @@ package dev.ferry.runtime;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.api.FerryException;
+import dev.ferry.api.model.BinlogPosition;
+import dev.ferry.api.model.PositionPair;
+import dev.ferry.api.model.RowEvent;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.verify.VerificationResult;
+import dev.ferry.runtime.apply.BinlogApplier;
+import dev.ferry.runtime.apply.SchemaChangeHandler;
+import dev.ferry.runtime.binlog.BinlogListener;
+import dev.ferry.runtime.binlog.BinlogStreamer;
+import dev.ferry.runtime.binlog.BinlogStreamerConfig;
 import dev.ferry.runtime.config.FerryConfig;
 import dev.ferry.runtime.copy.Copier;
 import dev.ferry.runtime.copy.ReplicationBarrier;
 import dev.ferry.runtime.copy.TableLocks;
 import dev.ferry.runtime.copy.TablePlan;
+import dev.ferry.runtime.cutover.HttpHooks;
+import dev.ferry.runtime.cutover.SourceReplication;
+import dev.ferry.api.model.PaginationKey;
+import dev.ferry.api.model.TableName;
+import dev.ferry.runtime.ddl.SchemaChangeApplier;
 import dev.ferry.runtime.schema.CreationOrder;
+import dev.ferry.runtime.schema.PaginationKeys;
+import dev.ferry.runtime.schema.SchemaException;
 import dev.ferry.runtime.schema.SchemaLoader;
+import dev.ferry.runtime.schema.SchemaRegistry;
 import dev.ferry.runtime.schema.TargetTables;
 import dev.ferry.runtime.sql.DataSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * One ferry run: connects, discovers the tables, prepares the target, copies, and reports.
+ * One ferry run: connects, checks the source, discovers the tables, prepares the target, starts
+ * the binlog tail, copies, waits for the cutover signal (or cuts over automatically), cuts over
+ * and verifies.
  */
 public final class Ferry
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(Ferry.class);
     private static final int EXTRA_CONNECTIONS = 4;
+    private static final Duration CAUGHT_UP_POLL = Duration.ofMillis(200);
 
     /**
      * How a run ended.
      *
      * @param phase {@link FerryPhase#DONE}, {@link FerryPhase#STOPPED} or {@link FerryPhase#FAILED}
      * @param rowsCopied rows written by the copy
+     * @param eventsApplied binlog row events applied
      * @param elapsed wall time of the run
+     * @param copyElapsed wall time of the copy phase
      * @param verification the verifier's result at cutover
      * @param message one line for the operator
      */
-    public record Result(FerryPhase phase, long rowsCopied, Duration elapsed, VerificationResult verification, String message)
+    public record Result(FerryPhase phase, long rowsCopied, long eventsApplied, Duration elapsed, Duration copyElapsed,
+            VerificationResult verification, String message)
     {
-        public double rowsPerSecond()
+        public double copyRowsPerSecond()
         {
-            double seconds = elapsed.toNanos() / 1e9;
+            double seconds = copyElapsed.toNanos() / 1e9;
             return seconds <= 0 ? 0 : rowsCopied / seconds;
         }
     }
@@ -57,10 +83,19 @@ public final class Ferry
     private final RuntimePluginContext context;
     private final RuntimeMetrics metrics;
     private final TableLocks locks = new TableLocks();
+    private final HttpHooks hooks = new HttpHooks();
     private final AtomicReference<FerryPhase> phase = new AtomicReference<>(FerryPhase.STARTING);
+    private final CountDownLatch cutoverRequested = new CountDownLatch(1);
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final AtomicReference<Throwable> streamFailure = new AtomicReference<>();
     private volatile Copier copier;
+    private volatile BinlogApplier applier;
+    private volatile BinlogStreamer streamer;
+    private volatile SchemaRegistry schemas;
     private volatile HikariDataSource source;
     private volatile HikariDataSource target;
+    private volatile VerificationResult lastVerification = VerificationResult.notRun("not run yet");
+    private volatile SchemaChangeHandler schemaChangeHandler = SchemaChangeHandler.IGNORE;
 
     public Ferry(PipelinePlugins plugins, RuntimePluginContext context, RuntimeMetrics metrics)
     {
@@ -70,14 +105,26 @@ public final class Ferry
         this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
+    // --- status and control ------------------------------------------------------------------------
+
     public FerryPhase phase()
     {
         return phase.get();
     }
 
+    public FerryConfig config()
+    {
+        return config;
+    }
+
     public RuntimeMetrics metrics()
     {
         return metrics;
+    }
+
+    public PipelinePlugins plugins()
+    {
+        return plugins;
     }
 
     /**
@@ -89,6 +136,52 @@ public final class Ferry
         return current == null ? List.of() : current.plans();
     }
 
+    public Optional<BinlogApplier> applier()
+    {
+        return Optional.ofNullable(applier);
+    }
+
+    public Optional<Copier> copier()
+    {
+        return Optional.ofNullable(copier);
+    }
+
+    public VerificationResult lastVerification()
+    {
+        return lastVerification;
+    }
+
+    /**
+     * Asks for the cutover; it happens once the copy is done and the applier has caught up.
+     */
+    public void requestCutover()
+    {
+        cutoverRequested.countDown();
+    }
+
+    /**
+     * Asks the run to stop without cutting over: the copy stops at the next batch boundary, the
+     * applier applies what it received, and the run ends in {@link FerryPhase#STOPPED}.
+     */
+    public void requestStop()
+    {
+        stopRequested.countDown();
+        Copier current = copier;
+        if (current != null) {
+            current.stop();
+        }
+    }
+
+    /**
+     * Replaces the handler for DDL statements from the binlog (schema replication).
+     */
+    public void setSchemaChangeHandler(SchemaChangeHandler handler)
+    {
+        this.schemaChangeHandler = requireNonNull(handler, "handler is null");
+    }
+
+    // --- the run -------------------------------------------------------------------------------------
+
     /**
      * Runs the whole move.
      */
@@ -96,34 +189,85 @@ public final class Ferry
             throws InterruptedException
     {
         Instant started = Instant.now();
+        Duration copyElapsed = Duration.ZERO;
         try {
             connect();
+            checkSource();
             List<TableSchema> tables = prepare();
+            PositionPair start = startStreaming(tables);
+
             phase.set(FerryPhase.COPYING);
+            Instant copyStarted = Instant.now();
             copier = new Copier(config.copy(), source, target, config.rewrites(), plugins.copyFilter(), plugins.verifier(),
-                    plugins.copyThrottlers(), locks, ReplicationBarrier.NONE, metrics);
+                    plugins.copyThrottlers(), locks, barrier(), metrics);
             List<TablePlan> plans = copier.plan(tables, Map.of());
             copier.run(plans);
-            long rows = metrics.counter("copy_rows", "rows copied to the target").value();
+            copyElapsed = Duration.between(copyStarted, Instant.now());
+            checkStreaming();
+            if (stopRequested.getCount() == 0) {
+                return stopped(started, copyElapsed);
+            }
+            log.info("copy done: {} rows in {} ({} rows/s); binlog applied up to {}", rowsCopied(), copyElapsed,
+                    Math.round(rowsCopied() / Math.max(0.001, copyElapsed.toNanos() / 1e9)), applier.applied().event());
+
+            lastVerification = plugins.verifier().verifyBeforeCutover();
+            if (lastVerification.failed()) {
+                throw new FerryException("verification before cutover failed: " + lastVerification.message());
+            }
+            if (config.cutover().disabled()) {
+                phase.set(FerryPhase.WAITING_FOR_CUTOVER);
+                log.info("cutover is disabled (cutover.disabled): replicating until stopped");
+                awaitStop();
+                return stopped(started, copyElapsed);
+            }
+            phase.set(FerryPhase.WAITING_FOR_CUTOVER);
+            if (!config.cutover().automatic()) {
+                log.info("copy done and replication running; waiting for the cutover command (POST /api/cutover on the control server)");
+            }
+            if (!awaitCutoverSignal()) {
+                return stopped(started, copyElapsed);
+            }
             phase.set(FerryPhase.CUTOVER);
-            VerificationResult verification = plugins.verifier().verifyAtCutover();
+            VerificationResult verification = cutover();
+            lastVerification = verification;
             if (verification.failed()) {
                 phase.set(FerryPhase.FAILED);
-                return new Result(FerryPhase.FAILED, rows, Duration.between(started, Instant.now()), verification,
-                        "verification failed: " + verification.message());
+                return new Result(FerryPhase.FAILED, rowsCopied(), eventsApplied(), Duration.between(started, Instant.now()), copyElapsed, verification,
+                        "verification at cutover failed: " + verification.message());
             }
             phase.set(FerryPhase.DONE);
-            return new Result(FerryPhase.DONE, rows, Duration.between(started, Instant.now()), verification,
-                    "copied " + rows + " rows of " + tables.size() + " tables");
+            return new Result(FerryPhase.DONE, rowsCopied(), eventsApplied(), Duration.between(started, Instant.now()), copyElapsed, verification,
+                    "moved " + tables.size() + " tables from " + start.event() + "; copied " + rowsCopied() + " rows, applied "
+                            + eventsApplied() + " binlog events; " + verification.message());
         }
         catch (SQLException e) {
             phase.set(FerryPhase.FAILED);
             throw new FerryException("database error: " + e.getMessage(), e);
         }
-        catch (RuntimeException e) {
+        catch (RuntimeException | InterruptedException e) {
             phase.set(FerryPhase.FAILED);
             throw e;
         }
+        finally {
+            shutdownStreaming();
+        }
+    }
+
+    private Result stopped(Instant started, Duration copyElapsed)
+    {
+        phase.set(FerryPhase.STOPPED);
+        return new Result(FerryPhase.STOPPED, rowsCopied(), eventsApplied(), Duration.between(started, Instant.now()), copyElapsed, lastVerification,
+                "stopped on request before cutover");
+    }
+
+    private long rowsCopied()
+    {
+        return metrics.counter("copy_rows", "rows copied to the target").value();
+    }
+
+    private long eventsApplied()
+    {
+        return metrics.counter("apply_events", "binlog row events applied to the target").value();
     }
 
     private void connect()
@@ -132,7 +276,19 @@ public final class Ferry
         source = DataSources.create(config.source(), "source", connections, true, true);
         target = DataSources.create(config.target(), "target", connections, true, !config.copy().disableForeignKeyChecks());
         context.attach(source, target);
-        plugins.verifier().start(null);
+    }
+
+    private void checkSource()
+            throws SQLException
+    {
+        try (Connection connection = source.getConnection()) {
+            BinlogStreamer.checkSource(connection, config.replication().skipRowImageCheck());
+            if (SourceReplication.isReplica(connection) && !config.replication().allowReplicaSource()) {
+                throw new FerryException("the source " + config.source().address() + " is a replica: its data may lag behind its primary. "
+                        + "Move from the primary, or set replication.allowReplicaSource: true (ferry then waits for the replica to catch up "
+                        + "before cutover; use copy.lockStrategy: in-ferry on a read-only replica)");
+            }
+        }
     }
 
     private List<TableSchema> prepare()
@@ -148,23 +304,208 @@ public final class Ferry
         List<TableSchema> ordered = CreationOrder.order(tables, config.copy().tableCreationOrder());
         new TargetTables(loader, target, config.rewrites()).prepare(ordered, config.copy().createTargetTables());
         log.info("moving {} tables: {}", ordered.size(), ordered.stream().map(t -> t.name().toString()).toList());
+        schemas = new SchemaRegistry(ordered);
+        schemas.onChange(context::putTable);
+        plugins.verifier().start(null);
         return ordered;
     }
 
-    /**
-     * Stops copying at the next batch boundary.
-     */
-    public void stop()
+    private PositionPair startStreaming(List<TableSchema> tables)
+            throws SQLException
     {
-        Copier current = copier;
-        if (current != null) {
-            current.stop();
+        BinlogPosition position;
+        try (Connection connection = source.getConnection()) {
+            position = BinlogStreamer.currentPosition(connection);
+        }
+        PositionPair start = PositionPair.at(position);
+        if (config.replication().replicateSchemaChanges()) {
+            SchemaLoader targetLoader = new SchemaLoader(target);
+            PaginationKeys keys = new PaginationKeys(config.copy(), plugins.copyFilter());
+            schemaChangeHandler = new SchemaChangeApplier(target, plugins.tableFilter(), config.rewrites(), schemas,
+                    name -> reloadFromTarget(targetLoader, keys, name), plugins.verifier(),
+                    "skip".equals(config.replication().onUnparseableDdl()), metrics);
+        }
+        BinlogApplier.Settings settings = new BinlogApplier.Settings(config.replication().batchSize(), config.replication().writeRetries(),
+                config.replication().retryBackoff(), config.copy().lockStrategy(), 16L << 20);
+        applier = new BinlogApplier(settings, target, config.rewrites(), plugins.copyFilter(), plugins.verifier(), plugins.replicationThrottlers(),
+                locks, plugins.stateStore(), (sql, database, at) -> schemaChangeHandler.apply(sql, database, at), metrics);
+        applier.start(start);
+        BinlogStreamerConfig streamerConfig = new BinlogStreamerConfig(config.source().host(), config.source().port(), config.source().user(),
+                config.source().password().orElse(""), config.replication().serverId(), config.replication().readRetries(),
+                config.replication().retryBackoff(), config.replication().heartbeat(), config.source().connectTimeout(),
+                config.replication().skipRowImageCheck());
+        streamer = new BinlogStreamer(streamerConfig, schemas::get, schemas::contains, new ApplierListener());
+        streamer.start(position);
+        log.info("streaming the binlog from {} (server id {})", position, streamer.serverId());
+        return start;
+    }
+
+    /**
+     * A source table's schema as the target has it now (the structure at the applier's binlog
+     * position), under the source's name, with its pagination key chosen when it has one.
+     */
+    private Optional<TableSchema> reloadFromTarget(SchemaLoader targetLoader, PaginationKeys keys, TableName source)
+    {
+        Optional<TableSchema> loaded;
+        try {
+            loaded = targetLoader.load(config.rewrites().apply(source));
+        }
+        catch (SQLException e) {
+            throw new FerryException("cannot read the target's schema of " + source + " after a DDL: " + e.getMessage(), e);
+        }
+        return loaded.map(schema -> {
+            TableSchema relabelled = new TableSchema(source, schema.columns(), schema.indexes(), schema.foreignKeys(), schema.paginationKey(), schema.fingerprint());
+            try {
+                return keys.choose(relabelled);
+            }
+            catch (SchemaException e) {
+                return relabelled.withPaginationKey(PaginationKey.fullCopy());
+            }
+        });
+    }
+
+    private ReplicationBarrier barrier()
+    {
+        return connection -> {
+            BinlogPosition position = BinlogStreamer.currentPosition(connection);
+            while (!applier.awaitApplied(position, Duration.ofSeconds(1))) {
+                checkStreaming();
+            }
+        };
+    }
+
+    private void checkStreaming()
+    {
+        Throwable failure = streamFailure.get();
+        if (failure != null) {
+            throw failure instanceof FerryException ferry ? ferry : new FerryException("binlog streaming failed: " + failure.getMessage(), failure);
+        }
+        if (applier != null) {
+            applier.failure().ifPresent(cause -> {
+                throw cause instanceof FerryException ferry ? ferry : new FerryException("the binlog applier failed: " + cause.getMessage(), cause);
+            });
+        }
+    }
+
+    private void awaitStop()
+            throws InterruptedException
+    {
+        while (!stopRequested.await(CAUGHT_UP_POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+            checkStreaming();
+        }
+    }
+
+    /**
+     * Waits for the cutover command (or none when automatic) and for the applier to be close to
+     * the source, so the cutover itself is short. Returns false when a stop came first.
+     */
+    private boolean awaitCutoverSignal()
+            throws InterruptedException, SQLException
+    {
+        while (true) {
+            checkStreaming();
+            if (stopRequested.getCount() == 0) {
+                return false;
+            }
+            boolean requested = config.cutover().automatic() || cutoverRequested.getCount() == 0;
+            if (requested && caughtUp()) {
+                return true;
+            }
+            if (!requested) {
+                cutoverRequested.await(CAUGHT_UP_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            else {
+                Thread.sleep(CAUGHT_UP_POLL.toMillis());
+            }
+        }
+    }
+
+    private boolean caughtUp()
+            throws SQLException, InterruptedException
+    {
+        BinlogPosition current;
+        try (Connection connection = source.getConnection()) {
+            current = BinlogStreamer.currentPosition(connection);
+        }
+        return applier.awaitApplied(current, Duration.ofSeconds(1));
+    }
+
+    /**
+     * Writes have stopped (the before hook told the application): apply up to the source's final
+     * position, stop streaming, verify.
+     */
+    private VerificationResult cutover()
+            throws InterruptedException, SQLException
+    {
+        Instant started = Instant.now();
+        if (config.cutover().before() != null) {
+            hooks.post("cutover before", config.cutover().before(), "{\"event\":\"cutover-before\"}");
+        }
+        if (config.replication().allowReplicaSource()) {
+            awaitReplicaCaughtUp();
+        }
+        BinlogPosition end;
+        try (Connection connection = source.getConnection()) {
+            end = BinlogStreamer.currentPosition(connection);
+        }
+        if (!applier.awaitApplied(end, config.cutover().catchUpTimeout())) {
+            throw new FerryException("cutover: the applier did not reach the source's final position " + end + " within "
+                    + config.cutover().catchUpTimeout() + " (cutover.catchUpTimeout); it is at " + applier.applied().event()
+                    + ". Check that writes to the source have stopped.");
+        }
+        shutdownStreaming();
+        VerificationResult verification = plugins.verifier().verifyAtCutover();
+        log.info("cutover at {} took {} ms: {}", end, Duration.between(started, Instant.now()).toMillis(), verification.message());
+        if (config.cutover().after() != null && !verification.failed()) {
+            hooks.post("cutover after", config.cutover().after(), "{\"event\":\"cutover-after\",\"binlogFile\":\"" + end.file()
+                    + "\",\"binlogOffset\":" + end.offset() + "}");
+        }
+        return verification;
+    }
+
+    private void awaitReplicaCaughtUp()
+            throws SQLException, InterruptedException
+    {
+        Instant deadline = Instant.now().plus(config.cutover().catchUpTimeout());
+        while (true) {
+            Optional<Duration> lag;
+            try (Connection connection = source.getConnection()) {
+                lag = SourceReplication.lag(connection, config.replication().replicaLagQuery());
+            }
+            if (lag.isPresent() && lag.get().compareTo(config.replication().maxReplicaLag()) <= 0) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new FerryException("cutover: the source replica is " + lag.map(Duration::toString).orElse("an unknown time")
+                        + " behind its primary after waiting " + config.cutover().catchUpTimeout() + " (replication.maxReplicaLag "
+                        + config.replication().maxReplicaLag() + ")");
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private void shutdownStreaming()
+            throws InterruptedException
+    {
+        BinlogStreamer currentStreamer = streamer;
+        if (currentStreamer != null) {
+            currentStreamer.stop();
+        }
+        BinlogApplier currentApplier = applier;
+        if (currentApplier != null) {
+            currentApplier.close();
         }
     }
 
     @Override
     public void close()
     {
+        try {
+            shutdownStreaming();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         plugins.verifier().close();
         plugins.copyThrottlers().forEach(throttler -> throttler.close());
         plugins.replicationThrottlers().forEach(throttler -> throttler.close());
@@ -174,6 +515,75 @@ public final class Ferry
         }
         if (target != null) {
             target.close();
+        }
+    }
+
+    /**
+     * Hands the streamer's events to the applier (through its bounded queue).
+     */
+    private final class ApplierListener
+            implements BinlogListener
+    {
+        @Override
+        public void onRowEvents(List<RowEvent> events)
+        {
+            try {
+                applier.onRowEvents(events);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FerryException("interrupted", e);
+            }
+        }
+
+        @Override
+        public void onQuery(String sql, String defaultDatabase, PositionPair position)
+        {
+            if (!dev.ferry.runtime.ddl.DdlStatements.isSchemaStatement(sql)) {
+                return;
+            }
+            try {
+                applier.onStatement(sql, defaultDatabase, position);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FerryException("interrupted", e);
+            }
+        }
+
+        @Override
+        public void onTransactionEnd(PositionPair position)
+        {
+            try {
+                applier.onTransactionEnd(position);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FerryException("interrupted", e);
+            }
+        }
+
+        @Override
+        public void onHeartbeat(PositionPair position)
+        {
+            try {
+                applier.onHeartbeat(position);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FerryException("interrupted", e);
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable failure)
+        {
+            streamFailure.set(failure);
+            log.error("binlog streaming failed: {}", failure.getMessage());
+            Copier current = copier;
+            if (current != null) {
+                current.stop();
+            }
         }
     }
 }

@@ -62,7 +62,7 @@ public final class BinlogApplier
 
     private record TransactionEnd(PositionPair position) implements Item {}
 
-    private record Statement(String sql, String defaultDatabase, PositionPair position) implements Item {}
+    private record Statement(String sql, String defaultDatabase, PositionPair position, java.util.concurrent.CountDownLatch done) implements Item {}
 
     private record Heartbeat(PositionPair position) implements Item {}
 
@@ -155,10 +155,21 @@ public final class BinlogApplier
         offer(new TransactionEnd(position));
     }
 
+    /**
+     * Queues a statement (DDL) and waits until it was handled: rows events after it must be
+     * decoded with the schema it produces, so the binlog thread may not run ahead of it.
+     */
     public void onStatement(String sql, String defaultDatabase, PositionPair position)
             throws InterruptedException
     {
-        offer(new Statement(sql, defaultDatabase, position));
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        offer(new Statement(sql, defaultDatabase, position, done));
+        while (!done.await(100, TimeUnit.MILLISECONDS)) {
+            checkNotFailed();
+            if (stopping && thread != null && !thread.isAlive()) {
+                return;
+            }
+        }
     }
 
     public void onHeartbeat(PositionPair position)
@@ -337,9 +348,16 @@ public final class BinlogApplier
         }
         else if (item instanceof Statement statement) {
             flush();
-            schemaChanges.apply(statement.sql(), statement.defaultDatabase(), statement.position());
+            List<TableName> locked = settings.lockStrategy() == LockStrategy.IN_FERRY ? locks.lockForApply(List.of()) : List.of();
+            try {
+                schemaChanges.apply(statement.sql(), statement.defaultDatabase(), statement.position());
+            }
+            finally {
+                locks.unlockForApply(locked);
+            }
             statements.clear();
             advance(statement.position());
+            statement.done().countDown();
         }
         else if (item instanceof Heartbeat heartbeat) {
             if (pending.isEmpty()) {

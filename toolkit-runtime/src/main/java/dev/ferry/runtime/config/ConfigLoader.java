@@ -41,6 +41,15 @@ public final class ConfigLoader
             }
             return config;
         }
+
+        /**
+         * Without the document, which holds any password written in the file.
+         */
+        @Override
+        public String toString()
+        {
+            return "Loaded[file=" + file + ", config=" + config + ", problems=" + problems + "]";
+        }
     }
 
     public static Loaded load(Path file)
@@ -84,11 +93,30 @@ public final class ConfigLoader
         }
         catch (JsonProcessingException e) {
             String location = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", "not valid " + (name.endsWith(".json") ? "JSON" : "YAML") + location + ": " + e.getOriginalMessage())));
+            throw new ConfigException(file.toString(), List.of(new ConfigProblem("", "not valid " + (name.endsWith(".json") ? "JSON" : "YAML") + location + ": " + withoutExcerpts(e.getOriginalMessage()))));
         }
         List<ConfigProblem> problems = new ArrayList<>();
         ConfigTree root = ConfigTree.root(document, problems);
         FerryConfig config = FerryConfig.bind(root, environment).withFingerprint(document);
         return new Loaded(file, document, root, config, problems);
+    }
+
+    /**
+     * Parser messages quote the offending line (YAML) or token (JSON), which may be a password:
+     * keep the explanation and the positions only.
+     */
+    static String withoutExcerpts(String message)
+    {
+        String[] lines = message.split("\n");
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            boolean caret = lines[i].trim().equals("^");
+            boolean excerpt = i + 1 < lines.length && lines[i + 1].trim().equals("^");
+            if (caret || excerpt || lines[i].isBlank()) {
+                continue;
+            }
+            kept.add(lines[i].trim().replaceFirst("^in '[^']*', (line \\d+, column \\d+):$", "($1)"));
+        }
+        return String.join(" ", kept).replaceFirst("^Unrecognized token '.*?':", "Unrecognized token:");
     }
 }

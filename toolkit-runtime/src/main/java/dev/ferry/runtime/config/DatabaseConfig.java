@@ -4,8 +4,10 @@ import dev.ferry.api.PluginConfig;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -85,6 +87,16 @@ public record DatabaseConfig(
     @Override
     public String toString()
     {
-        return "DatabaseConfig[" + address() + ", password=" + (password.isPresent() ? "****" : "none") + ", tls=" + tlsMode + ", params=" + params + "]";
+        return "DatabaseConfig[" + address() + ", password=" + (password.isPresent() ? "****" : "none") + ", tls=" + tlsMode + ", params=" + maskedParams() + "]";
+    }
+
+    /**
+     * JDBC properties such as {@code trustCertificateKeyStorePassword} carry secrets too.
+     */
+    private Map<String, String> maskedParams()
+    {
+        Map<String, String> masked = new TreeMap<>();
+        params.forEach((key, value) -> masked.put(key, key.toLowerCase(Locale.ROOT).contains("password") ? "****" : value));
+        return masked;
     }
 }

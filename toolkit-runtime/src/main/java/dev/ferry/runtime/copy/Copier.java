@@ -3,6 +3,7 @@ package dev.ferry.runtime.copy;
 import dev.ferry.api.Metrics;
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.filter.SqlPredicate;
+import dev.ferry.api.model.ForeignKey;
 import dev.ferry.api.model.RangeState;
 import dev.ferry.api.model.TableCopyState;
 import dev.ferry.api.model.TableName;
@@ -22,10 +23,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -155,17 +158,26 @@ public final class Copier
         CopyContext current = contextFactory.create(maxStatementBytes());
         context = current;
         List<Runnable> tasks = new ArrayList<>();
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        Map<TableName, String> failures = Collections.synchronizedMap(new LinkedHashMap<>());
         List<Throwable> causes = Collections.synchronizedList(new ArrayList<>());
+        Map<TableName, CountDownLatch> copied = copiedLatches(toCopy);
         for (TablePlan plan : toCopy) {
+            List<CountDownLatch> parents = parentsCopiedEarlier(plan, toCopy, copied);
+            CountDownLatch own = copied.get(plan.table().name());
             for (int i = 0; i < plan.rangeCount(); i++) {
                 if (plan.range(i).complete()) {
                     continue;
                 }
                 int range = i;
                 tasks.add(() -> {
-                    plan.progress().started();
                     try {
+                        for (CountDownLatch parent : parents) {
+                            parent.await();
+                        }
+                        if (current.isStopping()) {
+                            return;
+                        }
+                        plan.progress().started();
                         if (plan.table().paginationKey().isFullCopy()) {
                             new FullTableCopier(current, plan).run();
                         }
@@ -178,12 +190,15 @@ public final class Copier
                     }
                     catch (RuntimeException e) {
                         plan.progress().failed(e.getMessage());
-                        failures.add(e.getMessage());
+                        failures.putIfAbsent(plan.table().name(), e.getMessage());
                         causes.add(e);
                         log.error("{}", e.getMessage());
                         if (config.failOnFirstTableCopyError()) {
                             current.stop();
                         }
+                    }
+                    finally {
+                        own.countDown();
                     }
                 });
             }
@@ -198,12 +213,9 @@ public final class Copier
             return thread;
         });
         try {
+            // in copy order: a task only ever waits for tasks queued before it, so the pool cannot deadlock
             for (Runnable task : tasks) {
-                workers.execute(() -> {
-                    if (!current.isStopping()) {
-                        task.run();
-                    }
-                });
+                workers.execute(task);
             }
             workers.shutdown();
             while (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
@@ -216,10 +228,57 @@ public final class Copier
             throw e;
         }
         if (!failures.isEmpty()) {
-            CopyException exception = new CopyException(failures.size() == 1 ? failures.get(0)
-                    : failures.size() + " tables failed to copy:\n  - " + String.join("\n  - ", failures), causes.get(0));
+            List<String> messages;
+            synchronized (failures) {
+                messages = List.copyOf(failures.values());
+            }
+            CopyException exception = new CopyException(messages.size() == 1 ? messages.get(0)
+                    : messages.size() + " tables failed to copy:\n  - " + String.join("\n  - ", messages), causes.get(0));
             throw exception;
         }
+    }
+
+    /**
+     * One latch per table, open once every range task of the table ended.
+     */
+    private static Map<TableName, CountDownLatch> copiedLatches(List<TablePlan> toCopy)
+    {
+        Map<TableName, CountDownLatch> latches = new HashMap<>();
+        for (TablePlan plan : toCopy) {
+            int incomplete = 0;
+            for (int i = 0; i < plan.rangeCount(); i++) {
+                incomplete += plan.range(i).complete() ? 0 : 1;
+            }
+            latches.put(plan.table().name(), new CountDownLatch(incomplete));
+        }
+        return latches;
+    }
+
+    /**
+     * With foreign key checks on, the target refuses a row whose parent row is not there yet: a
+     * table waits for the tables it references that come before it in the copy (creation) order.
+     */
+    private List<CountDownLatch> parentsCopiedEarlier(TablePlan plan, List<TablePlan> toCopy, Map<TableName, CountDownLatch> copied)
+    {
+        if (config.disableForeignKeyChecks()) {
+            return List.of();
+        }
+        List<CountDownLatch> parents = new ArrayList<>();
+        for (ForeignKey key : plan.table().foreignKeys()) {
+            TableName parent = key.referencedTable();
+            if (parent.equals(plan.table().name())) {
+                continue;
+            }
+            for (TablePlan earlier : toCopy) {
+                if (earlier == plan) {
+                    break;
+                }
+                if (earlier.table().name().equals(parent)) {
+                    parents.add(copied.get(parent));
+                }
+            }
+        }
+        return parents;
     }
 
     private long maxStatementBytes()

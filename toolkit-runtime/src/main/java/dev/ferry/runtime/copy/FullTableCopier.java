@@ -72,7 +72,7 @@ final class FullTableCopier
                 context.locks().lockExclusive(table.name());
                 try (Statement delete = target.createStatement()) {
                     delete.executeUpdate("DELETE FROM " + plan.target().quoted());
-                    String sql = "SELECT " + KeyPredicate.columnList(columns) + " FROM " + table.name().quoted()
+                    String sql = "SELECT " + KeyPredicate.selectList(columns) + " FROM " + table.name().quoted()
                             + plan.predicate().map(p -> " WHERE " + p.sql()).orElse("");
                     try (PreparedStatement select = source.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
                         RangePlanner.bind(select, plan.predicate());

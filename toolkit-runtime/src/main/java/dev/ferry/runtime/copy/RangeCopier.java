@@ -87,7 +87,7 @@ final class RangeCopier
         if (afterCursor) {
             conditions.add(cursorBound.text());
         }
-        StringBuilder sql = new StringBuilder("SELECT ").append(KeyPredicate.columnList(columns)).append(" FROM ").append(table.name().quoted());
+        StringBuilder sql = new StringBuilder("SELECT ").append(KeyPredicate.selectList(columns)).append(" FROM ").append(table.name().quoted());
         if (!conditions.isEmpty()) {
             sql.append(" WHERE ").append(String.join(" AND ", conditions));
         }

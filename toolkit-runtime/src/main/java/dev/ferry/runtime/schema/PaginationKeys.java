@@ -57,20 +57,23 @@ public final class PaginationKeys
             return table.withPaginationKey(key(table, configured, source));
         }
         Optional<IndexInfo> primary = table.primaryKey();
+        String unusablePrimary = null;
         if (primary.isPresent()) {
             List<String> problems = problems(table, primary.get().columns());
             if (problems.isEmpty()) {
                 return table.withPaginationKey(new PaginationKey(columns(table, primary.get().columns()), "primary key"));
             }
+            unusablePrimary = " cannot be paginated by its primary key (" + String.join("; ", problems) + ")";
             if (config.fallbackColumn() == null) {
-                throw new SchemaException("table " + name + " cannot be paginated by its primary key (" + String.join("; ", problems)
-                        + "): set copy.paginationColumns for it, set copy.fallbackColumn, or list it in copy.fullCopyTables");
+                throw new SchemaException("table " + name + unusablePrimary
+                        + ": set copy.paginationColumns for it, set copy.fallbackColumn, or list it in copy.fullCopyTables");
             }
         }
         if (config.fallbackColumn() != null && table.column(config.fallbackColumn()).isPresent()) {
             return table.withPaginationKey(key(table, List.of(config.fallbackColumn()), "copy.fallbackColumn"));
         }
-        throw new SchemaException("table " + name + " has no primary key"
+        // a table whose primary key cannot paginate must not be reported as having none
+        throw new SchemaException("table " + name + (unusablePrimary == null ? " has no primary key" : unusablePrimary)
                 + (config.fallbackColumn() == null ? "" : " and no column " + config.fallbackColumn() + " (copy.fallbackColumn)")
                 + ": set copy.paginationColumns for it, or list it in copy.fullCopyTables (copied whole under a lock; only for small tables)");
     }

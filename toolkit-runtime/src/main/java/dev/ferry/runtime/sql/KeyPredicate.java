@@ -1,6 +1,7 @@
 package dev.ferry.runtime.sql;
 
 import dev.ferry.api.model.Column;
+import dev.ferry.api.model.ColumnType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,30 @@ public final class KeyPredicate
             text.append(columns.get(i).quotedName());
             if (descending) {
                 text.append(" DESC");
+            }
+        }
+        return text.toString();
+    }
+
+    /**
+     * The column list of a copy {@code SELECT}: {@link #columnList}, except that FLOAT columns are
+     * read as DOUBLE. The text protocol renders a FLOAT with six significant digits (1.0000001
+     * comes back as {@code 1}, 16777215 as {@code 16777200}); the DOUBLE text of the same value is
+     * exact, and the target stores it back into its FLOAT column unchanged.
+     */
+    public static String selectList(List<Column> columns)
+    {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            if (i > 0) {
+                text.append(", ");
+            }
+            Column column = columns.get(i);
+            if (column.type() == ColumnType.FLOAT) {
+                text.append("CAST(").append(column.quotedName()).append(" AS DOUBLE)");
+            }
+            else {
+                text.append(column.quotedName());
             }
         }
         return text.toString();

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Maps MySQL character set names to Java charsets, for decoding key text read as raw bytes.
- * MySQL's {@code latin1} is Windows-1252, not ISO-8859-1.
+ * MySQL's {@code latin1} is Windows-1252 (with its five undefined bytes as C1 controls), not
+ * ISO-8859-1.
  */
 public final class MySqlCharsets
 {
@@ -15,7 +16,6 @@ public final class MySqlCharsets
             Map.entry("utf8mb4", "UTF-8"),
             Map.entry("utf8mb3", "UTF-8"),
             Map.entry("utf8", "UTF-8"),
-            Map.entry("latin1", "windows-1252"),
             Map.entry("ascii", "US-ASCII"),
             Map.entry("binary", "ISO-8859-1"),
             Map.entry("latin2", "ISO-8859-2"),
@@ -59,6 +59,9 @@ public final class MySqlCharsets
     {
         if (name == null) {
             return StandardCharsets.UTF_8;
+        }
+        if (name.equalsIgnoreCase("latin1")) {
+            return MySqlLatin1.INSTANCE;
         }
         String javaName = JAVA_NAMES.get(name.toLowerCase(Locale.ROOT));
         if (javaName == null) {

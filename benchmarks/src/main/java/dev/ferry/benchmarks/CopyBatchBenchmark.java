@@ -1,0 +1,84 @@
+package dev.ferry.benchmarks;
+
+import dev.ferry.api.model.Row;
+import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.sql.InsertStatement;
+import dev.ferry.runtime.sql.KeyCodec;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The copy hot path: a fetched batch turned into one multi-row {@code INSERT IGNORE} with every
+ * value bound through the real driver (client-side prepared statement: the driver escapes the
+ * bytes into the statement buffer), plus the last row's key. Nothing is sent to the server.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class CopyBatchBenchmark
+{
+    @Param({"1000"})
+    public int batchSize;
+
+    private Connection connection;
+    private InsertStatement insert;
+    private KeyCodec keys;
+    private List<Row> rows;
+    private int[] positions;
+
+    @Setup(Level.Trial)
+    public void setUp()
+            throws SQLException
+    {
+        TableSchema table = BenchmarkTables.schema();
+        connection = BenchmarkTables.connect();
+        insert = new InsertStatement(BenchmarkTables.NAME, table.writableColumns(), InsertStatement.Mode.IGNORE);
+        keys = new KeyCodec(table.paginationKey(), table.writableColumns());
+        rows = BenchmarkTables.rows(batchSize, 42);
+        positions = new int[table.writableColumns().size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = i;
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown()
+            throws SQLException
+    {
+        connection.close();
+    }
+
+    /**
+     * Rows per second = batches per second x batchSize.
+     */
+    @Benchmark
+    public void bindBatch(Blackhole blackhole)
+            throws SQLException
+    {
+        try (PreparedStatement statement = insert.prepare(connection, rows, 0, rows.size(), positions)) {
+            blackhole.consume(statement);
+        }
+        blackhole.consume(keys.keyOf(rows.get(rows.size() - 1)));
+    }
+}

@@ -1,0 +1,133 @@
+package dev.ferry.cli;
+
+import dev.ferry.api.FerryException;
+import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.PipelinePlugins;
+import dev.ferry.runtime.RuntimeMetrics;
+import dev.ferry.runtime.RuntimePluginContext;
+import dev.ferry.runtime.config.ConfigException;
+import dev.ferry.runtime.config.ConfigLoader;
+import dev.ferry.runtime.plugin.PluginRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code ferry copydb}: runs a move end to end.
+ */
+@Command(
+        name = "copydb",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Copies the tables the config selects from source to target while following the source's binlog, then cuts over",
+                "(automatically with cutover.automatic, else on POST /api/cutover to the control server) and verifies.",
+                "SIGINT/SIGTERM stop the run cleanly before cutover (exit 130/143)."})
+final class CopydbCommand
+        implements java.util.concurrent.Callable<Integer>
+{
+    static final int EXIT_SIGINT = 130;
+    static final int EXIT_SIGTERM = 143;
+
+    private final CliEnvironment environment;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The config file: *.yaml, *.yml or *.json.")
+    private Path config;
+
+    @Mixin
+    private PluginDirOptions pluginDirs;
+
+    CopydbCommand(CliEnvironment environment)
+    {
+        this.environment = requireNonNull(environment, "environment is null");
+    }
+
+    @Override
+    public Integer call()
+            throws InterruptedException
+    {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PluginRegistry registry = pluginDirs.load(environment, true);
+        ConfigLoader.Loaded loaded;
+        PipelinePlugins plugins;
+        RuntimeMetrics metrics = new RuntimeMetrics();
+        RuntimePluginContext context;
+        try {
+            loaded = ConfigLoader.load(config, environment.variables());
+            long runId = loaded.config().replication().serverId() != 0
+                    ? loaded.config().replication().serverId()
+                    : ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L);
+            context = new RuntimePluginContext(loaded.config().rewrites(), metrics, runId);
+            plugins = PipelinePlugins.assemble(loaded, registry, context);
+        }
+        catch (ConfigException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return Main.EXIT_USAGE;
+        }
+        AtomicInteger signalled = new AtomicInteger();
+        try (Ferry ferry = new Ferry(plugins, context, metrics)) {
+            handleSignal("INT", EXIT_SIGINT, ferry, signalled, err);
+            handleSignal("TERM", EXIT_SIGTERM, ferry, signalled, err);
+            Ferry.Result result;
+            try {
+                result = ferry.run();
+            }
+            catch (FerryException e) {
+                err.println("ferry: " + e.getMessage());
+                err.flush();
+                return Main.EXIT_FAILURE;
+            }
+            out.println(summary(result));
+            out.flush();
+            if (result.phase() == FerryPhase.DONE) {
+                return Main.EXIT_OK;
+            }
+            if (result.phase() == FerryPhase.STOPPED && signalled.get() != 0) {
+                err.println("ferry: stopped by signal before cutover; run copydb again to start over");
+                err.flush();
+                return signalled.get();
+            }
+            return result.phase() == FerryPhase.STOPPED ? Main.EXIT_OK : Main.EXIT_FAILURE;
+        }
+    }
+
+    private static void handleSignal(String name, int exitCode, Ferry ferry, AtomicInteger signalled, PrintWriter err)
+    {
+        try {
+            Signal.handle(new Signal(name), signal -> {
+                if (signalled.compareAndSet(0, exitCode)) {
+                    err.println("ferry: SIG" + name + " received, stopping at the next batch boundary");
+                    err.flush();
+                    ferry.requestStop();
+                }
+            });
+        }
+        catch (IllegalArgumentException e) {
+            // the platform does not have this signal
+        }
+    }
+
+    static String summary(Ferry.Result result)
+    {
+        return String.format(Locale.ROOT, "%s: %s%n  rows copied: %d in %.1f s (%.0f rows/s)%n  binlog events applied: %d%n  verification: %s (%s)%n  total time: %.1f s",
+                result.phase().label(), result.message(), result.rowsCopied(), result.copyElapsed().toNanos() / 1e9, result.copyRowsPerSecond(),
+                result.eventsApplied(), result.verification().status().name().toLowerCase(Locale.ROOT), result.verification().message(),
+                result.elapsed().toNanos() / 1e9);
+    }
+}

@@ -1,0 +1,181 @@
+package dev.ferry.runtime.ddl;
+
+import dev.ferry.api.FerryException;
+import dev.ferry.api.Metrics;
+import dev.ferry.api.filter.TableFilter;
+import dev.ferry.api.model.PositionPair;
+import dev.ferry.api.model.SchemaEvent;
+import dev.ferry.api.model.TableName;
+import dev.ferry.api.model.TableSchema;
+import dev.ferry.api.verify.Verifier;
+import dev.ferry.runtime.apply.SchemaChangeHandler;
+import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.schema.SchemaRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The apply step of schema replication, run by the binlog applier as a barrier (every row event
+ * before the statement is applied, none after it yet): parse and classify the statement, skip it
+ * unless the table filter accepts a table (or database) it touches, rewrite database and table
+ * names, run it on the target, and reload the schemas it changed. Schemas are reloaded from the
+ * target, which now has exactly the structure the source had at this binlog position (the
+ * source itself may already be further ahead).
+ */
+public final class SchemaChangeApplier
+        implements SchemaChangeHandler
+{
+    private static final Logger log = LoggerFactory.getLogger(SchemaChangeApplier.class);
+    // Errors a statement gives when it already ran, e.g. when a resume re-reads it.
+    private static final Set<Integer> ALREADY_APPLIED = Set.of(1007, 1008, 1050, 1051, 1060, 1061, 1091, 1146);
+
+    private final DataSource target;
+    private final TableFilter tableFilter;
+    private final RewritesConfig rewrites;
+    private final SchemaRegistry registry;
+    private final Function<TableName, Optional<TableSchema>> reload;
+    private final Verifier verifier;
+    private final boolean skipUnparseable;
+    private final Metrics.Counter applied;
+    private final Metrics.Counter ignored;
+    private final Metrics.Counter skipped;
+
+    /**
+     * @param reload loads a source table's schema as the target now has it (for the rewritten
+     *        name), with its pagination key chosen; empty when the table does not exist
+     */
+    public SchemaChangeApplier(DataSource target, TableFilter tableFilter, RewritesConfig rewrites, SchemaRegistry registry,
+            Function<TableName, Optional<TableSchema>> reload, Verifier verifier, boolean skipUnparseable, Metrics metrics)
+    {
+        this.target = requireNonNull(target, "target is null");
+        this.tableFilter = requireNonNull(tableFilter, "tableFilter is null");
+        this.rewrites = requireNonNull(rewrites, "rewrites is null");
+        this.registry = requireNonNull(registry, "registry is null");
+        this.reload = requireNonNull(reload, "reload is null");
+        this.verifier = requireNonNull(verifier, "verifier is null");
+        this.skipUnparseable = skipUnparseable;
+        this.applied = metrics.counter("ddl_applied", "DDL statements replicated to the target");
+        this.ignored = metrics.counter("ddl_ignored", "statements outside ferry's scope (grants, users, routines, triggers, views, events)");
+        this.skipped = metrics.counter("ddl_skipped", "DDL statements skipped: filtered out or unparseable with onUnparseable: skip");
+    }
+
+    @Override
+    public void apply(String sql, String defaultDatabase, PositionPair position)
+            throws SQLException
+    {
+        if (!DdlStatements.isSchemaStatement(sql)) {
+            return;
+        }
+        ParsedDdl ddl;
+        try {
+            ddl = DdlParser.parse(sql, defaultDatabase == null || defaultDatabase.isEmpty() ? null : defaultDatabase);
+        }
+        catch (UnparseableDdlException e) {
+            if (skipUnparseable) {
+                skipped.add(1);
+                log.warn("skipping a DDL statement at {} (replication.ddl.onUnparseable: skip); the target may now differ from the source: {}",
+                        position.event(), e.getMessage());
+                return;
+            }
+            throw new FerryException(e.getMessage() + " (binlog position " + position.event()
+                    + "); apply it to the target by hand and resume, or set replication.ddl.onUnparseable: skip", e);
+        }
+        if (ddl.kind() == SchemaEvent.Kind.IGNORED) {
+            ignored.add(1);
+            log.debug("ignoring {} statement at {}", ddl.ignoredCategory().orElse("other"), position.event());
+            return;
+        }
+        if (!relevant(ddl)) {
+            skipped.add(1);
+            return;
+        }
+        String rewritten = ddl.rewrite(rewrites::apply, rewrites::applyDatabase);
+        try (Connection connection = target.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(rewritten);
+        }
+        catch (SQLException e) {
+            if (!ALREADY_APPLIED.contains(e.getErrorCode())) {
+                throw new FerryException("replicating DDL at " + position.event() + " failed on the target: [" + e.getErrorCode() + "] "
+                        + e.getMessage() + "; statement: " + rewritten, e);
+            }
+            log.warn("DDL at {} seems to have been applied already ({}); continuing", position.event(), e.getMessage());
+        }
+        applied.add(1);
+        log.info("replicated {} at {}: {}", ddl.kind(), position.event(), rewritten);
+        refreshSchemas(ddl);
+    }
+
+    private boolean relevant(ParsedDdl ddl)
+    {
+        if (ddl.kind() == SchemaEvent.Kind.CREATE_DATABASE || ddl.kind() == SchemaEvent.Kind.DROP_DATABASE) {
+            for (String database : ddl.kind() == SchemaEvent.Kind.CREATE_DATABASE ? ddl.databasesCreated() : ddl.databasesDropped()) {
+                if (tableFilter.acceptsDatabase(database)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (TableName table : touched(ddl)) {
+            if (tableFilter.acceptsTable(table)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<TableName> touched(ParsedDdl ddl)
+    {
+        Set<TableName> tables = new LinkedHashSet<>(ddl.affected());
+        tables.addAll(ddl.created());
+        tables.addAll(ddl.dropped());
+        return tables;
+    }
+
+    private void refreshSchemas(ParsedDdl ddl)
+    {
+        for (String database : ddl.databasesDropped()) {
+            for (TableSchema table : registry.all()) {
+                if (table.name().database().equals(database)) {
+                    registry.remove(table.name());
+                    verifier.afterSchemaChange(table.name());
+                }
+            }
+        }
+        for (TableName table : ddl.dropped()) {
+            registry.remove(table);
+            verifier.afterSchemaChange(table);
+        }
+        if (!ddl.changesStructure()) {
+            return;
+        }
+        Set<TableName> current = new LinkedHashSet<>(ddl.affected());
+        current.addAll(ddl.created());
+        current.removeAll(ddl.dropped());
+        for (TableName table : current) {
+            if (!tableFilter.acceptsTable(table)) {
+                registry.remove(table);
+                continue;
+            }
+            Optional<TableSchema> schema = reload.apply(table);
+            if (schema.isPresent()) {
+                registry.put(schema.get());
+            }
+            else {
+                registry.remove(table);
+            }
+            verifier.afterSchemaChange(table);
+        }
+    }
+}

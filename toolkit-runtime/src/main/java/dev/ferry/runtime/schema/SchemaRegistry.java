@@ -1,0 +1,66 @@
+package dev.ferry.runtime.schema;
+
+import dev.ferry.api.model.TableName;
+import dev.ferry.api.model.TableSchema;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The current schema of every moved table. The binlog decoder reads it for each rows event; the
+ * DDL applier replaces entries after a schema change, between events, so events after a DDL are
+ * decoded with the new schema and events before it with the old one.
+ */
+public final class SchemaRegistry
+{
+    private final Map<TableName, TableSchema> tables = new ConcurrentHashMap<>();
+    private final List<Consumer<TableSchema>> listeners = new CopyOnWriteArrayList<>();
+
+    public SchemaRegistry(Collection<TableSchema> initial)
+    {
+        for (TableSchema table : initial) {
+            tables.put(table.name(), table);
+        }
+    }
+
+    public Optional<TableSchema> get(TableName table)
+    {
+        return Optional.ofNullable(tables.get(table));
+    }
+
+    public boolean contains(TableName table)
+    {
+        return tables.containsKey(table);
+    }
+
+    public List<TableSchema> all()
+    {
+        return List.copyOf(tables.values());
+    }
+
+    public void put(TableSchema table)
+    {
+        tables.put(table.name(), table);
+        for (Consumer<TableSchema> listener : listeners) {
+            listener.accept(table);
+        }
+    }
+
+    public void remove(TableName table)
+    {
+        tables.remove(table);
+    }
+
+    /**
+     * Called with the new schema whenever a table's schema is replaced or added.
+     */
+    public void onChange(Consumer<TableSchema> listener)
+    {
+        listeners.add(listener);
+    }
+}

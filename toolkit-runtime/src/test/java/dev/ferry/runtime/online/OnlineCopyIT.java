@@ -1,0 +1,46 @@
+package dev.ferry.runtime.online;
+
+import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.TestingFerry;
+import dev.ferry.testing.RealServers;
+import dev.ferry.testing.TableAssertions;
+import dev.ferry.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@RealServers
+class OnlineCopyIT
+{
+    @Test
+    void copiesWhileWritesRunAndCutsOver(TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE items (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, name VARCHAR(64) NOT NULL, n INT NOT NULL, payload MEDIUMBLOB)",
+                "INSERT INTO items SELECT seq, CONCAT('item-', seq), 0, UNHEX(SHA2(seq, 256)) FROM seq_1_to_60000",
+                "ANALYZE TABLE items");
+        try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(),
+                "copy:\n  batchSize: 100\n  concurrency: 2\n  rangeSize: 5000\n"))) {
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            Future<Ferry.Result> run = executor.submit(ferry::run);
+            Workload workload = new Workload(db.source(), db.name(), "items", 42, 2);
+            workload.start();
+            while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(500);
+            workload.stop();
+            ferry.requestCutover();
+            Ferry.Result result = run.get();
+            executor.shutdown();
+            assertEquals(FerryPhase.DONE, result.phase(), result.message());
+            TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.ferry.runtime.schema;
+
+import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.TestingFerry;
+import dev.ferry.testing.RealServers;
+import dev.ferry.testing.TableAssertions;
+import dev.ferry.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * How the target is prepared: created under rewritten names, existing tables checked, foreign
+ * keys created in an order the target accepts.
+ */
+@RealServers
+class TargetTablesIT
+{
+    @Test
+    void rewritesCreateTablesUnderTheNewNamesWithForeignKeysRewritten(TestDatabase db)
+            throws Exception
+    {
+        createFamily(db);
+        String renamed = db.name() + "_r";
+        db.target().execute("DROP DATABASE IF EXISTS " + renamed);
+        try {
+            Ferry.Result result = run(db, "rewrites:\n  databases:\n    " + db.name() + ": " + renamed + "\n  tables:\n    "
+                    + db.name() + ".b_child: kid\n");
+            assertEquals(FerryPhase.DONE, result.phase(), result.message());
+            assertEquals(List.of(List.of("a_grandchild"), List.of("c_parent"), List.of("kid")),
+                    db.target().query("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + renamed + "' ORDER BY 1"));
+            assertEquals(List.of(), db.target().query("SELECT schema_name FROM information_schema.schemata WHERE schema_name = '" + db.name() + "'"),
+                    "nothing lands under the source name");
+            assertEquals(List.of(
+                            List.of("a_grandchild", renamed, "kid"),
+                            List.of("kid", renamed, "c_parent")),
+                    db.target().query("SELECT table_name, referenced_table_schema, referenced_table_name FROM information_schema.key_column_usage "
+                            + "WHERE table_schema = '" + renamed + "' AND referenced_table_name IS NOT NULL ORDER BY 1"));
+            for (String[] pair : new String[][] {{"a_grandchild", "a_grandchild"}, {"b_child", "kid"}, {"c_parent", "c_parent"}}) {
+                assertEquals(db.source().query("SELECT * FROM " + db.name() + "." + pair[0] + " ORDER BY id"),
+                        db.target().query("SELECT * FROM " + renamed + "." + pair[1] + " ORDER BY id"), pair[0]);
+            }
+        }
+        finally {
+            db.target().execute("DROP DATABASE IF EXISTS " + renamed);
+        }
+    }
+
+    @Test
+    void inferredOrderCreatesAndFillsParentsFirst(TestDatabase db)
+            throws Exception
+    {
+        createFamily(db);
+        Ferry.Result result = run(db, "copy:\n  batchSize: 50\n  concurrency: 4\n");
+        assertEquals(FerryPhase.DONE, result.phase(), result.message());
+        TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
+        assertEquals(3, db.target().queryLong("SELECT COUNT(*) FROM information_schema.referential_constraints WHERE constraint_schema = '" + db.name() + "'")
+                - 0, "foreign keys exist on the target");
+    }
+
+    @Test
+    void manualCreationOrder(TestDatabase db)
+            throws Exception
+    {
+        createFamily(db);
+        Ferry.Result result = run(db, "copy:\n  tableCreationOrder: [\"" + db.name() + ".c_parent\", \"" + db.name() + ".b_child\"]\n");
+        assertEquals(FerryPhase.DONE, result.phase(), result.message());
+        TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
+    }
+
+    @Test
+    void foreignKeyCycleIsAnErrorNamingBothTablesAndTheOptions(TestDatabase db)
+    {
+        createCycle(db);
+        SchemaException e = assertThrows(SchemaException.class, () -> run(db, ""));
+        assertEquals("foreign keys form a cycle: " + db.name() + ".eggs -> " + db.name() + ".hens -> " + db.name() + ".eggs; "
+                + "set copy.tableCreationOrder and copy.disableForeignKeyChecks: true to copy these tables", e.getMessage());
+    }
+
+    @Test
+    void foreignKeyCycleCopiesWithAnOrderAndForeignKeyChecksOff(TestDatabase db)
+            throws Exception
+    {
+        createCycle(db);
+        Ferry.Result result = run(db, "copy:\n  batchSize: 10\n  disableForeignKeyChecks: true\n  tableCreationOrder: [\"" + db.name() + ".hens\", \""
+                + db.name() + ".eggs\"]\n");
+        assertEquals(FerryPhase.DONE, result.phase(), result.message());
+        TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
+        assertEquals(2, db.target().queryLong("SELECT COUNT(*) FROM information_schema.referential_constraints WHERE constraint_schema = '" + db.name() + "'"));
+    }
+
+    @Test
+    void existingCompatibleTargetTableIsKeptAndFilled(TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE items (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL, price DECIMAL(10,2) NULL)",
+                "INSERT INTO items SELECT seq, CONCAT('item', seq), seq / 4 FROM seq_1_to_300");
+        // the same columns with MySQL-style display widths and upper case, plus a column, an index and rows of its own
+        db.target().execute("CREATE DATABASE " + db.name(),
+                "CREATE TABLE " + db.name() + ".items (ID INT(11) NOT NULL PRIMARY KEY, NAME VARCHAR(20) NOT NULL, price DECIMAL(10,2) NULL, "
+                        + "note VARCHAR(10) NULL DEFAULT 'target', KEY by_name (name)) COMMENT 'made by hand'",
+                "INSERT INTO " + db.name() + ".items (id, name, price, note) VALUES (1001, 'mine', 1.00, 'kept'), (1002, 'also mine', NULL, 'kept')");
+        String before = showCreate(db);
+
+        Ferry.Result result = run(db, "copy:\n  batchSize: 40\n");
+
+        assertEquals(FerryPhase.DONE, result.phase(), result.message());
+        assertEquals(before, showCreate(db), "the target table is not recreated or altered");
+        assertEquals(List.of(List.of("302", "2", "300")),
+                db.target().query("SELECT COUNT(*), SUM(note = 'kept'), SUM(note = 'target') FROM " + db.name() + ".items"));
+        assertEquals(db.source().query("SELECT id, name, price FROM " + db.name() + ".items ORDER BY id"),
+                db.target().query("SELECT id, name, price FROM " + db.name() + ".items WHERE id <= 300 ORDER BY id"));
+    }
+
+    @Test
+    void incompatibleTargetTablesAreReportedTogether(TestDatabase db)
+    {
+        db.executeOnSource(
+                "CREATE TABLE narrow (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL, total BIGINT AS (id * 2) STORED)",
+                "CREATE TABLE typed (id INT NOT NULL PRIMARY KEY, v INT NOT NULL)",
+                "INSERT INTO narrow (id, name) VALUES (1, 'a')",
+                "INSERT INTO typed VALUES (1, 1)");
+        db.target().execute("CREATE DATABASE " + db.name(),
+                "CREATE TABLE " + db.name() + ".narrow (id INT NOT NULL PRIMARY KEY)",
+                "CREATE TABLE " + db.name() + ".typed (id INT NOT NULL PRIMARY KEY, v BIGINT NOT NULL)");
+        SchemaException e = assertThrows(SchemaException.class, () -> run(db, ""));
+        assertEquals("target table " + db.name() + ".narrow has no column name (varchar(20)): add it, or drop the target table so that ferry creates it\n"
+                + "target table " + db.name() + ".typed column v is bigint(20) but the source's is int(11): make them equal", e.getMessage());
+        assertEquals(List.of(List.of("0", "0")), db.target().query("SELECT (SELECT COUNT(*) FROM " + db.name() + ".narrow), (SELECT COUNT(*) FROM "
+                + db.name() + ".typed)"), "no row is copied");
+    }
+
+    @Test
+    void missingTableWithCreationOffIsAnError(TestDatabase db)
+    {
+        db.executeOnSource(
+                "CREATE TABLE present (id INT NOT NULL PRIMARY KEY)",
+                "CREATE TABLE absent (id INT NOT NULL PRIMARY KEY)");
+        db.target().execute("CREATE DATABASE " + db.name(), "CREATE TABLE " + db.name() + ".present (id INT NOT NULL PRIMARY KEY)");
+        SchemaException e = assertThrows(SchemaException.class, () -> run(db, "copy:\n  createTargetTables: false\n"));
+        assertEquals("target table " + db.name() + ".absent (for " + db.name() + ".absent) does not exist: create it, or set copy.createTargetTables: true",
+                e.getMessage());
+        assertEquals(List.of(List.of("present")),
+                db.target().query("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + db.name() + "'"));
+    }
+
+    /**
+     * Named so that alphabetical order is exactly wrong: a_grandchild references b_child, which
+     * references c_parent.
+     */
+    private static void createFamily(TestDatabase db)
+    {
+        db.executeOnSource(
+                "CREATE TABLE c_parent (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL)",
+                "CREATE TABLE b_child (id INT NOT NULL PRIMARY KEY, parent_id INT NOT NULL, FOREIGN KEY (parent_id) REFERENCES c_parent (id))",
+                "CREATE TABLE a_grandchild (id INT NOT NULL PRIMARY KEY, child_id INT NOT NULL, parent_id INT NULL, "
+                        + "FOREIGN KEY (child_id) REFERENCES b_child (id) ON DELETE CASCADE, FOREIGN KEY (parent_id) REFERENCES c_parent (id))",
+                "INSERT INTO c_parent SELECT seq, CONCAT('p', seq) FROM seq_1_to_500",
+                "INSERT INTO b_child SELECT seq, 1 + seq % 500 FROM seq_1_to_2000",
+                "INSERT INTO a_grandchild SELECT seq, 1 + seq % 2000, IF(seq % 3 = 0, NULL, 1 + seq % 500) FROM seq_1_to_3000");
+    }
+
+    private static void createCycle(TestDatabase db)
+    {
+        db.executeOnSource(
+                "CREATE TABLE hens (id INT NOT NULL PRIMARY KEY, egg_id INT NULL)",
+                "CREATE TABLE eggs (id INT NOT NULL PRIMARY KEY, hen_id INT NULL)",
+                "ALTER TABLE hens ADD CONSTRAINT hen_egg FOREIGN KEY (egg_id) REFERENCES eggs (id)",
+                "ALTER TABLE eggs ADD CONSTRAINT egg_hen FOREIGN KEY (hen_id) REFERENCES hens (id)",
+                "INSERT INTO hens SELECT seq, NULL FROM seq_1_to_100",
+                "INSERT INTO eggs SELECT seq, seq FROM seq_1_to_100",
+                "UPDATE hens SET egg_id = id WHERE id % 2 = 0");
+    }
+
+    private static String showCreate(TestDatabase db)
+    {
+        return db.target().query("SHOW CREATE TABLE " + db.name() + ".items").get(0).get(1);
+    }
+
+    private static Ferry.Result run(TestDatabase db, String extra)
+            throws InterruptedException
+    {
+        return TestingFerry.run(db.servers(), TestingFerry.config(db.servers(), db.name(), extra) + "cutover:\n  automatic: true\n");
+    }
+}
