@@ -1,9 +1,12 @@
 /**
- * Built-in verifiers.
+ * Built-in verifiers: {@code none}, {@code checksum-table}, {@code iterative} and {@code inline}.
  */
 module dev.ferry.plugins.verifiers {
     requires dev.ferry.api;
 
     provides dev.ferry.api.verify.VerifierFactory with
-            dev.ferry.plugins.verifiers.NoneVerifierFactory;
+            dev.ferry.plugins.verifiers.NoneVerifierFactory,
+            dev.ferry.plugins.verifiers.ChecksumTableVerifierFactory,
+            dev.ferry.plugins.verifiers.IterativeVerifierFactory,
+            dev.ferry.plugins.verifiers.InlineVerifierFactory;
 }

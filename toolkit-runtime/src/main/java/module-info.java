@@ -17,7 +17,7 @@ module dev.ferry.runtime {
     exports dev.ferry.runtime.apply;
     exports dev.ferry.runtime.binlog;
     exports dev.ferry.runtime.config;
-    // exports dev.ferry.runtime.control;
+    exports dev.ferry.runtime.control;
     exports dev.ferry.runtime.copy;
     exports dev.ferry.runtime.cutover;
     exports dev.ferry.runtime.ddl;
@@ -28,7 +28,7 @@ module dev.ferry.runtime {
     // exports dev.ferry.runtime.verify;
 
     // opens dev.ferry.runtime.state to com.fasterxml.jackson.databind;
-    // opens dev.ferry.runtime.control to com.fasterxml.jackson.databind;
+    opens dev.ferry.runtime.control to com.fasterxml.jackson.databind;
 
     uses dev.ferry.api.filter.TableFilterFactory;
     uses dev.ferry.api.filter.CopyFilterFactory;

@@ -15,9 +15,9 @@ import java.util.TreeMap;
  */
 abstract class GtidTracker
 {
-    private GtidTracker() {}
-
     private String text;
+
+    private GtidTracker() {}
 
     /**
      * A tracker starting from a known set; {@code initial} null means unknown: the tracker then

@@ -22,6 +22,15 @@ final class MySqlText
     static final int JSON_DOUBLE_WIDTH = 34;
 
     private static final int MAX_DECPT_FOR_F_FORMAT = 15;
+    private static final double[] POWERS_OF_TEN = new double[23];
+
+    static {
+        double power = 1;
+        for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = power;
+            power *= 10;
+        }
+    }
     private static final int CACHED_LOW = -128;
     private static final int CACHED_HIGH = 1023;
     private static final byte[][] CACHED = new byte[CACHED_HIGH - CACHED_LOW + 1][];
@@ -128,7 +137,7 @@ final class MySqlText
         double magnitude = Math.abs(value);
         Digits digits = Digits.parse(Double.toString(magnitude));
         boolean shortened = false;
-        while (digits.length > 1 && digits.shorten(magnitude)) {
+        while (digits.length > 1 && digits.mayShorten(magnitude) && digits.shorten(magnitude)) {
             shortened = true;
         }
         if (shortened) {
@@ -187,6 +196,27 @@ final class MySqlText
             System.arraycopy(raw, start, digits.chars, 0, digits.length);
             digits.decpt = beforePoint + exponent - start;
             return digits;
+        }
+
+        /**
+         * Whether a neighbour with one digit less can read back as the value at all: it must lie
+         * within one ulp of these digits, which themselves read back. Spares the parsing for the
+         * many values with few digits.
+         */
+        boolean mayShorten(double value)
+        {
+            int last = chars[length - 1] - '0';
+            // the weight of the last digit
+            int exponent = decpt - length;
+            double unit;
+            if (Math.abs(exponent) < POWERS_OF_TEN.length) {
+                unit = exponent >= 0 ? POWERS_OF_TEN[exponent] : 1 / POWERS_OF_TEN[-exponent];
+            }
+            else {
+                unit = Math.pow(10, exponent);
+            }
+            // a factor of 2 covers the rounding of unit and ulp
+            return Math.min(last, 10 - last) * unit <= 2 * Math.ulp(value);
         }
 
         /**

@@ -40,6 +40,9 @@ final class Display
     static String duration(Duration duration)
     {
         long millis = Math.max(0, duration.toMillis());
+        if (millis == 0) {
+            return "0s";
+        }
         if (millis < 1000) {
             return millis + "ms";
         }

@@ -6,6 +6,7 @@ import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.runtime.Ferry;
 import dev.ferry.runtime.FerryVersion;
+import dev.ferry.runtime.RuntimeMetrics;
 import dev.ferry.runtime.apply.BinlogApplier;
 import dev.ferry.runtime.config.PluginSection;
 import dev.ferry.runtime.copy.Copier;
@@ -14,6 +15,7 @@ import dev.ferry.runtime.copy.TableProgress;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -165,10 +167,11 @@ public record FerryStatus(
         StageStatus copyThrottle = stage(ferry.plugins().copyThrottlers(), ferry.config().copyThrottlers(), copyReason);
         StageStatus replicationThrottle = stage(ferry.plugins().replicationThrottlers(), ferry.config().replicationThrottlers(),
                 ferry.applier().map(BinlogApplier::throttleReason).orElse(""));
-        long eventsApplied = ferry.metrics().counter("apply_events", "binlog row events applied to the target").value();
+        RuntimeMetrics.NamedCounter applied = ferry.metrics().counters().get("apply_events");
+        long eventsApplied = applied == null ? 0 : applied.value();
         return new FerryStatus(
                 FerryVersion.get(),
-                now.toString(),
+                now.truncatedTo(ChronoUnit.MILLIS).toString(),
                 ferry.phase().label(),
                 copy(tables, copyThrottle),
                 tables,

@@ -21,7 +21,7 @@ final class StatusJson
         return MAPPER.createObjectNode();
     }
 
-    static ObjectNode tree(Object value)
+    static JsonNode tree(Object value)
     {
         return MAPPER.valueToTree(value);
     }
@@ -41,7 +41,7 @@ final class StatusJson
      */
     static ObjectNode withPayload(Object status, JsonNode payload)
     {
-        ObjectNode document = tree(status);
+        ObjectNode document = MAPPER.valueToTree(status);
         document.set("customPayload", payload == null ? MAPPER.nullNode() : payload.deepCopy());
         return document;
     }

@@ -88,7 +88,7 @@ final class StatusPage
         for (TableStatus table : status.tables()) {
             html.append("<tr class=\"table-row\" data-table=\"").append(escape(table.table())).append("\">")
                     .append("<td class=\"table-name\">").append(escape(table.table())).append("</td>")
-                    .append("<td>").append(escape(table.target())).append("</td>")
+                    .append("<td class=\"table-target\">").append(escape(table.target())).append("</td>")
                     .append("<td class=\"").append(table.phase().equals("failed") ? "bad" : table.phase().equals("done") ? "ok" : "")
                     .append("\">").append(escape(table.phase())).append("</td><td><progress class=\"table-progress\" ");
             bar(html, table.rowsCopied(), table.estimatedRows(), table.percent());

@@ -91,6 +91,7 @@ final class FullTableCopier
                                 if (rows.size() == batchSize || (!more && !rows.isEmpty())) {
                                     try (PreparedStatement statement = insert.prepare(target, rows, 0, rows.size(), positions)) {
                                         statement.executeUpdate();
+                                        RangeCopier.checkWarnings(statement.getWarnings(), plan.target());
                                     }
                                     context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, null), target);
                                     total += rows.size();

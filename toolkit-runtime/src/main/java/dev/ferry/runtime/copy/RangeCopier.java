@@ -5,6 +5,7 @@ import dev.ferry.api.model.Key;
 import dev.ferry.api.model.RangeState;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.RowBatch;
+import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.CopyConfig.LockStrategy;
@@ -50,6 +51,8 @@ final class RangeCopier
     private final KeyPredicate.Sql lowBound;
     private final KeyPredicate.Sql highBound;
     private final KeyPredicate.Sql cursorBound;
+    private Connection source;
+    private Connection target;
 
     RangeCopier(CopyContext context, TablePlan plan, int rangeIndex)
     {
@@ -105,6 +108,17 @@ final class RangeCopier
     void run()
             throws InterruptedException
     {
+        try {
+            copyRange();
+        }
+        finally {
+            closeConnections();
+        }
+    }
+
+    private void copyRange()
+            throws InterruptedException
+    {
         RangeState range = plan.range(rangeIndex);
         Key cursor = range.cursor();
         int batchSize = context.config().batchSize();
@@ -140,59 +154,86 @@ final class RangeCopier
             throws SQLException, InterruptedException
     {
         LockStrategy strategy = context.config().lockStrategy();
+        boolean sourceTransaction = strategy == LockStrategy.SOURCE_DB;
         boolean locked = false;
-        try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
+        openConnections(sourceTransaction);
+        try {
             if (strategy == LockStrategy.IN_FERRY) {
                 context.locks().lockForCopy(table.name());
                 locked = true;
             }
-            boolean sourceTransaction = strategy == LockStrategy.SOURCE_DB;
-            if (sourceTransaction) {
-                source.setAutoCommit(false);
-            }
-            try {
-                List<Row> rows = read(source, cursor);
-                if (rows.isEmpty()) {
-                    if (sourceTransaction) {
-                        source.commit();
-                    }
-                    return new BatchOutcome(0, cursor);
-                }
-                Key lastKey = codec.keyOf(rows.get(rows.size() - 1));
-                target.setAutoCommit(false);
-                try {
-                    write(target, rows);
-                    context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, lastKey), target);
-                    target.commit();
-                }
-                catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(target);
-                    throw e;
-                }
-                finally {
-                    resetQuietly(target);
-                }
+            List<Row> rows = read(source, cursor);
+            if (rows.isEmpty()) {
                 if (sourceTransaction) {
                     source.commit();
                 }
-                return new BatchOutcome(rows.size(), lastKey);
+                return new BatchOutcome(0, cursor);
             }
-            catch (SQLException | RuntimeException e) {
-                if (sourceTransaction) {
-                    rollbackQuietly(source);
-                }
-                throw e;
+            Key lastKey = codec.keyOf(rows.get(rows.size() - 1));
+            write(target, rows);
+            context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, lastKey), target);
+            target.commit();
+            if (sourceTransaction) {
+                source.commit();
             }
-            finally {
-                if (sourceTransaction) {
-                    resetQuietly(source);
-                }
-            }
+            return new BatchOutcome(rows.size(), lastKey);
+        }
+        catch (SQLException | RuntimeException e) {
+            // the connections may be broken; the retry takes fresh ones
+            closeConnections();
+            throw e;
         }
         finally {
             if (locked) {
                 context.locks().unlockForCopy(table.name());
             }
+        }
+    }
+
+    /**
+     * Each range keeps one source and one target connection for all its batches, in manual
+     * commit mode, instead of borrowing and resetting them per batch.
+     */
+    private void openConnections(boolean sourceTransaction)
+            throws SQLException
+    {
+        if (source == null) {
+            source = context.source().getConnection();
+            source.setAutoCommit(!sourceTransaction);
+        }
+        if (target == null) {
+            target = context.target().getConnection();
+            target.setAutoCommit(false);
+        }
+    }
+
+    private void closeConnections()
+    {
+        if (source != null) {
+            rollbackQuietly(source);
+            closeQuietly(source);
+            source = null;
+        }
+        if (target != null) {
+            rollbackQuietly(target);
+            closeQuietly(target);
+            target = null;
+        }
+    }
+
+    private static void closeQuietly(Connection connection)
+    {
+        try {
+            connection.setAutoCommit(true);
+        }
+        catch (SQLException e) {
+            log.debug("cannot reset autocommit", e);
+        }
+        try {
+            connection.close();
+        }
+        catch (SQLException e) {
+            log.debug("cannot close connection", e);
         }
     }
 
@@ -251,7 +292,7 @@ final class RangeCopier
             }
             try (PreparedStatement statement = insert.prepare(target, rows, from, to, positions)) {
                 statement.executeUpdate();
-                checkWarnings(statement.getWarnings());
+                checkWarnings(statement.getWarnings(), plan.target());
             }
             from = to;
         }
@@ -262,12 +303,12 @@ final class RangeCopier
      * resumed batch, or a row the applier wrote first); anything else means a value would not be
      * stored exactly, so it fails the batch.
      */
-    private void checkWarnings(SQLWarning warning)
+    static void checkWarnings(SQLWarning warning, TableName target)
             throws SQLException
     {
         for (SQLWarning current = warning; current != null; current = current.getNextWarning()) {
             if (current.getErrorCode() != ER_DUP_ENTRY) {
-                throw new SQLException("target " + plan.target() + " did not store a row exactly: warning " + current.getErrorCode() + ": " + current.getMessage(),
+                throw new SQLException("target " + target + " did not store a row exactly: warning " + current.getErrorCode() + ": " + current.getMessage(),
                         current.getSQLState(), current.getErrorCode());
             }
         }

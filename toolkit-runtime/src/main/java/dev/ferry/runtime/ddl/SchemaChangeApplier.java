@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -83,6 +84,11 @@ public final class SchemaChangeApplier
             ddl = DdlParser.parse(sql, defaultDatabase == null || defaultDatabase.isEmpty() ? null : defaultDatabase);
         }
         catch (UnparseableDdlException e) {
+            if (!mayConcernMovedTables(sql, defaultDatabase)) {
+                skipped.add(1);
+                log.debug("skipping an unparseable statement at {} that names no moved database", position.event());
+                return;
+            }
             if (skipUnparseable) {
                 skipped.add(1);
                 log.warn("skipping a DDL statement at {} (replication.ddl.onUnparseable: skip); the target may now differ from the source: {}",
@@ -115,6 +121,41 @@ public final class SchemaChangeApplier
         applied.add(1);
         log.info("replicated {} at {}: {}", ddl.kind(), position.event(), rewritten);
         refreshSchemas(ddl);
+    }
+
+    /**
+     * Whether a statement the parser cannot read could touch a moved table: it runs in a moved
+     * database, or names one. A statement elsewhere (another application's database on the same
+     * server) must not stop the run.
+     */
+    private boolean mayConcernMovedTables(String sql, String defaultDatabase)
+    {
+        if (defaultDatabase != null && !defaultDatabase.isEmpty() && tableFilter.acceptsDatabase(defaultDatabase)) {
+            return true;
+        }
+        List<SqlToken> tokens;
+        try {
+            tokens = SqlTokenizer.tokenize(sql);
+        }
+        catch (RuntimeException e) {
+            return true;
+        }
+        for (SqlToken token : tokens) {
+            String name;
+            if (token.type() == SqlToken.Type.QUOTED_IDENTIFIER) {
+                name = token.text().substring(1, token.text().length() - 1).replace("``", "`");
+            }
+            else if (token.type() == SqlToken.Type.WORD) {
+                name = token.text();
+            }
+            else {
+                continue;
+            }
+            if (tableFilter.acceptsDatabase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean relevant(ParsedDdl ddl)

@@ -147,8 +147,20 @@ public final class TargetTables
             else if (other.get().generated()) {
                 problems.add("target table " + targetName + " column " + column.name() + " is generated but the source's is not");
             }
+            else if (!equalsIgnoreCase(other.get().charset(), column.charset()) || !equalsIgnoreCase(other.get().collation(), column.collation())) {
+                // the copy moves stored bytes: another character set reinterprets them, another collation
+                // changes which keys are duplicates (and INSERT IGNORE drops those silently)
+                problems.add("target table " + targetName + " column " + column.name() + " has character set " + other.get().charset()
+                        + " and collation " + other.get().collation() + " but the source's has " + column.charset() + " and " + column.collation()
+                        + ": make them equal");
+            }
         }
         return problems;
+    }
+
+    private static boolean equalsIgnoreCase(String left, String right)
+    {
+        return left == null ? right == null : left.equalsIgnoreCase(right);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.SQLSyntaxErrorException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ final class FakeJdbc
 
     FakeJdbc variable(String name, Object value)
     {
-        return answer("SELECT @@GLOBAL." + name, List.of("@@GLOBAL." + name), java.util.Collections.singletonList(value));
+        return answer("SELECT @@GLOBAL." + name, List.of("@@GLOBAL." + name), Collections.singletonList(value));
     }
 
     List<String> executed()

@@ -1,0 +1,76 @@
+package dev.ferry.runtime.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.runtime.Ferry;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConsoleProgressTest
+{
+    private final ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+    private final List<String> logged = new ArrayList<>();
+
+    private ConsoleProgress console(Ferry ferry, boolean interactive, int width)
+    {
+        return new ConsoleProgress(ferry, interactive, new PrintStream(terminal, true, StandardCharsets.UTF_8), logged::add, width);
+    }
+
+    @Test
+    void onATerminalRewritesOneLine()
+    {
+        try (Ferry ferry = ControlTesting.offline("", plugins -> plugins)) {
+            ConsoleProgress console = console(ferry, true, 200);
+            console.tick();
+            console.tick();
+            String line = "starting | 0 of ~0 rows (0.0%) | 0.0 rows/s | ETA - | tables 0 of 0 done";
+            assertEquals("\r" + line + "\r" + line, terminal.toString(StandardCharsets.UTF_8));
+            assertEquals(List.of(), logged);
+        }
+    }
+
+    @Test
+    void onATerminalCutsLinesToItsWidth()
+    {
+        try (Ferry ferry = ControlTesting.offline("", plugins -> plugins)) {
+            console(ferry, true, 40).tick();
+            assertEquals("\rstarting | 0 of ~0 rows (0.0%) | 0.0...", terminal.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void withoutATerminalLogsTextLines()
+    {
+        try (Ferry ferry = ControlTesting.offline("", plugins -> plugins)) {
+            console(ferry, false, 200).tick();
+            assertEquals(List.of("starting | 0 of ~0 rows (0.0%) | 0.0 rows/s | ETA - | tables 0 of 0 done"), logged);
+            assertEquals(0, terminal.size());
+        }
+    }
+
+    @Test
+    void jsonLogsAreJsonLinesOnStderrEvenOnATerminal()
+            throws Exception
+    {
+        try (Ferry ferry = ControlTesting.offline("progress:\n  jsonLogs: true\n", plugins -> plugins)) {
+            console(ferry, true, 200).tick();
+            String output = terminal.toString(StandardCharsets.UTF_8);
+            assertTrue(output.endsWith("\n") && output.indexOf('\n') == output.length() - 1 && !output.contains("\r"), output);
+            JsonNode line = new ObjectMapper().readTree(output);
+            assertEquals("progress", line.get("event").asText());
+            assertEquals("starting", line.get("phase").asText());
+            assertEquals(0, line.get("rowsCopied").asLong());
+            assertEquals("INIT", line.get("applierState").asText());
+            assertTrue(line.get("etaSeconds").isNull());
+            assertEquals(List.of(), logged);
+        }
+    }
+}

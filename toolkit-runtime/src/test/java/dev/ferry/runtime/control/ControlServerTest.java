@@ -1,0 +1,283 @@
+package dev.ferry.runtime.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.api.verify.VerificationResult;
+import dev.ferry.api.verify.Verifier;
+import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.FerryPhase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The HTTP contract of the control server over a real socket, on a run that is never started
+ * (no database needed). {@code ControlServerIT} covers a real run.
+ */
+class ControlServerTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "control-token-1234";
+
+    private final RecordingThrottler copyThrottler = new RecordingThrottler();
+    private final RecordingThrottler replicationThrottler = new RecordingThrottler();
+    private Ferry ferry;
+    private ControlServer server;
+
+    private ControlServer start(String control)
+    {
+        ferry = ControlTesting.offline(control, plugins -> ControlTesting.withThrottlers(plugins, List.of(copyThrottler), List.of(replicationThrottler)));
+        server = new ControlServer(ferry);
+        server.start();
+        return server;
+    }
+
+    @AfterEach
+    void close()
+    {
+        if (server != null) {
+            server.close();
+        }
+        if (ferry != null) {
+            ferry.close();
+        }
+    }
+
+    @Test
+    void bindsAFreePortWhenAskedForPortZero()
+    {
+        start("control:\n  bind: 127.0.0.1:0\n");
+        assertTrue(server.port() > 0);
+        assertEquals("http://127.0.0.1:" + server.port() + "/", server.uri().toString());
+    }
+
+    @Test
+    void aTakenPortIsAClearError()
+    {
+        start("control:\n  bind: 127.0.0.1:0\n");
+        Ferry second = ControlTesting.offline("control:\n  bind: 127.0.0.1:" + server.port() + "\n", plugins -> plugins);
+        try (ControlServer clash = new ControlServer(second)) {
+            RuntimeException e = assertThrows(RuntimeException.class, clash::start);
+            assertTrue(e.getMessage().startsWith("cannot start the control server on 127.0.0.1:" + server.port() + " (control.bind): "), e.getMessage());
+        }
+        finally {
+            second.close();
+        }
+    }
+
+    @Test
+    void unknownPathsAre404()
+            throws Exception
+    {
+        start("control:\n  bind: 127.0.0.1:0\n");
+        HttpResponse<String> response = ControlTesting.get(server, "/api/nope");
+        assertEquals(404, response.statusCode());
+        assertTrue(JSON.readTree(response.body()).get("error").asText().startsWith("no endpoint /api/nope; endpoints: GET /,"), response.body());
+        assertEquals(404, ControlTesting.get(server, "/api/status/").statusCode());
+        assertEquals(404, ControlTesting.post(server, "/index.html", null).statusCode());
+    }
+
+    @Test
+    void wrongMethodsAre405WithAllow()
+            throws Exception
+    {
+        start("control:\n  bind: 127.0.0.1:0\n");
+        HttpResponse<String> get = ControlTesting.get(server, "/api/cutover");
+        assertEquals(405, get.statusCode());
+        assertEquals("POST", get.headers().firstValue("Allow").orElseThrow());
+        HttpResponse<String> post = ControlTesting.post(server, "/api/status", null);
+        assertEquals(405, post.statusCode());
+        assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElseThrow());
+        HttpResponse<String> delete = ControlTesting.send(server, "DELETE", "/metrics", Map.of());
+        assertEquals(405, delete.statusCode());
+        assertEquals("GET, HEAD", delete.headers().firstValue("Allow").orElseThrow());
+    }
+
+    @Test
+    void headAnswersLikeGetWithoutABody()
+            throws Exception
+    {
+        start("control:\n  bind: 127.0.0.1:0\n");
+        HttpResponse<String> head = ControlTesting.send(server, "HEAD", "/api/status", Map.of());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals("application/json; charset=utf-8", head.headers().firstValue("Content-Type").orElseThrow());
+    }
+
+    @Test
+    void postsNeedTheBearerTokenAndChangeNothingWithoutIt()
+            throws Exception
+    {
+        start("control:\n  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n");
+        for (String path : List.of("/api/pause", "/api/unpause", "/api/cutover", "/api/stop", "/api/verify")) {
+            HttpResponse<String> missing = ControlTesting.post(server, path, null);
+            assertEquals(401, missing.statusCode(), path);
+            assertEquals("Bearer realm=\"ferry\"", missing.headers().firstValue("WWW-Authenticate").orElseThrow());
+            assertTrue(missing.body().contains("missing bearer token"), missing.body());
+            HttpResponse<String> wrong = ControlTesting.post(server, path, TOKEN + "x");
+            assertEquals(401, wrong.statusCode(), path);
+            assertTrue(wrong.body().contains("wrong bearer token"), wrong.body());
+            assertFalse(wrong.body().contains(TOKEN), "the token must never be echoed");
+            HttpResponse<String> basic = ControlTesting.send(server, "POST", path, Map.of("Authorization", "Basic " + TOKEN));
+            assertEquals(401, basic.statusCode(), path);
+        }
+        assertEquals(List.of(), copyThrottler.commands());
+        assertEquals(List.of(), replicationThrottler.commands());
+        assertEquals(FerryPhase.STARTING, ferry.phase());
+        assertEquals(200, ControlTesting.get(server, "/api/status").statusCode(), "GETs need no token");
+
+        assertEquals(200, ControlTesting.post(server, "/api/pause", TOKEN).statusCode());
+        assertEquals(List.of("pause"), copyThrottler.commands());
+    }
+
+    @Test
+    void postsFromAnotherWebOriginAreRefused()
+            throws Exception
+    {
+        start("control:\n  bind: 127.0.0.1:0\n");
+        HttpResponse<String> response = ControlTesting.send(server, "POST", "/api/pause", Map.of("Origin", "https://evil.example"));
+        assertEquals(403, response.statusCode());
+        assertEquals(List.of(), copyThrottler.commands());
+        HttpResponse<String> sameOrigin = ControlTesting.send(server, "POST", "/api/pause", Map.of("Origin", "http://127.0.0.1:" + server.port()));
+        assertEquals(200, sameOrigin.statusCode());
+    }
+
+    @Test
+    void pauseAndUnpaseReachTheThrottlersOfTheChosenStages()
+            throws Exception
+    {
+        start("control:\n  bind: 127.0.0.1:0\n");
+        HttpResponse<String> pause = ControlTesting.post(server, "/api/pause?stage=copy", null);
+        assertEquals(200, pause.statusCode(), pause.body());
+        JsonNode body = JSON.readTree(pause.body());
+        assertEquals("pause", body.get("command").asText());
+        assertEquals("[\"copy\"]", body.get("stages").toString());
+        assertEquals("[{\"stage\":\"copy\",\"type\":\"throttler\",\"throttled\":true,\"reason\":\"recording: paused\"}]", body.get("throttlers").toString());
+        assertTrue(copyThrottler.isThrottled());
+        assertFalse(replicationThrottler.isThrottled());
+
+        assertEquals(200, ControlTesting.post(server, "/api/pause", null).statusCode());
+        assertTrue(replicationThrottler.isThrottled());
+        JsonNode status = JSON.readTree(ControlTesting.get(server, "/api/status").body());
+        assertEquals("recording: paused", status.at("/copy/throttle/reason").asText());
+        assertTrue(status.at("/replication/throttle/throttled").asBoolean());
+
+        assertEquals(200, ControlTesting.post(server, "/api/unpause?stage=replication", null).statusCode());
+        assertFalse(replicationThrottler.isThrottled());
+        assertTrue(copyThrottler.isThrottled());
+        assertEquals(200, ControlTesting.post(server, "/api/unpause", null).statusCode());
+        assertFalse(copyThrottler.isThrottled());
+        assertEquals(List.of("pause", "pause", "unpause"), copyThrottler.commands());
+        assertEquals(List.of("pause", "unpause", "unpause"), replicationThrottler.commands());
+    }
+
+    @Test
+    void badStagesAre400()
+            throws Exception
+    {
+        start("control:\n  bind: 127.0.0.1:0\n");
+        HttpResponse<String> response = ControlTesting.post(server, "/api/pause?stage=apply", null);
+        assertEquals(400, response.statusCode());
+        assertEquals("stage must be copy or replication (got \"apply\")", JSON.readTree(response.body()).get("error").asText());
+        assertEquals(400, ControlTesting.post(server, "/api/pause?stages=copy", null).statusCode());
+        assertEquals(List.of(), copyThrottler.commands());
+    }
+
+    @Test
+    void pauseWithoutThrottlersIs409()
+            throws Exception
+    {
+        ferry = ControlTesting.offline("control:\n  bind: 127.0.0.1:0\n", plugins -> plugins);
+        server = new ControlServer(ferry);
+        server.start();
+        HttpResponse<String> response = ControlTesting.post(server, "/api/pause", null);
+        assertEquals(409, response.statusCode());
+        assertEquals("no throttler is configured for copy or replication: add {type: pauser} to throttlers.copy and throttlers.replication "
+                + "to pause from the control API", JSON.readTree(response.body()).get("error").asText());
+    }
+
+    @Test
+    void cutoverAndStopAreAcceptedUntilTheRunEnds()
+            throws Exception
+    {
+        start("control:\n  bind: 127.0.0.1:0\n");
+        HttpResponse<String> cutover = ControlTesting.post(server, "/api/cutover", null);
+        assertEquals(202, cutover.statusCode());
+        assertEquals("requested", JSON.readTree(cutover.body()).get("cutover").asText());
+        HttpResponse<String> stop = ControlTesting.post(server, "/api/stop", null);
+        assertEquals(202, stop.statusCode());
+    }
+
+    @Test
+    void cutoverIsRefusedWhenDisabled()
+            throws Exception
+    {
+        start("control:\n  bind: 127.0.0.1:0\ncutover:\n  disabled: true\n");
+        HttpResponse<String> cutover = ControlTesting.post(server, "/api/cutover", null);
+        assertEquals(409, cutover.statusCode());
+        assertTrue(cutover.body().contains("cutover.disabled"), cutover.body());
+    }
+
+    @Test
+    void verifyIsRefusedBeforeTheCopyStarts()
+            throws Exception
+    {
+        ferry = ControlTesting.offline("control:\n  bind: 127.0.0.1:0\n", plugins -> ControlTesting.withVerifier(plugins, new Verifier()
+        {
+            @Override
+            public VerificationResult verifyAtCutover()
+            {
+                return VerificationResult.match("fine");
+            }
+        }));
+        server = new ControlServer(ferry);
+        server.start();
+        HttpResponse<String> response = ControlTesting.post(server, "/api/verify", null);
+        assertEquals(409, response.statusCode());
+        assertEquals("verification can be requested while copying or waiting for the cutover, not while starting",
+                JSON.readTree(response.body()).get("error").asText());
+    }
+
+    @Test
+    void statusHealthAndMetricsOfARunThatHasNotStarted()
+            throws Exception
+    {
+        start("control:\n  bind: 127.0.0.1:0\n  token: " + TOKEN + "\n");
+        HttpResponse<String> status = ControlTesting.get(server, "/api/status");
+        assertEquals(200, status.statusCode());
+        JsonNode body = JSON.readTree(status.body());
+        assertEquals("starting", body.get("phase").asText());
+        assertEquals(0, body.get("tables").size());
+        assertFalse(body.at("/replication/started").asBoolean());
+        assertEquals("none", body.at("/verification/verifier").asText());
+        assertTrue(body.at("/health/healthy").asBoolean());
+
+        HttpResponse<String> health = ControlTesting.get(server, "/api/health");
+        assertEquals(200, health.statusCode());
+        assertTrue(JSON.readTree(health.body()).get("healthy").asBoolean());
+
+        HttpResponse<String> metrics = ControlTesting.get(server, "/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", metrics.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(metrics.body().contains("# TYPE ferry_phase gauge\nferry_phase{phase=\"starting\"} 1\n"), metrics.body());
+
+        HttpResponse<String> page = ControlTesting.get(server, "/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("No table planned yet."), page.body());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("script-src 'nonce-"));
+
+        for (HttpResponse<String> response : List.of(status, health, metrics, page)) {
+            assertFalse(response.body().contains(TOKEN), "no token in " + response.uri());
+            assertFalse(response.body().contains(ControlTesting.SOURCE_PASSWORD), "no password in " + response.uri());
+            assertFalse(response.body().contains(ControlTesting.TARGET_PASSWORD), "no password in " + response.uri());
+        }
+    }
+}

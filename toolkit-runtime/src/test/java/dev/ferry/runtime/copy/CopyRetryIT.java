@@ -1,0 +1,157 @@
+package dev.ferry.runtime.copy;
+
+import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.TestingFerry;
+import dev.ferry.testing.MySqlServer;
+import dev.ferry.testing.RealServers;
+import dev.ferry.testing.TableAssertions;
+import dev.ferry.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The copy survives lost connections and stops, saying why, on errors that a retry cannot fix.
+ */
+@RealServers
+class CopyRetryIT
+{
+    private static final int ROWS = 200_000;
+    private static final long TIMEOUT_MILLIS = 60_000;
+
+    /**
+     * While the copy runs, the administrator holds a write lock on the table so that ferry's next
+     * statement waits, finds that statement in the processlist, and kills its connection: first
+     * the source's copy SELECT, then the target's INSERT.
+     */
+    @Test
+    void killedSourceAndTargetConnectionsAreRetried(TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE big (id INT NOT NULL PRIMARY KEY, payload VARCHAR(64) NOT NULL, n BIGINT NOT NULL)",
+                "INSERT INTO big SELECT seq, SHA2(seq, 256), seq * seq FROM seq_1_to_" + ROWS);
+        String table = "`" + db.name() + "`.`big`";
+        try (Ferry ferry = TestingFerry.create(db.servers(), CopyTesting.config(db,
+                "copy:\n  batchSize: 200\n  concurrency: 1\n  retryBackoff: 50ms\n  readRetries: 10\n  writeRetries: 10\n"))) {
+            CompletableFuture<Ferry.Result> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ferry.run();
+                }
+                catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            awaitTargetRows(db, 10_000, run);
+            long sourceKilled = killWhileLocked(db.source(), db.name(), "SELECT %FROM " + table + "%");
+            awaitTargetRows(db, 60_000, run);
+            long targetKilled = killWhileLocked(db.target(), db.name(), "INSERT IGNORE INTO " + table + "%");
+
+            Ferry.Result result = run.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            assertEquals(FerryPhase.DONE, result.phase(), result.message());
+            assertTrue(sourceKilled != targetKilled);
+            assertTrue(ferry.metrics().counters().get("copy_retries").value() >= 2,
+                    "retries: " + ferry.metrics().counters().get("copy_retries").value());
+            assertEquals(ROWS, result.rowsCopied(), "no batch was counted twice");
+        }
+        TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
+    }
+
+    /**
+     * The target's column is NOT NULL where the source's is nullable (the column types read the
+     * same, so preparation lets it pass): row 57's NULL cannot be stored, and retrying would not
+     * help. {@code INSERT IGNORE} would store '' with a warning; ferry fails the batch instead.
+     */
+    @Test
+    void valueTheTargetCannotStoreStopsTheRunNamingTableKeyAndError(TestDatabase db)
+    {
+        createNarrowTarget(db);
+        CopyException e = assertThrows(CopyException.class, () -> CopyTesting.run(db, "copy:\n  batchSize: 10\n  retryBackoff: 10ms\n"));
+        String table = db.name() + ".t";
+        assertEquals("copying " + table + " to " + table + " failed at key (50): [1048/23000] target " + table
+                + " did not store a row exactly: warning 1048: Column 'name' cannot be null", e.getMessage());
+        assertEquals(List.of(List.of("50")), db.target().query("SELECT COUNT(*) FROM " + table), "the failing batch is rolled back");
+    }
+
+    @Test
+    void valueTheTargetCannotStoreStopsAFullTableCopy(TestDatabase db)
+    {
+        createNarrowTarget(db);
+        CopyException e = assertThrows(CopyException.class, () -> CopyTesting.run(db, "copy:\n  batchSize: 10\n  retryBackoff: 10ms\n"
+                + "  fullCopyTables: [\"" + db.name() + ".t\"]\n"));
+        String table = db.name() + ".t";
+        assertEquals("copying " + table + " to " + table + " failed at full copy: [1048/23000] target " + table
+                + " did not store a row exactly: warning 1048: Column 'name' cannot be null", e.getMessage());
+        assertEquals(List.of(List.of("0")), db.target().query("SELECT COUNT(*) FROM " + table), "the full copy is rolled back");
+    }
+
+    private static void createNarrowTarget(TestDatabase db)
+    {
+        db.executeOnSource(
+                "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) NULL)",
+                "INSERT INTO t SELECT seq, CONCAT('name ', seq) FROM seq_1_to_100",
+                "UPDATE t SET name = NULL WHERE id = 57");
+        db.target().execute("CREATE DATABASE " + db.name(),
+                "CREATE TABLE " + db.name() + ".t (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL)");
+    }
+
+    private static void awaitTargetRows(TestDatabase db, long rows, CompletableFuture<Ferry.Result> run)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
+        while (System.nanoTime() < deadline) {
+            if (run.isDone()) {
+                fail("the copy ended before the connections were killed: " + run.join().message());
+            }
+            List<List<String>> count = db.target().query("SELECT table_rows FROM information_schema.tables WHERE table_schema = '" + db.name()
+                    + "' AND table_name = 'big'");
+            if (!count.isEmpty() && db.target().queryLong("SELECT COUNT(*) FROM `" + db.name() + "`.big") >= rows) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        fail("the target never reached " + rows + " rows");
+    }
+
+    /**
+     * Locks the table as the administrator, waits until a statement of the ferry user matching
+     * {@code infoPattern} (a LIKE pattern) waits for it, kills that connection and unlocks.
+     *
+     * @return the killed connection's id
+     */
+    private static long killWhileLocked(MySqlServer server, String database, String infoPattern)
+            throws Exception
+    {
+        try (Connection admin = server.openAdmin(database); Statement lock = admin.createStatement()) {
+            lock.execute("LOCK TABLES big WRITE");
+            try {
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
+                while (System.nanoTime() < deadline) {
+                    List<List<String>> waiting = server.query("SELECT id FROM information_schema.processlist WHERE user = '" + server.user()
+                            + "' AND info LIKE '" + infoPattern.replace("'", "''") + "'");
+                    if (!waiting.isEmpty()) {
+                        long id = Long.parseLong(waiting.get(0).get(0));
+                        server.execute("KILL CONNECTION " + id);
+                        return id;
+                    }
+                    Thread.sleep(10);
+                }
+                throw new AssertionError(server.role() + ": no statement like " + infoPattern + " of user " + server.user() + " showed up");
+            }
+            finally {
+                lock.execute("UNLOCK TABLES");
+            }
+        }
+    }
+}
