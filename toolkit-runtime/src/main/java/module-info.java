@@ -7,7 +7,7 @@ module dev.ferry.runtime {
     requires jdk.httpserver;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
-    requires com.zaxxer.hikari;
+    requires transitive com.zaxxer.hikari;
     requires mysql.binlog.connector.java;
     requires net.sf.jsqlparser;
     requires com.github.benmanes.caffeine;

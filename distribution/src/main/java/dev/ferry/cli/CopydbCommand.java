@@ -8,6 +8,9 @@ import dev.ferry.runtime.RuntimeMetrics;
 import dev.ferry.runtime.RuntimePluginContext;
 import dev.ferry.runtime.config.ConfigException;
 import dev.ferry.runtime.config.ConfigLoader;
+import dev.ferry.runtime.control.ConsoleProgress;
+import dev.ferry.runtime.control.ControlServer;
+import dev.ferry.runtime.control.ProgressReporter;
 import dev.ferry.runtime.plugin.PluginRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +22,6 @@ import sun.misc.Signal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
@@ -48,6 +50,9 @@ final class CopydbCommand
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The config file: *.yaml, *.yml or *.json.")
     private Path config;
 
+    @Option(names = "--resume", description = "Continue the run saved in the configured state store (state.type).")
+    private boolean resume;
+
     @Mixin
     private PluginDirOptions pluginDirs;
 
@@ -69,10 +74,7 @@ final class CopydbCommand
         RuntimePluginContext context;
         try {
             loaded = ConfigLoader.load(config, environment.variables());
-            long runId = loaded.config().replication().serverId() != 0
-                    ? loaded.config().replication().serverId()
-                    : ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L);
-            context = new RuntimePluginContext(loaded.config().rewrites(), metrics, runId);
+            context = new RuntimePluginContext(loaded.config().rewrites(), metrics, loaded.config().runId());
             plugins = PipelinePlugins.assemble(loaded, registry, context);
         }
         catch (ConfigException e) {
@@ -81,15 +83,30 @@ final class CopydbCommand
             return Main.EXIT_USAGE;
         }
         AtomicInteger signalled = new AtomicInteger();
-        try (Ferry ferry = new Ferry(plugins, context, metrics)) {
+        try (Ferry ferry = new Ferry(plugins, context, metrics);
+                ControlServer control = new ControlServer(ferry);
+                ProgressReporter reporter = new ProgressReporter(ferry);
+                ConsoleProgress console = new ConsoleProgress(ferry)) {
             handleSignal("INT", EXIT_SIGINT, ferry, signalled, err);
             handleSignal("TERM", EXIT_SIGTERM, ferry, signalled, err);
+            if (loaded.config().control().enabled()) {
+                control.start();
+                err.println("ferry: control server at " + control.uri());
+                err.flush();
+            }
+            reporter.start();
+            console.start();
             Ferry.Result result;
             try {
-                result = ferry.run();
+                result = resume ? ferry.resume() : ferry.run();
             }
             catch (FerryException e) {
+                reporter.reportError(e);
                 err.println("ferry: " + e.getMessage());
+                if (ferry.stateSaved()) {
+                    ferry.stateLocation().ifPresent(location -> err.println("ferry: state saved to " + location
+                            + "; after fixing the cause, resume with: ferry copydb --config " + config + " --resume"));
+                }
                 err.flush();
                 return Main.EXIT_FAILURE;
             }
@@ -98,12 +115,14 @@ final class CopydbCommand
             if (result.phase() == FerryPhase.DONE) {
                 return Main.EXIT_OK;
             }
-            if (result.phase() == FerryPhase.STOPPED && signalled.get() != 0) {
-                err.println("ferry: stopped by signal before cutover; run copydb again to start over");
+            if (result.phase() == FerryPhase.STOPPED) {
+                err.println("ferry: stopped before cutover" + (ferry.stateSaved()
+                        ? "; state saved to " + ferry.stateLocation().orElseThrow() + ", resume with: ferry copydb --config " + config + " --resume"
+                        : " (no state saved: a new run starts over)"));
                 err.flush();
-                return signalled.get();
+                return signalled.get() != 0 ? signalled.get() : Main.EXIT_OK;
             }
-            return result.phase() == FerryPhase.STOPPED ? Main.EXIT_OK : Main.EXIT_FAILURE;
+            return Main.EXIT_FAILURE;
         }
     }
 

@@ -60,6 +60,9 @@ public final class Main
         commandLine.addSubcommand(new PluginsCommand(environment));
         commandLine.addSubcommand(new ValidateCommand(environment));
         commandLine.addSubcommand(new CopydbCommand(environment));
+        CommandLine state = new CommandLine(new StateCommand());
+        state.addSubcommand(new StateCommand.Show(environment));
+        commandLine.addSubcommand("state", state);
         commandLine.setExecutionExceptionHandler(new FailureHandler());
         commandLine.setParameterExceptionHandler(new UsageHandler());
         return commandLine;

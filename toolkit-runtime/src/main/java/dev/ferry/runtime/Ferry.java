@@ -3,6 +3,13 @@ package dev.ferry.runtime;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.model.BinlogPosition;
+import dev.ferry.api.model.FerryState;
+import dev.ferry.api.model.TableCopyState;
+import dev.ferry.api.state.StateStore;
+import dev.ferry.runtime.state.Checkpointer;
+import dev.ferry.runtime.state.StateCodec;
+import dev.ferry.runtime.state.StateCompatibility;
+import dev.ferry.runtime.state.StateException;
 import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.RowEvent;
 import dev.ferry.api.model.TableSchema;
@@ -36,6 +43,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,6 +104,11 @@ public final class Ferry
     private volatile HikariDataSource target;
     private volatile VerificationResult lastVerification = VerificationResult.notRun("not run yet");
     private volatile SchemaChangeHandler schemaChangeHandler = SchemaChangeHandler.IGNORE;
+    private volatile Checkpointer checkpointer;
+    private volatile FerryState resumed;
+    private volatile PositionPair streamStart;
+    private volatile Instant startedAt = Instant.now();
+    private volatile boolean stateSaved;
 
     public Ferry(PipelinePlugins plugins, RuntimePluginContext context, RuntimeMetrics metrics)
     {
@@ -183,24 +196,46 @@ public final class Ferry
     // --- the run -------------------------------------------------------------------------------------
 
     /**
-     * Runs the whole move.
+     * Runs the whole move from the start.
      */
     public Result run()
             throws InterruptedException
     {
+        return execute(false);
+    }
+
+    /**
+     * Continues the run saved in the state store: each table's copy after its saved cursors,
+     * streaming from the saved resume position.
+     *
+     * @throws FerryException when the run fails; the state (if a store is configured) is saved
+     *         first, so a resume continues from there
+     */
+    public Result resume()
+            throws InterruptedException
+    {
+        return execute(true);
+    }
+
+    private Result execute(boolean resume)
+            throws InterruptedException
+    {
         Instant started = Instant.now();
+        startedAt = started;
         Duration copyElapsed = Duration.ZERO;
         try {
             connect();
             checkSource();
-            List<TableSchema> tables = prepare();
-            PositionPair start = startStreaming(tables);
+            Optional<FerryState> saved = loadState(resume);
+            List<TableSchema> tables = prepare(saved);
+            PositionPair start = startStreaming(saved);
+            startCheckpoints(saved);
 
             phase.set(FerryPhase.COPYING);
             Instant copyStarted = Instant.now();
             copier = new Copier(config.copy(), source, target, config.rewrites(), plugins.copyFilter(), plugins.verifier(),
                     plugins.copyThrottlers(), locks, barrier(), metrics);
-            List<TablePlan> plans = copier.plan(tables, Map.of());
+            List<TablePlan> plans = copier.plan(tables, saved.map(FerryState::tables).orElse(Map.of()));
             copier.run(plans);
             copyElapsed = Duration.between(copyStarted, Instant.now());
             checkStreaming();
@@ -214,13 +249,12 @@ public final class Ferry
             if (lastVerification.failed()) {
                 throw new FerryException("verification before cutover failed: " + lastVerification.message());
             }
+            phase.set(FerryPhase.WAITING_FOR_CUTOVER);
             if (config.cutover().disabled()) {
-                phase.set(FerryPhase.WAITING_FOR_CUTOVER);
                 log.info("cutover is disabled (cutover.disabled): replicating until stopped");
                 awaitStop();
                 return stopped(started, copyElapsed);
             }
-            phase.set(FerryPhase.WAITING_FOR_CUTOVER);
             if (!config.cutover().automatic()) {
                 log.info("copy done and replication running; waiting for the cutover command (POST /api/cutover on the control server)");
             }
@@ -250,6 +284,112 @@ public final class Ferry
         }
         finally {
             shutdownStreaming();
+            finalCheckpoint();
+        }
+    }
+
+    /**
+     * Where the state is kept, for messages; empty without a state store.
+     */
+    public Optional<String> stateLocation()
+    {
+        return plugins.stateStore().map(StateStore::describe);
+    }
+
+    /**
+     * Whether this run wrote its state at least once, so a resume can continue it.
+     */
+    public boolean stateSaved()
+    {
+        return stateSaved;
+    }
+
+    public Instant startedAt()
+    {
+        return startedAt;
+    }
+
+    private Optional<FerryState> loadState(boolean resume)
+    {
+        Optional<StateStore> store = plugins.stateStore();
+        if (store.isEmpty()) {
+            if (resume) {
+                throw new FerryException("--resume needs a state store: configure state (e.g. state: {type: file, path: /var/lib/ferry/state.json})");
+            }
+            return Optional.empty();
+        }
+        store.get().start();
+        Optional<String> document = store.get().read();
+        if (!resume) {
+            if (document.isPresent()) {
+                throw new FerryException("a state from an earlier run is stored in " + store.get().describe()
+                        + ": resume it with copydb --resume, or move it away to start over (it is never overwritten by a fresh start)");
+            }
+            return Optional.empty();
+        }
+        if (document.isEmpty()) {
+            throw new FerryException("nothing to resume: " + store.get().describe() + " holds no state; run copydb without --resume to start");
+        }
+        FerryState state = StateCodec.decode(document.get(), "the state in " + store.get().describe());
+        if (FerryPhase.DONE.label().equals(state.phase())) {
+            throw new FerryException("the state in " + store.get().describe() + " belongs to a run that finished (cut over at "
+                    + (state.position() == null ? "?" : state.position().event()) + "); there is nothing to resume");
+        }
+        Optional<PositionPair> position = store.get().readPosition();
+        if (position.isPresent() && (state.position() == null || position.get().resume().compareTo(state.position().resume()) > 0)) {
+            state = new FerryState(state.formatVersion(), state.ferryVersion(), state.configFingerprint(), state.runId(), state.phase(),
+                    state.schemaFingerprints(), state.tables(), position.get(), state.verifierState(), state.savedAt());
+        }
+        if (state.position() == null) {
+            throw new StateException("the state in " + store.get().describe() + " has no binlog position (the run stopped before streaming started): "
+                    + "move it away and start over");
+        }
+        resumed = state;
+        log.info("resuming from {} saved at {}: binlog from {}", store.get().describe(), state.savedAt(), state.position().resume());
+        return Optional.of(state);
+    }
+
+    private void startCheckpoints(Optional<FerryState> saved)
+    {
+        Optional<StateStore> store = plugins.stateStore();
+        if (store.isEmpty()) {
+            return;
+        }
+        Map<TableName, TableCopyState> savedTables = saved.map(FerryState::tables).orElse(Map.of());
+        Checkpointer.Sources sources = new Checkpointer.Sources(
+                () -> phase.get().label(),
+                this::schemaFingerprints,
+                () -> {
+                    Copier current = copier;
+                    return current == null ? savedTables : current.snapshot();
+                },
+                () -> applier == null ? streamStart : applier.applied(),
+                plugins.verifier()::saveState);
+        checkpointer = new Checkpointer(store.get(), FerryVersion.get(), config.fingerprint(), config.runId(), sources, context.clock());
+        checkpointer.checkpoint();
+        stateSaved = true;
+        checkpointer.start(config.checkpointInterval());
+    }
+
+    private Map<TableName, String> schemaFingerprints()
+    {
+        Map<TableName, String> fingerprints = new LinkedHashMap<>();
+        for (TableSchema table : schemas.all()) {
+            fingerprints.put(table.name(), table.fingerprint());
+        }
+        return fingerprints;
+    }
+
+    private void finalCheckpoint()
+    {
+        Checkpointer current = checkpointer;
+        if (current == null) {
+            return;
+        }
+        current.close();
+        if (current.checkpointQuietly()) {
+            log.info("state saved to {} (phase {}){}", current.describe(), phase.get().label(),
+                    phase.get() == FerryPhase.DONE ? "" : "; resume with: ferry copydb --config <file> --resume");
         }
     }
 
@@ -276,6 +416,8 @@ public final class Ferry
         source = DataSources.create(config.source(), "source", connections, true, true);
         target = DataSources.create(config.target(), "target", connections, true, !config.copy().disableForeignKeyChecks());
         context.attach(source, target);
+        plugins.copyThrottlers().forEach(throttler -> throttler.start());
+        plugins.replicationThrottlers().forEach(throttler -> throttler.start());
     }
 
     private void checkSource()
@@ -291,7 +433,7 @@ public final class Ferry
         }
     }
 
-    private List<TableSchema> prepare()
+    private List<TableSchema> prepare(Optional<FerryState> saved)
             throws SQLException
     {
         SchemaLoader loader = new SchemaLoader(source);
@@ -304,20 +446,53 @@ public final class Ferry
         List<TableSchema> ordered = CreationOrder.order(tables, config.copy().tableCreationOrder());
         new TargetTables(loader, target, config.rewrites()).prepare(ordered, config.copy().createTargetTables());
         log.info("moving {} tables: {}", ordered.size(), ordered.stream().map(t -> t.name().toString()).toList());
-        schemas = new SchemaRegistry(ordered);
+        if (saved.isPresent()) {
+            List<String> problems = StateCompatibility.check(saved.get(), config.fingerprint(), fingerprints(ordered),
+                    config.replication().replicateSchemaChanges());
+            if (!problems.isEmpty()) {
+                throw new StateException("cannot resume from " + stateLocation().orElse("the state") + ":\n  - " + String.join("\n  - ", problems));
+            }
+        }
+        List<TableSchema> registered = ordered;
+        if (saved.isPresent() && config.replication().replicateSchemaChanges()) {
+            // Row events after the resume position must decode against the structure at that
+            // position, which the target has (it applied every DDL up to there); the source may be ahead.
+            SchemaLoader targetLoader = new SchemaLoader(target);
+            PaginationKeys keys = new PaginationKeys(config.copy(), plugins.copyFilter());
+            registered = new java.util.ArrayList<>();
+            for (TableSchema table : ordered) {
+                registered.add(reloadFromTarget(targetLoader, keys, table.name()).orElse(table));
+            }
+        }
+        schemas = new SchemaRegistry(registered);
         schemas.onChange(context::putTable);
-        plugins.verifier().start(null);
+        plugins.verifier().start(saved.map(FerryState::verifierState).orElse(null));
         return ordered;
     }
 
-    private PositionPair startStreaming(List<TableSchema> tables)
+    private static Map<TableName, String> fingerprints(List<TableSchema> tables)
+    {
+        Map<TableName, String> result = new LinkedHashMap<>();
+        for (TableSchema table : tables) {
+            result.put(table.name(), table.fingerprint());
+        }
+        return result;
+    }
+
+    private PositionPair startStreaming(Optional<FerryState> saved)
             throws SQLException
     {
         BinlogPosition position;
-        try (Connection connection = source.getConnection()) {
-            position = BinlogStreamer.currentPosition(connection);
+        if (saved.isPresent()) {
+            position = saved.get().position().resume();
+        }
+        else {
+            try (Connection connection = source.getConnection()) {
+                position = BinlogStreamer.currentPosition(connection);
+            }
         }
         PositionPair start = PositionPair.at(position);
+        streamStart = start;
         if (config.replication().replicateSchemaChanges()) {
             SchemaLoader targetLoader = new SchemaLoader(target);
             PaginationKeys keys = new PaginationKeys(config.copy(), plugins.copyFilter());
@@ -331,7 +506,7 @@ public final class Ferry
                 locks, plugins.stateStore(), (sql, database, at) -> schemaChangeHandler.apply(sql, database, at), metrics);
         applier.start(start);
         BinlogStreamerConfig streamerConfig = new BinlogStreamerConfig(config.source().host(), config.source().port(), config.source().user(),
-                config.source().password().orElse(""), config.replication().serverId(), config.replication().readRetries(),
+                config.source().password().orElse(""), config.runId(), config.replication().readRetries(),
                 config.replication().retryBackoff(), config.replication().heartbeat(), config.source().connectTimeout(),
                 config.replication().skipRowImageCheck());
         streamer = new BinlogStreamer(streamerConfig, schemas::get, schemas::contains, new ApplierListener());
@@ -408,7 +583,7 @@ public final class Ferry
                 return false;
             }
             boolean requested = config.cutover().automatic() || cutoverRequested.getCount() == 0;
-            if (requested && caughtUp()) {
+            if (requested && caughtUp() && withinExpectedDowntime()) {
                 return true;
             }
             if (!requested) {
@@ -418,6 +593,31 @@ public final class Ferry
                 Thread.sleep(CAUGHT_UP_POLL.toMillis());
             }
         }
+    }
+
+    private long lastDowntimeWarning;
+
+    /**
+     * Whether the verifier's cutover check would fit in its {@code maxExpectedDowntime}; logs by
+     * how much it would not, at most every ten seconds.
+     */
+    private boolean withinExpectedDowntime()
+    {
+        Optional<Duration> max = plugins.verifier().maxExpectedDowntime();
+        if (max.isEmpty()) {
+            return true;
+        }
+        Duration expected = plugins.verifier().expectedCutoverDuration();
+        if (expected.compareTo(max.get()) <= 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now - lastDowntimeWarning > TimeUnit.SECONDS.toNanos(10)) {
+            lastDowntimeWarning = now;
+            log.warn("holding the cutover: the verifier expects its cutover check to take {} ms, {} ms over maxExpectedDowntime {} ms; "
+                    + "waiting for its re-verification backlog to shrink", expected.toMillis(), expected.minus(max.get()).toMillis(), max.get().toMillis());
+        }
+        return false;
     }
 
     private boolean caughtUp()

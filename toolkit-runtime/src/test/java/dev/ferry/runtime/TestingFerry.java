@@ -48,7 +48,7 @@ public final class TestingFerry
         Map<String, String> environment = environment(servers);
         ConfigLoader.Loaded loaded = ConfigLoader.parse(Path.of("test.yaml"), yaml, environment::get);
         RuntimeMetrics metrics = new RuntimeMetrics();
-        RuntimePluginContext context = new RuntimePluginContext(loaded.config().rewrites(), metrics, RUN_IDS.incrementAndGet());
+        RuntimePluginContext context = new RuntimePluginContext(loaded.config().rewrites(), metrics, loaded.config().runId());
         PipelinePlugins plugins = PipelinePlugins.assemble(loaded, PluginRegistry.load(List.of()), context);
         return new Ferry(plugins, context, metrics);
     }

@@ -176,6 +176,12 @@ final class InlineVerifier
         return estimate().duration();
     }
 
+    @Override
+    public Optional<Duration> maxExpectedDowntime()
+    {
+        return config.maxExpectedDowntime();
+    }
+
     /**
      * The estimate of the cutover check: backlog keys plus the copied rows of tables re-verified
      * whole, at the measured re-verification rate.

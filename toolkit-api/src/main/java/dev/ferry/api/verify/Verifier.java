@@ -76,6 +76,16 @@ public interface Verifier
     }
 
     /**
+     * The longest {@link #verifyAtCutover()} may take ({@code maxExpectedDowntime}); the runtime
+     * holds the cutover while {@link #expectedCutoverDuration()} exceeds it, and says by how much.
+     * Empty: no limit.
+     */
+    default java.util.Optional<java.time.Duration> maxExpectedDowntime()
+    {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Called during cutover, with source writes stopped and every event applied. The result
      * decides whether the run succeeds.
      */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +32,7 @@ public record FerryConfig(
         List<PluginSection> copyThrottlers,
         List<PluginSection> replicationThrottlers,
         Optional<PluginSection> state,
+        Duration checkpointInterval,
         CutoverConfig cutover,
         ControlConfig control,
         ProgressConfig progress,
@@ -49,6 +51,7 @@ public record FerryConfig(
         copyThrottlers = List.copyOf(requireNonNull(copyThrottlers, "copyThrottlers is null"));
         replicationThrottlers = List.copyOf(requireNonNull(replicationThrottlers, "replicationThrottlers is null"));
         requireNonNull(state, "state is null");
+        requireNonNull(checkpointInterval, "checkpointInterval is null");
         requireNonNull(cutover, "cutover is null");
         requireNonNull(control, "control is null");
         requireNonNull(progress, "progress is null");
@@ -76,6 +79,10 @@ public record FerryConfig(
         List<PluginSection> copyThrottlers = pluginList(throttlers, "copy");
         List<PluginSection> replicationThrottlers = pluginList(throttlers, "replication");
         Optional<PluginSection> state = optionalPlugin(root, "state");
+        // read by the runtime from the state section; the rest of the section is the store's
+        Duration checkpointInterval = state.isPresent()
+                ? state.get().config().duration("checkpointInterval", Duration.ofSeconds(10))
+                : Duration.ofSeconds(10);
         CutoverConfig cutover = CutoverConfig.bind(root.section("cutover"));
         ControlConfig control = ControlConfig.bind(root.section("control"), environment);
         ProgressConfig progress = ProgressConfig.bind(root.section("progress"));
@@ -84,7 +91,7 @@ public record FerryConfig(
                     + ") without rewrites.databases: ferry would copy every table onto itself");
         }
         return new FerryConfig(source, target, tableFilter, copyFilter, rewrites, copy, replication, verifier, copyThrottlers,
-                replicationThrottlers, state, cutover, control, progress, "");
+                replicationThrottlers, state, checkpointInterval, cutover, control, progress, "");
     }
 
     /**
@@ -112,7 +119,23 @@ public record FerryConfig(
             throw new IllegalStateException(e);
         }
         return new FerryConfig(source, target, tableFilter, copyFilter, rewrites, copy, replication, verifier, copyThrottlers,
-                replicationThrottlers, state, cutover, control, progress, digest);
+                replicationThrottlers, state, checkpointInterval, cutover, control, progress, digest);
+    }
+
+    /**
+     * The run id: {@code replication.serverId} when set, else derived from the fingerprint, so a
+     * resume of the same config gets the same id (the target-db state store keys its row by it).
+     */
+    public long runId()
+    {
+        if (replication.serverId() != 0) {
+            return replication.serverId();
+        }
+        long hash = 1125899906842597L;
+        for (int i = 0; i < fingerprint.length(); i++) {
+            hash = 31 * hash + fingerprint.charAt(i);
+        }
+        return 1_000_000_000L + Math.floorMod(hash, 1_000_000_000L);
     }
 
     private static ConfigTree required(ConfigTree root, String key)

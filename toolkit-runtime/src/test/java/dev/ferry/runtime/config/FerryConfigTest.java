@@ -14,7 +14,6 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -424,7 +423,6 @@ class FerryConfigTest
         assertEquals(base, parse(MINIMAL.replace("  user: ferry\ntarget:", "  user: ferry\n  password: other\ntarget:")).finish().fingerprint());
         assertFalse(base.equals(parse(MINIMAL + "rewrites: {databases: {a: b}}\n").finish().fingerprint()));
         assertFalse(base.equals(parse(MINIMAL.replace("new.example", "newer.example")).finish().fingerprint()));
-        assertNull(parse(MINIMAL).finish().copy().fallbackColumn());
     }
 
     private static ConfigLoader.Loaded parse(String yaml)

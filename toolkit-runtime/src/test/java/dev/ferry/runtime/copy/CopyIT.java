@@ -23,7 +23,7 @@ class CopyIT
                 "INSERT INTO items VALUES (18446744073709551615, 'max', NULL), (0, 'zero', x'00ff00')",
                 "ANALYZE TABLE items");
         Ferry.Result result = TestingFerry.run(db.servers(), TestingFerry.config(db.servers(), db.name(),
-                "copy:\n  batchSize: 700\n  concurrency: 3\n  rangeSize: 1000\n"));
+                "copy:\n  batchSize: 700\n  concurrency: 3\n  rangeSize: 1000\ncutover:\n  automatic: true\n"));
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         assertEquals(20002, result.rowsCopied());
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());

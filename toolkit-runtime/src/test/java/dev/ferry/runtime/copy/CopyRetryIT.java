@@ -114,9 +114,9 @@ class CopyRetryIT
             if (run.isDone()) {
                 fail("the copy ended before the connections were killed: " + run.join().message());
             }
-            List<List<String>> count = db.target().query("SELECT table_rows FROM information_schema.tables WHERE table_schema = '" + db.name()
-                    + "' AND table_name = 'big'");
-            if (!count.isEmpty() && db.target().queryLong("SELECT COUNT(*) FROM `" + db.name() + "`.big") >= rows) {
+            boolean created = !db.target().query("SELECT 1 FROM information_schema.tables WHERE table_schema = '" + db.name()
+                    + "' AND table_name = 'big'").isEmpty();
+            if (created && db.target().queryLong("SELECT COUNT(*) FROM `" + db.name() + "`.big") >= rows) {
                 return;
             }
             Thread.sleep(20);

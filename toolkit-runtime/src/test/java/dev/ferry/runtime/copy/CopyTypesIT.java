@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -187,7 +188,7 @@ class CopyTypesIT
             for (int column = 0; column < expressions.length; column++) {
                 String expected = source.get(row).get(column);
                 String actual = target.get(row).get(column);
-                if (!java.util.Objects.equals(expected, actual)) {
+                if (!Objects.equals(expected, actual)) {
                     differences.append("\n  id ").append(source.get(row).get(0)).append(", ").append(expressions[column])
                             .append(": source ").append(expected).append(", target ").append(actual);
                 }

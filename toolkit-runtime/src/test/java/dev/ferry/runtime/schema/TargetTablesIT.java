@@ -26,7 +26,7 @@ class TargetTablesIT
             throws Exception
     {
         createFamily(db);
-        String renamed = db.name() + "_r";
+        String renamed = "rewritten_" + db.name().substring(db.name().lastIndexOf('_') + 1);
         db.target().execute("DROP DATABASE IF EXISTS " + renamed);
         try {
             Ferry.Result result = run(db, "rewrites:\n  databases:\n    " + db.name() + ": " + renamed + "\n  tables:\n    "
@@ -37,10 +37,11 @@ class TargetTablesIT
             assertEquals(List.of(), db.target().query("SELECT schema_name FROM information_schema.schemata WHERE schema_name = '" + db.name() + "'"),
                     "nothing lands under the source name");
             assertEquals(List.of(
+                            List.of("a_grandchild", renamed, "c_parent"),
                             List.of("a_grandchild", renamed, "kid"),
                             List.of("kid", renamed, "c_parent")),
                     db.target().query("SELECT table_name, referenced_table_schema, referenced_table_name FROM information_schema.key_column_usage "
-                            + "WHERE table_schema = '" + renamed + "' AND referenced_table_name IS NOT NULL ORDER BY 1"));
+                            + "WHERE table_schema = '" + renamed + "' AND referenced_table_name IS NOT NULL ORDER BY 1, 3"));
             for (String[] pair : new String[][] {{"a_grandchild", "a_grandchild"}, {"b_child", "kid"}, {"c_parent", "c_parent"}}) {
                 assertEquals(db.source().query("SELECT * FROM " + db.name() + "." + pair[0] + " ORDER BY id"),
                         db.target().query("SELECT * FROM " + renamed + "." + pair[1] + " ORDER BY id"), pair[0]);
@@ -59,8 +60,8 @@ class TargetTablesIT
         Ferry.Result result = run(db, "copy:\n  batchSize: 50\n  concurrency: 4\n");
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
-        assertEquals(3, db.target().queryLong("SELECT COUNT(*) FROM information_schema.referential_constraints WHERE constraint_schema = '" + db.name() + "'")
-                - 0, "foreign keys exist on the target");
+        assertEquals(3, db.target().queryLong("SELECT COUNT(*) FROM information_schema.referential_constraints WHERE constraint_schema = '"
+                + db.name() + "'"), "foreign keys exist on the target");
     }
 
     @Test
@@ -124,13 +125,19 @@ class TargetTablesIT
         db.executeOnSource(
                 "CREATE TABLE narrow (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL, total BIGINT AS (id * 2) STORED)",
                 "CREATE TABLE typed (id INT NOT NULL PRIMARY KEY, v INT NOT NULL)",
+                "CREATE TABLE texts (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL)",
+                "INSERT INTO texts VALUES (1, 'smile 😀')",
                 "INSERT INTO narrow (id, name) VALUES (1, 'a')",
                 "INSERT INTO typed VALUES (1, 1)");
         db.target().execute("CREATE DATABASE " + db.name(),
                 "CREATE TABLE " + db.name() + ".narrow (id INT NOT NULL PRIMARY KEY)",
-                "CREATE TABLE " + db.name() + ".typed (id INT NOT NULL PRIMARY KEY, v BIGINT NOT NULL)");
+                "CREATE TABLE " + db.name() + ".typed (id INT NOT NULL PRIMARY KEY, v BIGINT NOT NULL)",
+                // the same declared type, but the utf8mb4 bytes would be stored as latin1 characters
+                "CREATE TABLE " + db.name() + ".texts (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) CHARACTER SET latin1 NOT NULL)");
         SchemaException e = assertThrows(SchemaException.class, () -> run(db, ""));
         assertEquals("target table " + db.name() + ".narrow has no column name (varchar(20)): add it, or drop the target table so that ferry creates it\n"
+                + "target table " + db.name() + ".texts column name has character set latin1 and collation latin1_swedish_ci but the source's has "
+                + "utf8mb4 and utf8mb4_general_ci: make them equal\n"
                 + "target table " + db.name() + ".typed column v is bigint(20) but the source's is int(11): make them equal", e.getMessage());
         assertEquals(List.of(List.of("0", "0")), db.target().query("SELECT (SELECT COUNT(*) FROM " + db.name() + ".narrow), (SELECT COUNT(*) FROM "
                 + db.name() + ".typed)"), "no row is copied");

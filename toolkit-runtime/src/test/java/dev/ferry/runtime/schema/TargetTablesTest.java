@@ -116,6 +116,29 @@ class TargetTablesTest
                 TargetTables.incompatibilities(source, target, TableName.parse("db2.t2")));
     }
 
+    @Test
+    void characterSetAndCollationMustMatch()
+    {
+        TableSchema source = TestingTables.table("db.t")
+                .column("id", "int(11)", false)
+                .textColumn("name", "varchar(20)", "utf8mb4", "utf8mb4_general_ci")
+                .textColumn("code", "char(2)", "ascii", "ascii_bin")
+                .textColumn("same", "text", "utf8mb4", "utf8mb4_bin")
+                .primaryKey("id")
+                .build();
+        TableSchema target = TestingTables.table("db.t")
+                .column("id", "int(11)", false)
+                .textColumn("name", "varchar(20)", "latin1", "latin1_swedish_ci")
+                .textColumn("code", "char(2)", "ascii", "ascii_general_ci")
+                .textColumn("same", "text", "UTF8MB4", "UTF8MB4_BIN")
+                .primaryKey("id")
+                .build();
+        assertEquals(List.of(
+                        "target table db.t column name has character set latin1 and collation latin1_swedish_ci but the source's has utf8mb4 and utf8mb4_general_ci: make them equal",
+                        "target table db.t column code has character set ascii and collation ascii_general_ci but the source's has ascii and ascii_bin: make them equal"),
+                TargetTables.incompatibilities(source, target, TableName.parse("db.t")));
+    }
+
     private static TargetTables tables(RewritesConfig rewrites)
     {
         DataSource unused = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {

@@ -46,6 +46,13 @@ final class TestingTables
         return this;
     }
 
+    TestingTables textColumn(String columnName, String columnType, String charset, String collation)
+    {
+        ColumnType type = ColumnType.fromDataType(columnType.replaceAll("[( ].*", ""));
+        columns.add(new Column(columnName, columns.size(), type, columnType, false, true, charset, collation, false, List.of()));
+        return this;
+    }
+
     TestingTables generated(String columnName, String columnType)
     {
         ColumnType type = ColumnType.fromDataType(columnType.replaceAll("[( ].*", ""));
