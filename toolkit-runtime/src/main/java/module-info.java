@@ -9,6 +9,8 @@ module dev.ferry.runtime {
     requires com.fasterxml.jackson.dataformat.yaml;
     requires transitive com.zaxxer.hikari;
     requires mysql.binlog.connector.java;
+    // server-side prepared INSERTs (Connector/J's JdbcConnection.serverPrepareStatement)
+    requires mysql.connector.j;
     requires net.sf.jsqlparser;
     requires com.github.benmanes.caffeine;
     requires org.slf4j;

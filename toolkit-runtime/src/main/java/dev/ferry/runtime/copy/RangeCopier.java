@@ -53,6 +53,8 @@ final class RangeCopier
     private final KeyPredicate.Sql cursorBound;
     private Connection source;
     private Connection target;
+    private PreparedStatement fullInsert;
+    private int fullInsertRows;
 
     RangeCopier(CopyContext context, TablePlan plan, int rangeIndex)
     {
@@ -209,6 +211,7 @@ final class RangeCopier
 
     private void closeConnections()
     {
+        closeStatement();
         if (source != null) {
             rollbackQuietly(source);
             closeQuietly(source);
@@ -282,19 +285,50 @@ final class RangeCopier
             throws SQLException
     {
         long limit = context.maxStatementBytes();
+        int maxRows = insert.maxRowsPerStatement();
         int from = 0;
         while (from < rows.size()) {
             int to = from;
             long size = 0;
-            while (to < rows.size() && (to == from || size < limit)) {
+            while (to < rows.size() && to - from < maxRows && (to == from || size < limit)) {
                 size += InsertStatement.estimatedSize(rows.get(to), positions);
                 to++;
             }
-            try (PreparedStatement statement = insert.prepare(target, rows, from, to, positions)) {
-                statement.executeUpdate();
-                checkWarnings(statement.getWarnings(), plan.target());
+            int count = to - from;
+            if (fullInsert == null || fullInsertRows != count) {
+                if (fullInsert != null && count < fullInsertRows) {
+                    // a short chunk (last batch, or big rows): a one-off statement
+                    try (PreparedStatement statement = insert.prepareServerSide(target, count)) {
+                        insert.bind(statement, rows, from, to, positions);
+                        statement.executeUpdate();
+                        checkWarnings(statement.getWarnings(), plan.target());
+                    }
+                    from = to;
+                    continue;
+                }
+                closeStatement();
+                fullInsert = insert.prepareServerSide(target, count);
+                fullInsertRows = count;
             }
+            insert.bind(fullInsert, rows, from, to, positions);
+            fullInsert.executeUpdate();
+            checkWarnings(fullInsert.getWarnings(), plan.target());
+            fullInsert.clearWarnings();
             from = to;
+        }
+    }
+
+    private void closeStatement()
+    {
+        if (fullInsert != null) {
+            try {
+                fullInsert.close();
+            }
+            catch (SQLException e) {
+                log.debug("cannot close statement", e);
+            }
+            fullInsert = null;
+            fullInsertRows = 0;
         }
     }
 
@@ -317,7 +351,9 @@ final class RangeCopier
     static void rollbackQuietly(Connection connection)
     {
         try {
-            connection.rollback();
+            if (!connection.isClosed() && !connection.getAutoCommit()) {
+                connection.rollback();
+            }
         }
         catch (SQLException e) {
             log.debug("rollback failed", e);
