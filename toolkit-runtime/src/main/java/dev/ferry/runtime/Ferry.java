@@ -234,7 +234,7 @@ public final class Ferry
             phase.set(FerryPhase.COPYING);
             Instant copyStarted = Instant.now();
             copier = new Copier(config.copy(), source, target, config.rewrites(), plugins.copyFilter(), plugins.verifier(),
-                    plugins.copyThrottlers(), locks, barrier(), metrics);
+                    plugins.copyThrottlers(), locks, barrier(), name -> schemas.get(name), metrics);
             List<TablePlan> plans = copier.plan(tables, saved.map(FerryState::tables).orElse(Map.of()));
             copier.run(plans);
             copyElapsed = Duration.between(copyStarted, Instant.now());

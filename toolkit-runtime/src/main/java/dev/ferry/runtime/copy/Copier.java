@@ -61,7 +61,8 @@ public final class Copier
     }
 
     public Copier(CopyConfig config, DataSource source, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
-            Verifier verifier, List<Throttler> throttlers, TableLocks locks, ReplicationBarrier barrier, Metrics metrics)
+            Verifier verifier, List<Throttler> throttlers, TableLocks locks, ReplicationBarrier barrier,
+            java.util.function.Function<TableName, Optional<TableSchema>> schemas, Metrics metrics)
     {
         this.config = requireNonNull(config, "config is null");
         this.source = requireNonNull(source, "source is null");
@@ -73,7 +74,7 @@ public final class Copier
         requireNonNull(locks, "locks is null");
         requireNonNull(barrier, "barrier is null");
         requireNonNull(metrics, "metrics is null");
-        this.contextFactory = bytes -> new CopyContext(config, source, target, locks, verifier, throttlers, barrier, bytes, metrics);
+        this.contextFactory = bytes -> new CopyContext(config, source, target, locks, verifier, throttlers, barrier, schemas, bytes, metrics);
     }
 
     /**

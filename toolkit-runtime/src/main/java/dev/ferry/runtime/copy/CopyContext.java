@@ -34,6 +34,7 @@ final class CopyContext
     private final Verifier verifier;
     private final List<Throttler> throttlers;
     private final ReplicationBarrier barrier;
+    private final java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas;
     private final long maxStatementBytes;
     private final Metrics.Counter rowsCopied;
     private final Metrics.Counter retries;
@@ -42,8 +43,10 @@ final class CopyContext
     private final AtomicReference<String> throttleReason = new AtomicReference<>("");
 
     CopyContext(CopyConfig config, DataSource source, DataSource target, TableLocks locks, Verifier verifier, List<Throttler> throttlers,
-            ReplicationBarrier barrier, long maxStatementBytes, Metrics metrics)
+            ReplicationBarrier barrier, java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas,
+            long maxStatementBytes, Metrics metrics)
     {
+        this.schemas = requireNonNull(schemas, "schemas is null");
         this.config = requireNonNull(config, "config is null");
         this.source = requireNonNull(source, "source is null");
         this.target = requireNonNull(target, "target is null");
@@ -85,6 +88,14 @@ final class CopyContext
     ReplicationBarrier barrier()
     {
         return barrier;
+    }
+
+    /**
+     * The table's current structure as the binlog applier knows it, or empty when it was dropped.
+     */
+    java.util.Optional<dev.ferry.api.model.TableSchema> currentSchema(dev.ferry.api.model.TableName table)
+    {
+        return schemas.apply(table);
     }
 
     long maxStatementBytes()

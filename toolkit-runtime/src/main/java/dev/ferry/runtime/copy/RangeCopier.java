@@ -36,21 +36,25 @@ final class RangeCopier
 {
     private static final Logger log = LoggerFactory.getLogger(RangeCopier.class);
     private static final int ER_DUP_ENTRY = 1062;
+    private static final int ER_BAD_FIELD = 1054;
+    private static final int ER_NO_SUCH_TABLE = 1146;
+    private static final int ER_TABLE_DEF_CHANGED = 1412;
 
     private final CopyContext context;
     private final TablePlan plan;
     private final int rangeIndex;
-    private final TableSchema table;
-    private final List<Column> columns;
-    private final int[] positions;
-    private final KeyCodec codec;
-    private final InsertStatement insert;
     private final boolean descending;
-    private final String firstSql;
-    private final String nextSql;
-    private final KeyPredicate.Sql lowBound;
-    private final KeyPredicate.Sql highBound;
-    private final KeyPredicate.Sql cursorBound;
+    // schema-dependent, rebuilt when a DDL changes the table during its copy
+    private TableSchema table;
+    private List<Column> columns;
+    private int[] positions;
+    private KeyCodec codec;
+    private InsertStatement insert;
+    private String firstSql;
+    private String nextSql;
+    private KeyPredicate.Sql lowBound;
+    private KeyPredicate.Sql highBound;
+    private KeyPredicate.Sql cursorBound;
     private Connection source;
     private Connection target;
     private PreparedStatement fullInsert;
@@ -61,7 +65,13 @@ final class RangeCopier
         this.context = requireNonNull(context, "context is null");
         this.plan = requireNonNull(plan, "plan is null");
         this.rangeIndex = rangeIndex;
-        this.table = plan.table();
+        this.descending = context.config().descending();
+        prepare(plan.table());
+    }
+
+    private void prepare(TableSchema schema)
+    {
+        this.table = schema;
         this.columns = table.writableColumns();
         this.positions = new int[columns.size()];
         for (int i = 0; i < positions.length; i++) {
@@ -69,7 +79,6 @@ final class RangeCopier
         }
         this.codec = new KeyCodec(table.paginationKey(), columns);
         this.insert = new InsertStatement(plan.target(), columns, InsertStatement.Mode.IGNORE);
-        this.descending = context.config().descending();
         List<Column> key = table.paginationKey().columns();
         this.lowBound = KeyPredicate.compare(key, KeyPredicate.Operator.GREATER);
         this.highBound = KeyPredicate.compare(key, KeyPredicate.Operator.LESS_OR_EQUAL);
@@ -128,11 +137,20 @@ final class RangeCopier
             context.awaitThrottlers();
             int[] copied = {0};
             Key previous = cursor;
-            Key last = context.withRetries(plan, () -> previous == null ? "the start of its range" : "key " + previous, () -> {
-                BatchOutcome outcome = copyBatch(previous);
-                copied[0] = outcome.rows;
-                return outcome.lastKey;
-            });
+            Key last;
+            try {
+                last = context.withRetries(plan, () -> previous == null ? "the start of its range" : "key " + previous, () -> {
+                    BatchOutcome outcome = copyBatch(previous);
+                    copied[0] = outcome.rows;
+                    return outcome.lastKey;
+                });
+            }
+            catch (SchemaChanged e) {
+                if (!followSchemaChange(e)) {
+                    break;
+                }
+                continue;
+            }
             if (copied[0] == 0) {
                 break;
             }
@@ -151,6 +169,48 @@ final class RangeCopier
     }
 
     private record BatchOutcome(int rows, Key lastKey) {}
+
+    /**
+     * The table's structure changed on the source while it was being copied (a column the copy
+     * names is gone, or the table is). Not retried as is: the copy first waits for the applier
+     * to replicate the DDL, then continues from its cursor with the new structure.
+     */
+    private static final class SchemaChanged
+            extends RuntimeException
+    {
+        SchemaChanged(SQLException cause)
+        {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private int schemaChanges;
+
+    /**
+     * Returns whether the range goes on (false when the table was dropped).
+     */
+    private boolean followSchemaChange(SchemaChanged change)
+            throws InterruptedException
+    {
+        if (++schemaChanges > 100) {
+            throw new CopyException("copying " + table.name() + ": its structure keeps changing (" + change.getMessage() + ")", change);
+        }
+        closeConnections();
+        try (Connection connection = context.source().getConnection()) {
+            context.barrier().awaitAppliedUpToCurrent(connection);
+        }
+        catch (SQLException e) {
+            throw new CopyException("copying " + table.name() + ": cannot wait for the binlog to catch up after a schema change: " + e.getMessage(), e);
+        }
+        java.util.Optional<TableSchema> current = context.currentSchema(table.name());
+        if (current.isEmpty()) {
+            log.info("{} was dropped during its copy; the range ends", table.name());
+            return false;
+        }
+        log.info("{} changed during its copy ({}); continuing from the cursor with its new structure", table.name(), change.getMessage());
+        prepare(current.get());
+        return true;
+    }
 
     private BatchOutcome copyBatch(Key cursor)
             throws SQLException, InterruptedException
@@ -180,8 +240,15 @@ final class RangeCopier
             }
             return new BatchOutcome(rows.size(), lastKey);
         }
-        catch (SQLException | RuntimeException e) {
+        catch (SQLException e) {
             // the connections may be broken; the retry takes fresh ones
+            closeConnections();
+            if (e.getErrorCode() == ER_BAD_FIELD || e.getErrorCode() == ER_NO_SUCH_TABLE || e.getErrorCode() == ER_TABLE_DEF_CHANGED) {
+                throw new SchemaChanged(e);
+            }
+            throw e;
+        }
+        catch (RuntimeException e) {
             closeConnections();
             throw e;
         }

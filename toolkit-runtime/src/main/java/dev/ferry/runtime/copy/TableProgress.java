@@ -94,6 +94,10 @@ public final class TableProgress
     {
         rangesTotal.set(total);
         rangesDone.set(alreadyDone);
+        if (total > 0 && alreadyDone >= total) {
+            // completed in the run being resumed: rangeDone() will not be called for it
+            phase.set(Phase.DONE);
+        }
     }
 
     void started()

@@ -29,7 +29,7 @@ class SchemaReplicationIT
                 "INSERT INTO b SELECT seq, seq FROM seq_1_to_1000");
         try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(), "cutover:\n  automatic: false\n"))) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            Future<Ferry.Result> run = executor.submit(ferry::run);
+            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
             while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
                 Thread.sleep(50);
             }
@@ -56,6 +56,43 @@ class SchemaReplicationIT
         }
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
         for (String table : List.of("a", "b", "c")) {
+            assertEquals(normalized(db.source().query("SHOW CREATE TABLE " + db.name() + "." + table)),
+                    normalized(db.target().query("SHOW CREATE TABLE " + db.name() + "." + table)), table);
+        }
+    }
+
+    @Test
+    void copyFollowsColumnsAddedAndDroppedDuringTheCopy(TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE grow (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL)",
+                "CREATE TABLE shrink (id INT NOT NULL PRIMARY KEY, keep INT NOT NULL, gone VARCHAR(20) NOT NULL)",
+                "INSERT INTO grow SELECT seq, CONCAT('g', seq) FROM seq_1_to_40000",
+                "INSERT INTO shrink SELECT seq, seq, 'x' FROM seq_1_to_40000");
+        try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(),
+                "copy:\n  batchSize: 50\n  concurrency: 2\ncutover:\n  automatic: false\n"))) {
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            while (ferry.tables().stream().mapToLong(plan -> plan.progress().rowsCopied()).sum() < 2000 && !run.isDone()) {
+                Thread.sleep(20);
+            }
+            db.executeOnSource(
+                    "ALTER TABLE grow ADD COLUMN extra INT NULL",
+                    "UPDATE grow SET extra = id * 2 WHERE id % 7 = 0",
+                    "INSERT INTO grow VALUES (50000, 'late', 99)",
+                    "ALTER TABLE shrink DROP COLUMN gone",
+                    "UPDATE shrink SET keep = keep + 1 WHERE id % 5 = 0");
+            while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
+                Thread.sleep(50);
+            }
+            ferry.requestCutover();
+            Ferry.Result result = run.get();
+            executor.shutdown();
+            assertEquals(FerryPhase.DONE, result.phase(), result.message());
+        }
+        TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
+        for (String table : List.of("grow", "shrink")) {
             assertEquals(normalized(db.source().query("SHOW CREATE TABLE " + db.name() + "." + table)),
                     normalized(db.target().query("SHOW CREATE TABLE " + db.name() + "." + table)), table);
         }

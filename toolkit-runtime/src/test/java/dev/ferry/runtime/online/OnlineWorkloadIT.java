@@ -10,8 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,6 +35,10 @@ class OnlineWorkloadIT
 {
     private static final int ROWS_PER_TABLE = 12_000;
     private static final int WORKLOAD_THREADS = 3;
+    /** per thread: a load the applier keeps up with on 2 cores, so its lag stays below the window */
+    private static final int OPERATIONS_PER_SECOND = 100;
+    /** 50-row batches of {@code hot} take 100 ms to read: longer than the applier needs for a change */
+    private static final BigDecimal SECONDS_PER_HOT_ROW = new BigDecimal("0.002");
 
     static List<Arguments> runs()
     {
@@ -58,9 +64,10 @@ class OnlineWorkloadIT
         String yaml = TestingFerry.config(db.servers(), db.name(),
                 "copy:\n  batchSize: 50\n  concurrency: 3\n  rangeSize: 1000\n  lockStrategy: " + lockStrategy + "\n"
                         + "replication:\n  batchSize: 200\n");
-        Workload workload = new Workload(db.source(), db.name(), mix, seed, WORKLOAD_THREADS);
+        Workload workload = new Workload(db.source(), db.name(), mix, seed, WORKLOAD_THREADS).paced(OPERATIONS_PER_SECOND);
         ExecutorService executor = Executors.newSingleThreadExecutor();
-        try (Ferry ferry = TestingFerry.create(db.servers(), yaml)) {
+        SlowCopyReads slowHotReads = new SlowCopyReads(Set.of("hot"), SECONDS_PER_HOT_ROW);
+        try (Ferry ferry = slowHotReads.create(db.servers(), yaml)) {
             // the load is already running when streaming starts and the copy plans its ranges
             workload.start();
             Thread.sleep(200);

@@ -1,0 +1,261 @@
+package dev.ferry.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One {@code bin/ferry} of the built distribution running as its own process, its standard output
+ * and error going to files, with the control server it announces on standard error.
+ */
+final class FerryProcess
+{
+    static final int EXIT_SIGKILL = 137;
+
+    private static final Pattern CONTROL_URL = Pattern.compile("ferry: control server at (http://\\S+?)/?\\s");
+    private static final Pattern PHASE = Pattern.compile("\"phase\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern PERCENT = Pattern.compile("\"percent\"\\s*:\\s*([0-9.Ee+-]+)");
+    private static final Pattern TABLES_DONE = Pattern.compile("\"tablesDone\"\\s*:\\s*(\\d+)");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /**
+     * What {@code GET /api/status} said: the run's phase, the copy's percentage, tables copied.
+     */
+    record Status(String phase, double percent, int tablesDone) {}
+
+    private final List<String> command;
+    private final Process process;
+    private final Path out;
+    private final Path err;
+    private volatile String controlUrl;
+
+    private FerryProcess(List<String> command, Process process, Path out, Path err)
+    {
+        this.command = command;
+        this.process = process;
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Starts {@code home/bin/ferry args} in {@code directory}, with the given environment on top
+     * of this JVM's ({@code JAVA_HOME} set to this JVM's, {@code JAVA_OPTS} to {@code javaOptions}).
+     */
+    static FerryProcess start(Path home, Path directory, Map<String, String> environment, String javaOptions, String... args)
+            throws IOException
+    {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/ferry").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+        Map<String, String> env = builder.environment();
+        env.remove("FERRY_OPTS");
+        env.put("JAVA_OPTS", javaOptions);
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.putAll(environment);
+        Path out = Files.createTempFile(directory, "ferry-out-", ".txt");
+        Path err = Files.createTempFile(directory, "ferry-err-", ".txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        return new FerryProcess(command, builder.start(), out, err);
+    }
+
+    boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
+    /**
+     * The control server's base URL (no trailing slash), once the process printed it.
+     *
+     * @throws AssertionError when the process ended or did not print it in time
+     */
+    String controlUrl(Duration timeout)
+            throws IOException, InterruptedException
+    {
+        String known = controlUrl;
+        if (known != null) {
+            return known;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Matcher matcher = CONTROL_URL.matcher(Files.readString(err));
+            if (matcher.find()) {
+                controlUrl = matcher.group(1);
+                return controlUrl;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("ferry ended (exit " + process.exitValue() + ") before announcing its control server\n" + this);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("ferry did not announce its control server within " + timeout + "\n" + this);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * {@code GET /api/status}; empty when the server does not answer (not up yet, or gone).
+     */
+    Optional<Status> status()
+            throws IOException, InterruptedException
+    {
+        String base = controlUrl(Duration.ofSeconds(60));
+        HttpResponse<String> response;
+        try {
+            response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/status")).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
+        catch (IOException e) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            return Optional.empty();
+        }
+        String body = response.body();
+        Matcher phase = PHASE.matcher(body);
+        Matcher percent = PERCENT.matcher(body);
+        Matcher tablesDone = TABLES_DONE.matcher(body);
+        if (!phase.find()) {
+            throw new AssertionError("no phase in /api/status: " + body);
+        }
+        return Optional.of(new Status(phase.group(1), percent.find() ? Double.parseDouble(percent.group(1)) : 0,
+                tablesDone.find() ? Integer.parseInt(tablesDone.group(1)) : 0));
+    }
+
+    /**
+     * {@code POST path} to the control server.
+     *
+     * @return the HTTP status
+     */
+    int post(String path)
+            throws IOException, InterruptedException
+    {
+        String base = controlUrl(Duration.ofSeconds(60));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return response.statusCode();
+    }
+
+    /**
+     * Polls the status until its phase is {@code phase}.
+     *
+     * @throws AssertionError when the process ends first or the timeout passes
+     */
+    Status awaitPhase(String phase, Duration timeout)
+            throws IOException, InterruptedException
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Status last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("ferry ended (exit " + process.exitValue() + ") while waiting for phase " + phase + "\n" + this);
+            }
+            Optional<Status> status = status();
+            if (status.isPresent()) {
+                last = status.get();
+                if (last.phase().equals(phase)) {
+                    return last;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("ferry did not reach phase " + phase + " within " + timeout + " (last status " + last + ")\n" + this);
+    }
+
+    /**
+     * SIGKILL, then waits for the process to go.
+     */
+    int kill()
+            throws InterruptedException
+    {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("ferry did not die within 30s of SIGKILL\n" + this);
+        }
+        return process.exitValue();
+    }
+
+    /**
+     * SIGTERM, then waits for the process to end.
+     */
+    int terminate(Duration timeout)
+            throws InterruptedException
+    {
+        process.destroy();
+        return await(timeout);
+    }
+
+    /**
+     * Waits for the process to end; kills it and fails when it does not in time.
+     */
+    int await(Duration timeout)
+            throws InterruptedException
+    {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("ferry did not end within " + timeout + "\n" + this);
+        }
+        return process.exitValue();
+    }
+
+    /**
+     * Kills the process if it is still running: for cleanup after a failed test.
+     */
+    void destroyQuietly()
+    {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    String out()
+    {
+        return read(out);
+    }
+
+    String err()
+    {
+        return read(err);
+    }
+
+    private static String read(Path file)
+    {
+        try {
+            return Files.readString(file);
+        }
+        catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        String errText = err();
+        if (errText.length() > 6000) {
+            errText = "..." + errText.substring(errText.length() - 6000);
+        }
+        return String.join(" ", command) + (process.isAlive() ? "\n(running)" : "\nexit " + process.exitValue())
+                + "\n--- out:\n" + out() + "--- err (" + err + "):\n" + errText;
+    }
+}
