@@ -1,5 +1,6 @@
 package dev.ferry.plugins.verifiers;
 
+import dev.ferry.api.model.MySqlCharsets;
 import dev.ferry.api.filter.SqlPredicate;
 import dev.ferry.api.model.Column;
 import dev.ferry.api.model.ColumnType;

@@ -1,11 +1,11 @@
 package dev.ferry.runtime.binlog;
 
+import dev.ferry.api.model.MySqlCharsets;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.model.Column;
 import dev.ferry.api.model.ColumnType;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableSchema;
-import dev.ferry.runtime.sql.MySqlCharsets;
 
 import java.io.Serializable;
 import java.math.BigDecimal;

@@ -1,5 +1,6 @@
 package dev.ferry.runtime.sql;
 
+import dev.ferry.api.model.MySqlCharsets;
 import dev.ferry.api.model.Column;
 import dev.ferry.api.model.ColumnType;
 import dev.ferry.api.model.Key;

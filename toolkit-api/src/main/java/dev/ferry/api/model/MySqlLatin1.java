@@ -1,4 +1,4 @@
-package dev.ferry.runtime.sql;
+package dev.ferry.api.model;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

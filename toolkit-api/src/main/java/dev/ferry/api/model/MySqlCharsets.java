@@ -1,4 +1,4 @@
-package dev.ferry.runtime.sql;
+package dev.ferry.api.model;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -6,7 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Maps MySQL character set names to Java charsets, for decoding key text read as raw bytes.
+ * Maps MySQL character set names to Java charsets, for decoding text read as raw bytes (rows
+ * hold the stored bytes of every column).
  * MySQL's {@code latin1} is Windows-1252 (with its five undefined bytes as C1 controls), not
  * ISO-8859-1.
  */
@@ -68,5 +69,15 @@ public final class MySqlCharsets
             throw new IllegalArgumentException("character set " + name + " is not supported for text key columns");
         }
         return Charset.forName(javaName);
+    }
+
+    /**
+     * Whether ASCII text is stored as single ASCII bytes in this character set (false for the
+     * UTF-16 and UTF-32 family and ucs2).
+     */
+    public static boolean isAsciiCompatible(String name)
+    {
+        String lower = name == null ? "" : name.toLowerCase(Locale.ROOT);
+        return !lower.startsWith("ucs2") && !lower.startsWith("utf16") && !lower.startsWith("utf32");
     }
 }
