@@ -236,6 +236,9 @@ public final class Ferry
             copier = new Copier(config.copy(), source, target, config.rewrites(), plugins.copyFilter(), plugins.verifier(),
                     plugins.copyThrottlers(), locks, barrier(), name -> schemas.get(name), metrics);
             List<TablePlan> plans = copier.plan(tables, saved.map(FerryState::tables).orElse(Map.of()));
+            if (config.copy().delayUntilReplicationStops() && plans.stream().anyMatch(plan -> !plan.isComplete())) {
+                return copyAfterReplicationStops(plans, started, copyStarted);
+            }
             copier.run(plans);
             copyElapsed = Duration.between(copyStarted, Instant.now());
             checkStreaming();
@@ -391,6 +394,42 @@ public final class Ferry
             log.info("state saved to {} (phase {}){}", current.describe(), phase.get().label(),
                     phase.get() == FerryPhase.DONE ? "" : "; resume with: ferry copydb --config <file> --resume");
         }
+    }
+
+    /**
+     * {@code copy.delayUntilReplicationStops}: only replicate until an operator stops the run
+     * (e.g. to let the applier bring the target's schema up to date first), then copy with
+     * streaming stopped and end; a resume without the option streams again from where the
+     * applier stopped and re-applies everything since, which converges because every applied
+     * event sets its row's state.
+     */
+    private Result copyAfterReplicationStops(List<TablePlan> plans, Instant started, Instant copyStarted)
+            throws InterruptedException
+    {
+        log.info("copy.delayUntilReplicationStops: replicating only; the copy starts when replication is stopped (POST /api/stop or SIGTERM)");
+        awaitStop();
+        shutdownStreaming();
+        checkStreaming();
+        copier = new Copier(config.copy(), source, target, config.rewrites(), plugins.copyFilter(), plugins.verifier(),
+                plugins.copyThrottlers(), locks, ReplicationBarrier.NONE, name -> schemas.get(name), metrics);
+        List<TablePlan> resumedPlans;
+        try {
+            resumedPlans = copier.plan(plans.stream().map(TablePlan::table).toList(), currentSnapshot(plans));
+        }
+        catch (SQLException e) {
+            throw new FerryException("database error: " + e.getMessage(), e);
+        }
+        copier.run(resumedPlans);
+        return stopped(started, Duration.between(copyStarted, Instant.now()));
+    }
+
+    private static Map<TableName, TableCopyState> currentSnapshot(List<TablePlan> plans)
+    {
+        Map<TableName, TableCopyState> result = new LinkedHashMap<>();
+        for (TablePlan plan : plans) {
+            result.put(plan.table().name(), plan.snapshot());
+        }
+        return result;
     }
 
     private Result stopped(Instant started, Duration copyElapsed)

@@ -28,7 +28,7 @@ class OnlineCopyIT
         try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(),
                 "copy:\n  batchSize: 100\n  concurrency: 2\n  rangeSize: 5000\n"))) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            Future<Ferry.Result> run = executor.submit(ferry::run);
+            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
             Workload workload = new Workload(db.source(), db.name(), "items", 42, 2);
             workload.start();
             while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
@@ -42,5 +42,31 @@ class OnlineCopyIT
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
             TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
         }
+    }
+
+    @Test
+    void delaysTheCopyUntilReplicationIsStopped(TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT NOT NULL)",
+                "INSERT INTO t SELECT seq, seq FROM seq_1_to_5000");
+        try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(),
+                "copy:\n  delayUntilReplicationStops: true\n"))) {
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            while (ferry.applier().isEmpty() && !run.isDone()) {
+                Thread.sleep(20);
+            }
+            db.executeOnSource("UPDATE t SET v = v + 1 WHERE id <= 100", "INSERT INTO t VALUES (9999, 1)");
+            Thread.sleep(1000);
+            assertEquals(0, ferry.metrics().counter("copy_rows", "").value(), "the copy must wait while replication runs");
+            ferry.requestStop();
+            Ferry.Result result = run.get();
+            executor.shutdown();
+            assertEquals(FerryPhase.STOPPED, result.phase(), result.message());
+            assertEquals(5001, result.rowsCopied());
+        }
+        TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
     }
 }
