@@ -22,7 +22,7 @@ import java.util.Random;
  */
 final class BenchmarkTables
 {
-    static final TableName NAME = new TableName("bench", "rows");
+    static final TableName NAME = new TableName("ferry_jmh", "batch");
 
     private BenchmarkTables() {}
 
@@ -78,7 +78,15 @@ final class BenchmarkTables
         String host = require("FERRY_TARGET_HOST");
         String url = "jdbc:mysql://" + host + ":" + require("FERRY_TARGET_PORT") + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true"
                 + "&useServerPrepStmts=false&cachePrepStmts=true&prepStmtCacheSqlLimit=65536";
-        return DriverManager.getConnection(url, require("FERRY_TARGET_USER"), require("FERRY_TARGET_PASSWORD"));
+        Connection connection = DriverManager.getConnection(url, require("FERRY_TARGET_USER"), require("FERRY_TARGET_PASSWORD"));
+        // server-side statements are prepared against a real table; nothing is ever written to it
+        try (var statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE IF NOT EXISTS ferry_jmh");
+            statement.execute("CREATE TABLE IF NOT EXISTS ferry_jmh.batch (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, account INT NOT NULL, "
+                    + "email VARCHAR(64) NOT NULL, name VARCHAR(64) NOT NULL, amount DECIMAL(12,2) NOT NULL, ratio DOUBLE NOT NULL, "
+                    + "created DATETIME(6) NOT NULL, flags TINYINT NOT NULL, hash BINARY(16) NOT NULL, note VARCHAR(100) NULL)");
+        }
+        return connection;
     }
 
     private static String require(String name)
