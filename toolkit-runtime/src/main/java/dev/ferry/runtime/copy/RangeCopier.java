@@ -12,7 +12,6 @@ import dev.ferry.runtime.config.CopyConfig.LockStrategy;
 import dev.ferry.runtime.sql.InsertStatement;
 import dev.ferry.runtime.sql.KeyCodec;
 import dev.ferry.runtime.sql.KeyPredicate;
-import dev.ferry.runtime.sql.SqlErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -437,10 +436,5 @@ final class RangeCopier
         catch (SQLException e) {
             log.debug("cannot reset autocommit", e);
         }
-    }
-
-    static String describe(SQLException e)
-    {
-        return SqlErrors.describe(e);
     }
 }
