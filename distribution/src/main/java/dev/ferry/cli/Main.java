@@ -44,8 +44,14 @@ public final class Main
     @Spec
     private CommandSpec spec;
 
+    // held so that the level survives: java.util.logging keeps loggers weakly
+    private static final java.util.logging.Logger BINLOG_LIBRARY_LOG = java.util.logging.Logger.getLogger("com.github.shyiko.mysql.binlog");
+
     public static void main(String[] args)
     {
+        // the binlog library logs every (re)connect through java.util.logging at INFO; ferry logs
+        // its own, clearer line for each
+        BINLOG_LIBRARY_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(commandLine(CliEnvironment.system()).execute(args));
     }
 
