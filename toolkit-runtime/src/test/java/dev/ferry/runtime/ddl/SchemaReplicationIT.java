@@ -98,6 +98,56 @@ class SchemaReplicationIT
         }
     }
 
+    @Test
+    void rewritesNamesInsideReplicatedDdl(TestDatabase db)
+            throws Exception
+    {
+        String targetDatabase = db.name() + "_rw";
+        db.target().execute("DROP DATABASE IF EXISTS `" + targetDatabase + "`");
+        db.executeOnSource(
+                "CREATE TABLE parent (id INT NOT NULL PRIMARY KEY)",
+                "CREATE TABLE child (id INT NOT NULL PRIMARY KEY, parent_id INT NOT NULL, KEY p (parent_id))",
+                "INSERT INTO parent SELECT seq FROM seq_1_to_100",
+                "INSERT INTO child SELECT seq, seq FROM seq_1_to_100");
+        String rewrites = "rewrites:\n  databases: {\"" + db.name() + "\": \"" + targetDatabase + "\"}\n"
+                + "  tables: {\"" + db.name() + ".child\": kid}\n"
+                + "cutover:\n  automatic: false\n";
+        try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(), rewrites))) {
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
+                Thread.sleep(50);
+            }
+            db.executeOnSource(
+                    "ALTER TABLE child ADD COLUMN note VARCHAR(20) NULL",
+                    "UPDATE child SET note = 'n' WHERE id < 10",
+                    "CREATE INDEX note_index ON child (note)",
+                    "ALTER TABLE " + db.name() + ".parent ADD COLUMN name VARCHAR(10) NOT NULL DEFAULT 'p'",
+                    "INSERT INTO parent VALUES (101, 'new')",
+                    "DROP INDEX note_index ON child",
+                    "CREATE TABLE extra (id INT NOT NULL PRIMARY KEY)",
+                    "INSERT INTO extra VALUES (1), (2)",
+                    "DROP TABLE extra");
+            Thread.sleep(300);
+            ferry.requestCutover();
+            Ferry.Result result = run.get();
+            executor.shutdown();
+            assertEquals(FerryPhase.DONE, result.phase(), result.message());
+        }
+        try {
+            assertEquals(db.source().query("SELECT id, parent_id, IFNULL(note, '-') FROM `" + db.name() + "`.child ORDER BY id"),
+                    db.target().query("SELECT id, parent_id, IFNULL(note, '-') FROM `" + targetDatabase + "`.kid ORDER BY id"));
+            assertEquals(db.source().query("SELECT id, name FROM `" + db.name() + "`.parent ORDER BY id"),
+                    db.target().query("SELECT id, name FROM `" + targetDatabase + "`.parent ORDER BY id"));
+            assertEquals(normalized(db.source().query("SHOW CREATE TABLE `" + db.name() + "`.child")).replace("CREATE TABLE `child`", "CREATE TABLE `kid`"),
+                    normalized(db.target().query("SHOW CREATE TABLE `" + targetDatabase + "`.kid")));
+            assertEquals(0, db.target().queryLong("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" + targetDatabase + "' AND table_name = 'extra'"));
+        }
+        finally {
+            db.target().execute("DROP DATABASE IF EXISTS `" + targetDatabase + "`");
+        }
+    }
+
     private static String normalized(List<List<String>> showCreate)
     {
         return showCreate.get(0).get(1).replaceAll(" AUTO_INCREMENT=\\d+", "");
