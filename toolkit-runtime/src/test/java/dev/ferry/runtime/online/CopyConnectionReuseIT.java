@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * when the range is done. With the lock strategies that read without a source transaction
  * ({@code in-ferry}, {@code none}) the connection is in autocommit mode; handing it back must not
  * break it (a {@code rollback()} in autocommit mode is refused by the driver with SQLSTATE 08003,
- * which makes the pool evict the connection and log a warning with a stack trace, once per range).
+ * which makes the pool evict the connection and log a warning with a stack trace, once per range;
+ * fixed in 854c9dc, failed before it for {@code in-ferry} and {@code none}).
  * <p>
  * The pool's verdict is only visible in the log, so the test reads what the run writes to
  * standard error (slf4j-simple's default).
