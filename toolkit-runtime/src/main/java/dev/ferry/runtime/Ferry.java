@@ -109,6 +109,7 @@ public final class Ferry
     private volatile PositionPair streamStart;
     private volatile Instant startedAt = Instant.now();
     private volatile boolean stateSaved;
+    private long lastDowntimeWarning;
 
     public Ferry(PipelinePlugins plugins, RuntimePluginContext context, RuntimeMetrics metrics)
     {
@@ -183,14 +184,6 @@ public final class Ferry
         if (current != null) {
             current.stop();
         }
-    }
-
-    /**
-     * Replaces the handler for DDL statements from the binlog (schema replication).
-     */
-    public void setSchemaChangeHandler(SchemaChangeHandler handler)
-    {
-        this.schemaChangeHandler = requireNonNull(handler, "handler is null");
     }
 
     // --- the run -------------------------------------------------------------------------------------
@@ -633,8 +626,6 @@ public final class Ferry
             }
         }
     }
-
-    private long lastDowntimeWarning;
 
     /**
      * Whether the verifier's cutover check would fit in its {@code maxExpectedDowntime}; logs by
