@@ -369,11 +369,7 @@ public final class Ferry
 
     private Map<TableName, String> schemaFingerprints()
     {
-        Map<TableName, String> fingerprints = new LinkedHashMap<>();
-        for (TableSchema table : schemas.all()) {
-            fingerprints.put(table.name(), table.fingerprint());
-        }
-        return fingerprints;
+        return fingerprints(schemas.all());
     }
 
     private void finalCheckpoint()
@@ -403,26 +399,18 @@ public final class Ferry
         awaitStop();
         shutdownStreaming();
         checkStreaming();
+        Map<TableName, TableCopyState> progress = copier.snapshot();
         copier = new Copier(config.copy(), source, target, config.rewrites(), plugins.copyFilter(), plugins.verifier(),
                 plugins.copyThrottlers(), locks, ReplicationBarrier.NONE, name -> schemas.get(name), metrics);
         List<TablePlan> resumedPlans;
         try {
-            resumedPlans = copier.plan(plans.stream().map(TablePlan::table).toList(), currentSnapshot(plans));
+            resumedPlans = copier.plan(plans.stream().map(TablePlan::table).toList(), progress);
         }
         catch (SQLException e) {
             throw new FerryException("database error: " + e.getMessage(), e);
         }
         copier.run(resumedPlans);
         return stopped(started, Duration.between(copyStarted, Instant.now()));
-    }
-
-    private static Map<TableName, TableCopyState> currentSnapshot(List<TablePlan> plans)
-    {
-        Map<TableName, TableCopyState> result = new LinkedHashMap<>();
-        for (TablePlan plan : plans) {
-            result.put(plan.table().name(), plan.snapshot());
-        }
-        return result;
     }
 
     private Result stopped(Instant started, Duration copyElapsed)

@@ -15,6 +15,7 @@ import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig.LockStrategy;
 import dev.ferry.runtime.config.RewritesConfig;
 import dev.ferry.runtime.copy.TableLocks;
+import dev.ferry.runtime.copy.ThrottleGate;
 import dev.ferry.runtime.sql.SqlErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +84,7 @@ public final class BinlogApplier
     private final RewritesConfig rewrites;
     private final Optional<CopyFilter> copyFilter;
     private final Verifier verifier;
-    private final List<Throttler> throttlers;
+    private final ThrottleGate throttle;
     private final TableLocks locks;
     private final Optional<StateStore> positionStore;
     private final SchemaChangeHandler schemaChanges;
@@ -93,10 +94,8 @@ public final class BinlogApplier
     private final Metrics.Counter eventsApplied;
     private final Metrics.Counter batchesApplied;
     private final Metrics.Gauge batchMillis;
-    private final Metrics.Counter throttledMillis;
     private final AtomicReference<ApplierState> state = new AtomicReference<>(ApplierState.INIT);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final AtomicReference<String> throttleReason = new AtomicReference<>("");
     private volatile Instant stateChanged = Instant.now();
     private volatile PositionPair applied;
     private volatile PositionPair received;
@@ -114,14 +113,13 @@ public final class BinlogApplier
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
         this.copyFilter = requireNonNull(copyFilter, "copyFilter is null");
         this.verifier = requireNonNull(verifier, "verifier is null");
-        this.throttlers = List.copyOf(requireNonNull(throttlers, "throttlers is null"));
+        this.throttle = new ThrottleGate(throttlers, metrics.counter("apply_throttled_millis", "time the applier waited for throttlers"));
         this.locks = requireNonNull(locks, "locks is null");
         this.positionStore = requireNonNull(positionStore, "positionStore is null").filter(StateStore::writesPositionWithBatches);
         this.schemaChanges = requireNonNull(schemaChanges, "schemaChanges is null");
         this.eventsApplied = metrics.counter("apply_events", "binlog row events applied to the target");
         this.batchesApplied = metrics.counter("apply_batches", "binlog batches committed on the target");
         this.batchMillis = metrics.gauge("apply_batch_millis", "duration of the last applied batch");
-        this.throttledMillis = metrics.counter("apply_throttled_millis", "time the applier waited for throttlers");
     }
 
     /**
@@ -212,7 +210,7 @@ public final class BinlogApplier
 
     public String throttleReason()
     {
-        return throttleReason.get();
+        return throttle.reason();
     }
 
     public Optional<Throwable> failure()
@@ -348,13 +346,7 @@ public final class BinlogApplier
         }
         else if (item instanceof Statement statement) {
             flush();
-            List<TableName> locked = settings.lockStrategy() == LockStrategy.IN_FERRY ? locks.lockForApply(List.of()) : List.of();
-            try {
-                schemaChanges.apply(statement.sql(), statement.defaultDatabase(), statement.position());
-            }
-            finally {
-                locks.unlockForApply(locked);
-            }
+            schemaChanges.apply(statement.sql(), statement.defaultDatabase(), statement.position());
             statements.clear();
             advance(statement.position());
             statement.done().countDown();
@@ -416,7 +408,7 @@ public final class BinlogApplier
         if (pending.isEmpty()) {
             return;
         }
-        awaitThrottlers();
+        throttle.await(() -> stopping);
         setState(ApplierState.APPLYING);
         long start = System.nanoTime();
         List<RowEvent> batch = List.copyOf(pending);
@@ -568,36 +560,6 @@ public final class BinlogApplier
             statements.put(schema, result);
         }
         return result;
-    }
-
-    private void awaitThrottlers()
-            throws InterruptedException
-    {
-        if (throttlers.isEmpty()) {
-            return;
-        }
-        long start = 0;
-        while (!stopping) {
-            String reason = null;
-            for (Throttler throttler : throttlers) {
-                if (throttler.isThrottled()) {
-                    reason = throttler.reason();
-                    break;
-                }
-            }
-            if (reason == null) {
-                break;
-            }
-            if (start == 0) {
-                start = System.nanoTime();
-                throttleReason.set(reason.isEmpty() ? "throttled" : reason);
-            }
-            Thread.sleep(50);
-        }
-        if (start != 0) {
-            throttledMillis.add((System.nanoTime() - start) / 1_000_000);
-            throttleReason.set("");
-        }
     }
 
     private void setState(ApplierState newState)

@@ -5,8 +5,9 @@ import dev.ferry.api.model.PositionPair;
 import java.sql.SQLException;
 
 /**
- * Handles a non-DML statement from the binlog on the applier thread, after every row event before
- * it was applied and before any row event after it is: the DDL barrier.
+ * Handles a schema statement from the binlog (one {@code DdlStatements.isSchemaStatement}
+ * accepts; the binlog listener passes no others) on the applier thread, after every row event
+ * before it was applied and before any row event after it is: the DDL barrier.
  */
 public interface SchemaChangeHandler
 {

@@ -17,10 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -43,22 +40,14 @@ import static java.util.Objects.requireNonNull;
 public final class Copier
 {
     private static final Logger log = LoggerFactory.getLogger(Copier.class);
-    private static final long MIN_STATEMENT_BYTES = 1L << 20;
-    private static final long MAX_STATEMENT_BYTES = 16L << 20;
 
     private final CopyConfig config;
     private final DataSource source;
     private final DataSource target;
     private final RewritesConfig rewrites;
     private final Optional<CopyFilter> copyFilter;
-    private final CopyContextFactory contextFactory;
+    private final CopyContext context;
     private final List<TablePlan> plans = Collections.synchronizedList(new ArrayList<>());
-    private volatile CopyContext context;
-
-    private interface CopyContextFactory
-    {
-        CopyContext create(long maxStatementBytes);
-    }
 
     public Copier(CopyConfig config, DataSource source, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
             Verifier verifier, List<Throttler> throttlers, TableLocks locks, ReplicationBarrier barrier,
@@ -69,12 +58,7 @@ public final class Copier
         this.target = requireNonNull(target, "target is null");
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
         this.copyFilter = requireNonNull(copyFilter, "copyFilter is null");
-        requireNonNull(verifier, "verifier is null");
-        requireNonNull(throttlers, "throttlers is null");
-        requireNonNull(locks, "locks is null");
-        requireNonNull(barrier, "barrier is null");
-        requireNonNull(metrics, "metrics is null");
-        this.contextFactory = bytes -> new CopyContext(config, source, target, locks, verifier, throttlers, barrier, schemas, bytes, metrics);
+        this.context = new CopyContext(config, source, target, locks, verifier, throttlers, barrier, schemas, metrics);
     }
 
     /**
@@ -131,8 +115,7 @@ public final class Copier
      */
     public String throttleReason()
     {
-        CopyContext current = context;
-        return current == null ? "" : current.throttleReason();
+        return context.throttleReason();
     }
 
     /**
@@ -141,10 +124,7 @@ public final class Copier
      */
     public void stop()
     {
-        CopyContext current = context;
-        if (current != null) {
-            current.stop();
-        }
+        context.stop();
     }
 
     /**
@@ -156,8 +136,8 @@ public final class Copier
     public void run(List<TablePlan> toCopy)
             throws InterruptedException
     {
-        CopyContext current = contextFactory.create(maxStatementBytes());
-        context = current;
+        CopyContext current = context;
+        current.readMaxStatementBytes();
         List<Runnable> tasks = new ArrayList<>();
         Map<TableName, String> failures = Collections.synchronizedMap(new LinkedHashMap<>());
         List<Throwable> causes = Collections.synchronizedList(new ArrayList<>());
@@ -280,18 +260,5 @@ public final class Copier
             }
         }
         return parents;
-    }
-
-    private long maxStatementBytes()
-    {
-        try (Connection connection = target.getConnection(); Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT @@max_allowed_packet")) {
-            rows.next();
-            return Math.max(MIN_STATEMENT_BYTES, Math.min(MAX_STATEMENT_BYTES, rows.getLong(1) / 4));
-        }
-        catch (SQLException e) {
-            log.warn("cannot read the target's max_allowed_packet ({}); keeping INSERT statements under {} bytes", e.getMessage(), MIN_STATEMENT_BYTES);
-            return MIN_STATEMENT_BYTES;
-        }
     }
 }

@@ -13,7 +13,6 @@ import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -25,26 +24,26 @@ import static java.util.Objects.requireNonNull;
 final class CopyContext
 {
     private static final Logger log = LoggerFactory.getLogger(CopyContext.class);
-    private static final long THROTTLE_POLL_MILLIS = 50;
 
     private final CopyConfig config;
     private final DataSource source;
     private final DataSource target;
     private final TableLocks locks;
     private final Verifier verifier;
-    private final List<Throttler> throttlers;
+    private final ThrottleGate throttle;
     private final ReplicationBarrier barrier;
     private final java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas;
-    private final long maxStatementBytes;
+    private static final long MIN_STATEMENT_BYTES = 1L << 20;
+    private static final long MAX_STATEMENT_BYTES = 16L << 20;
+
+    private volatile long maxStatementBytes = MIN_STATEMENT_BYTES;
     private final Metrics.Counter rowsCopied;
     private final Metrics.Counter retries;
-    private final Metrics.Counter throttledMillis;
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final AtomicReference<String> throttleReason = new AtomicReference<>("");
 
     CopyContext(CopyConfig config, DataSource source, DataSource target, TableLocks locks, Verifier verifier, List<Throttler> throttlers,
             ReplicationBarrier barrier, java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas,
-            long maxStatementBytes, Metrics metrics)
+            Metrics metrics)
     {
         this.schemas = requireNonNull(schemas, "schemas is null");
         this.config = requireNonNull(config, "config is null");
@@ -52,12 +51,10 @@ final class CopyContext
         this.target = requireNonNull(target, "target is null");
         this.locks = requireNonNull(locks, "locks is null");
         this.verifier = requireNonNull(verifier, "verifier is null");
-        this.throttlers = List.copyOf(requireNonNull(throttlers, "throttlers is null"));
+        this.throttle = new ThrottleGate(throttlers, metrics.counter("copy_throttled_millis", "time copy workers waited for throttlers"));
         this.barrier = requireNonNull(barrier, "barrier is null");
-        this.maxStatementBytes = maxStatementBytes;
         this.rowsCopied = metrics.counter("copy_rows", "rows copied to the target");
         this.retries = metrics.counter("copy_retries", "copy batches retried after a retryable error");
-        this.throttledMillis = metrics.counter("copy_throttled_millis", "time copy workers waited for throttlers");
     }
 
     CopyConfig config()
@@ -103,6 +100,23 @@ final class CopyContext
         return maxStatementBytes;
     }
 
+    /**
+     * Sizes INSERT statements from the target's {@code max_allowed_packet}: a quarter of it,
+     * between 1 and 16 MiB (escaping and protocol overhead stay well inside the limit).
+     */
+    void readMaxStatementBytes()
+    {
+        try (java.sql.Connection connection = target.getConnection(); java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet rows = statement.executeQuery("SELECT @@max_allowed_packet")) {
+            rows.next();
+            maxStatementBytes = Math.max(MIN_STATEMENT_BYTES, Math.min(MAX_STATEMENT_BYTES, rows.getLong(1) / 4));
+        }
+        catch (SQLException e) {
+            log.warn("cannot read the target's max_allowed_packet ({}); keeping INSERT statements under {} bytes", e.getMessage(), MIN_STATEMENT_BYTES);
+            maxStatementBytes = MIN_STATEMENT_BYTES;
+        }
+    }
+
     boolean isStopping()
     {
         return stopping.get();
@@ -120,7 +134,7 @@ final class CopyContext
 
     String throttleReason()
     {
-        return throttleReason.get();
+        return throttle.reason();
     }
 
     /**
@@ -129,36 +143,7 @@ final class CopyContext
     void awaitThrottlers()
             throws InterruptedException
     {
-        if (throttlers.isEmpty()) {
-            return;
-        }
-        long start = 0;
-        while (!stopping.get()) {
-            String reason = currentThrottleReason();
-            if (reason == null) {
-                break;
-            }
-            if (start == 0) {
-                start = System.nanoTime();
-                throttleReason.set(reason);
-            }
-            Thread.sleep(THROTTLE_POLL_MILLIS);
-        }
-        if (start != 0) {
-            throttledMillis.add((System.nanoTime() - start) / 1_000_000);
-            throttleReason.set("");
-        }
-    }
-
-    private String currentThrottleReason()
-    {
-        for (Throttler throttler : throttlers) {
-            if (throttler.isThrottled()) {
-                String reason = throttler.reason();
-                return reason == null || reason.isEmpty() ? "throttled" : reason;
-            }
-        }
-        return null;
+        throttle.await(stopping::get);
     }
 
     interface Attempt<T>

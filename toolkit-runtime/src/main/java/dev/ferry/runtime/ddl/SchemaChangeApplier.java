@@ -76,9 +76,6 @@ public final class SchemaChangeApplier
     public void apply(String sql, String defaultDatabase, PositionPair position)
             throws SQLException
     {
-        if (!DdlStatements.isSchemaStatement(sql)) {
-            return;
-        }
         ParsedDdl ddl;
         try {
             ddl = DdlParser.parse(sql, defaultDatabase == null || defaultDatabase.isEmpty() ? null : defaultDatabase);
