@@ -65,7 +65,8 @@ public record FerryStatus(
      * @param target the target table
      * @param phase {@code waiting}, {@code copying}, {@code done} or {@code failed}
      * @param rowsCopied rows copied
-     * @param estimatedRows the server's row estimate, at least {@code rowsCopied}
+     * @param estimatedRows the server's row estimate, at least {@code rowsCopied}; {@code rowsCopied} once this run has copied
+     *         the whole table
      * @param percent rows copied of the estimate, 100 when done
      * @param rowsPerSecond rate since the table's copy started
      * @param etaSeconds estimated seconds until the table is done, null when unknown
@@ -191,7 +192,7 @@ public record FerryStatus(
             TableProgress progress = plan.progress();
             TableProgress.Phase phase = progress.phase();
             long copied = progress.rowsCopied();
-            long estimated = Math.max(progress.estimatedRows(), copied);
+            long estimated = progress.expectedRows();
             double rate = progress.rowsPerSecond();
             double percent = phase == TableProgress.Phase.DONE ? 100 : estimated == 0 ? 0 : 100.0 * copied / estimated;
             Double eta = phase == TableProgress.Phase.DONE ? Double.valueOf(0) : rate > 0 ? (estimated - copied) / rate : null;

@@ -26,6 +26,7 @@ public final class TableProgress
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
     private final AtomicInteger rangesTotal = new AtomicInteger();
     private final AtomicInteger rangesDone = new AtomicInteger();
+    private final AtomicInteger rangesResumed = new AtomicInteger();
     private final AtomicReference<String> error = new AtomicReference<>();
     private volatile long startedNanos;
     private volatile long finishedNanos;
@@ -44,6 +45,17 @@ public final class TableProgress
     public long estimatedRows()
     {
         return estimatedRows;
+    }
+
+    /**
+     * The best row count known: the rows copied once this run has copied the whole table, which
+     * replaces the server's estimate (InnoDB only approximates it); otherwise the estimate, at least
+     * the rows copied so far.
+     */
+    public long expectedRows()
+    {
+        long copied = rowsCopied();
+        return phase() == Phase.DONE && rangesResumed() == 0 ? copied : Math.max(estimatedRows, copied);
     }
 
     public long rowsCopied()
@@ -71,6 +83,14 @@ public final class TableProgress
         return rangesDone.get();
     }
 
+    /**
+     * Key ranges that the run being resumed had already copied; their rows are not in {@link #rowsCopied()}.
+     */
+    public int rangesResumed()
+    {
+        return rangesResumed.get();
+    }
+
     public String error()
     {
         return error.get();
@@ -94,6 +114,7 @@ public final class TableProgress
     {
         rangesTotal.set(total);
         rangesDone.set(alreadyDone);
+        rangesResumed.set(alreadyDone);
         if (total > 0 && alreadyDone >= total) {
             // completed in the run being resumed: rangeDone() will not be called for it
             phase.set(Phase.DONE);
