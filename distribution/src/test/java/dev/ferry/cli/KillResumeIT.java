@@ -291,6 +291,71 @@ class KillResumeIT
         }
     }
 
+    /**
+     * Issue #9: the source keeps changing its schema (a DDL every few dozen milliseconds, with row
+     * events right before and after each) while ferry is killed during the copy and while
+     * replicating. Every resume must decode the row events after its resume position against
+     * the structure the source had there, so no kill may leave a saved position before a DDL the
+     * target already ran.
+     */
+    @ParameterizedTest(name = "{0} store")
+    @EnumSource(Store.class)
+    void killedAcrossSchemaChangesAndResumedEndsEqual(Store store, TestDatabase db)
+            throws Exception
+    {
+        long seed = 41 + store.ordinal();
+        Random random = new Random(seed);
+        SchemaChurn.createTable(db, ROWS);
+        Move move = new Move(db, store, "iterative");
+        SchemaChurn churn = new SchemaChurn(db, ROWS, seed, 20);
+        List<String> kills = new ArrayList<>();
+        boolean passed = false;
+        FerryProcess ferry = null;
+        try {
+            churn.start();
+            ferry = move.start(false);
+            kills.add(killDuringCopy(ferry, 20 + random.nextDouble() * 40, random));
+            move.assertStateKept(ferry);
+            for (int i = 0; i < 3; i++) {
+                ferry = move.start(true);
+                ferry.awaitPhase("waiting-for-cutover", PHASE_TIMEOUT);
+                Thread.sleep(300 + random.nextInt(1200));
+                assertEquals(FerryProcess.EXIT_SIGKILL, ferry.kill(), ferry.toString());
+                kills.add("replicating DDL and rows");
+                move.assertStateKept(ferry);
+            }
+            long schemaChanges = churn.stop();
+            assertTrue(schemaChanges >= 20, "the churn made only " + schemaChanges + " schema changes");
+
+            ferry = move.start(true);
+            ferry.awaitPhase("waiting-for-cutover", PHASE_TIMEOUT);
+            assertEquals(202, ferry.post("/api/cutover"), ferry.toString());
+            assertFinishedWithMatch(ferry, ferry.await(RUN_TIMEOUT));
+            db.assertTargetEqualsSource();
+            for (List<String> table : db.source().query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + db.name() + "'")) {
+                String show = "SHOW CREATE TABLE `" + db.name() + "`.`" + table.get(0) + "`";
+                assertEquals(createStatement(db.source().query(show)), createStatement(db.target().query(show)), table.get(0));
+            }
+            for (String kill : kills) {
+                KILLS.add(store + " across DDL: " + kill);
+            }
+            System.out.printf(Locale.ROOT, "KillResumeIT: %s store across DDL: %d kills, %d schema changes%n", store, kills.size(), schemaChanges);
+            passed = true;
+        }
+        finally {
+            churn.halt();
+            if (ferry != null) {
+                ferry.destroyQuietly();
+            }
+            move.cleanUp(passed);
+        }
+    }
+
+    private static String createStatement(List<List<String>> showCreate)
+    {
+        return showCreate.get(0).get(1).replaceAll(" AUTO_INCREMENT=\\d+", "");
+    }
+
     @ParameterizedTest(name = "{0} store")
     @EnumSource(Store.class)
     void sigtermSavesTheStateAndOnlyAResumeContinues(Store store, TestDatabase db)

@@ -43,10 +43,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -63,6 +66,8 @@ public final class Ferry
 {
     private static final Logger log = LoggerFactory.getLogger(Ferry.class);
     private static final int EXTRA_CONNECTIONS = 4;
+    private static final int SCHEMA_READ_ATTEMPTS = 30;
+    private static final int ER_NO_SUCH_TABLE = 1146;
     private static final Duration CAUGHT_UP_POLL = Duration.ofMillis(200);
 
     /**
@@ -106,6 +111,9 @@ public final class Ferry
     private volatile SchemaChangeHandler schemaChangeHandler = SchemaChangeHandler.IGNORE;
     private volatile Checkpointer checkpointer;
     private volatile FerryState resumed;
+    // where a fresh run starts streaming: the position its schemas were read at
+    private volatile BinlogPosition startPosition;
+    private volatile Map<TableName, String> startCreateStatements = Map.of();
     private volatile PositionPair streamStart;
     private volatile Instant startedAt = Instant.now();
     private volatile boolean stateSaved;
@@ -222,13 +230,15 @@ public final class Ferry
             Optional<FerryState> saved = loadState(resume);
             List<TableSchema> tables = prepare(saved);
             PositionPair start = startStreaming(saved);
-            startCheckpoints(saved);
-
-            phase.set(FerryPhase.COPYING);
             Instant copyStarted = Instant.now();
             copier = new Copier(config.copy(), source, target, config.rewrites(), plugins.copyFilter(), plugins.verifier(),
                     plugins.copyThrottlers(), locks, barrier(), name -> schemas.get(name), metrics);
             List<TablePlan> plans = copier.plan(tables, saved.map(FerryState::tables).orElse(Map.of()));
+            // the first state already lists every planned table: a resume tells the tables this
+            // run copies from those a replicated DDL created
+            startCheckpoints(saved);
+
+            phase.set(FerryPhase.COPYING);
             if (config.copy().delayUntilReplicationStops() && plans.stream().anyMatch(plan -> !plan.isComplete())) {
                 return copyAfterReplicationStops(plans, started, copyStarted);
             }
@@ -367,6 +377,25 @@ public final class Ferry
         checkpointer.start(config.checkpointInterval());
     }
 
+    /**
+     * Saves the state around a replicated schema change (on the applier thread). Before the state
+     * store is set up (the applier may meet a DDL while the first state is being prepared) there
+     * is nothing to keep consistent: the first state is written after.
+     */
+    private void saveStateForSchemaChange()
+    {
+        Checkpointer current = checkpointer;
+        if (current != null) {
+            try {
+                current.checkpoint();
+            }
+            catch (RuntimeException e) {
+                throw new FerryException("cannot save the state to " + current.describe() + " around a schema change, so it is not applied: "
+                        + e.getMessage() + "; fix the state store and resume", e);
+            }
+        }
+    }
+
     private Map<TableName, String> schemaFingerprints()
     {
         return fingerprints(schemas.all());
@@ -457,36 +486,193 @@ public final class Ferry
             throws SQLException
     {
         SchemaLoader loader = new SchemaLoader(source);
-        List<TableSchema> tables = new TableDiscovery(loader, plugins.tableFilter(), config.copy(), plugins.copyFilter()).discover();
+        if (saved.isPresent() && config.replication().replicateSchemaChanges()) {
+            return prepareResumeWithSchemaReplication(loader, saved.get());
+        }
+        List<TableSchema> tables = discoverAtStartPosition(loader);
         if (tables.isEmpty()) {
             throw new FerryException("the table filter (tableFilter) accepts no table on the source " + config.source().address()
                     + ": check its databases and tables patterns");
         }
         context.setTables(tables);
         List<TableSchema> ordered = CreationOrder.order(tables, config.copy().tableCreationOrder());
-        new TargetTables(loader, target, config.rewrites()).prepare(ordered, config.copy().createTargetTables());
+        new TargetTables(loader, target, config.rewrites()).prepare(ordered, startCreateStatements, config.copy().createTargetTables());
         log.info("moving {} tables: {}", ordered.size(), ordered.stream().map(t -> t.name().toString()).toList());
         if (saved.isPresent()) {
-            List<String> problems = StateCompatibility.check(saved.get(), config.fingerprint(), fingerprints(ordered),
-                    config.replication().replicateSchemaChanges());
+            List<String> problems = StateCompatibility.check(saved.get(), config.fingerprint(), fingerprints(ordered), false);
             if (!problems.isEmpty()) {
                 throw new StateException("cannot resume from " + stateLocation().orElse("the state") + ":\n  - " + String.join("\n  - ", problems));
             }
         }
-        List<TableSchema> registered = ordered;
-        if (saved.isPresent() && config.replication().replicateSchemaChanges()) {
-            // Row events after the resume position must decode against the structure at that
-            // position, which the target has (it applied every DDL up to there); the source may be ahead.
-            SchemaLoader targetLoader = new SchemaLoader(target);
-            PaginationKeys keys = new PaginationKeys(config.copy(), plugins.copyFilter());
-            registered = new java.util.ArrayList<>();
-            for (TableSchema table : ordered) {
-                registered.add(reloadFromTarget(targetLoader, keys, table.name()).orElse(table));
+        schemas = new SchemaRegistry(ordered);
+        schemas.onChange(context::putTable);
+        schemas.onRemove(context::removeTable);
+        plugins.verifier().start(saved.map(FerryState::verifierState).orElse(null));
+        return ordered;
+    }
+
+    /**
+     * Discovers the source tables and takes the binlog position the run starts streaming from, so
+     * that the schemas are exactly those at that position: a DDL between the two reads would
+     * otherwise be neither in the schemas nor in the binlog after the position, and the row events
+     * after it would decode against the wrong structure. The {@code SHOW CREATE TABLE} statements
+     * the target tables are created from are read with them. The schemas are read again after the
+     * position; when a table changed or appeared in between, it all starts over.
+     */
+    private List<TableSchema> discoverAtStartPosition(SchemaLoader loader)
+            throws SQLException
+    {
+        TableDiscovery discovery = new TableDiscovery(loader, plugins.tableFilter(), config.copy(), plugins.copyFilter());
+        for (int attempt = 1; ; attempt++) {
+            List<TableSchema> tables;
+            try {
+                tables = discovery.discover();
+            }
+            catch (SchemaException e) {
+                // a table may have been read half before and half after a DDL: only a problem
+                // found twice in a row is real
+                if (!config.replication().replicateSchemaChanges() || attempt == SCHEMA_READ_ATTEMPTS || sameProblem(discovery, e)) {
+                    throw e;
+                }
+                log.info("the source's schema changed while it was read ({}); reading it again", e.getMessage());
+                continue;
+            }
+            Map<TableName, String> createStatements = new LinkedHashMap<>();
+            try {
+                if (config.copy().createTargetTables()) {
+                    for (TableSchema table : tables) {
+                        createStatements.put(table.name(), loader.showCreateTable(table.name()));
+                    }
+                }
+            }
+            catch (SQLException e) {
+                if (e.getErrorCode() != ER_NO_SUCH_TABLE || attempt == SCHEMA_READ_ATTEMPTS) {
+                    throw e;
+                }
+                log.info("a table was dropped on the source while its schema was read; reading the schemas again");
+                pause(attempt);
+                continue;
+            }
+            startCreateStatements = createStatements;
+            try (Connection connection = source.getConnection()) {
+                startPosition = BinlogStreamer.currentPosition(connection);
+            }
+            if (!config.replication().replicateSchemaChanges()) {
+                return tables;
+            }
+            List<TableSchema> again = discovery.discover();
+            if (fingerprints(again).equals(fingerprints(tables))) {
+                return tables;
+            }
+            if (attempt == SCHEMA_READ_ATTEMPTS) {
+                throw new FerryException("the source's tables changed every time ferry read them (" + attempt + " attempts): "
+                        + "start when the application's schema changes pause");
+            }
+            log.info("a table changed on the source while its schema was read; reading the schemas again");
+            pause(attempt);
+        }
+    }
+
+    private static boolean sameProblem(TableDiscovery discovery, SchemaException problem)
+            throws SQLException
+    {
+        pause(1);
+        try {
+            discovery.discover();
+            return false;
+        }
+        catch (SchemaException again) {
+            return again.getMessage().equals(problem.getMessage());
+        }
+    }
+
+    private static void pause(int attempt)
+    {
+        try {
+            Thread.sleep(20L * attempt);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException("interrupted", e);
+        }
+    }
+
+    /**
+     * A resume that replays DDL: the target has the structure the source had at the saved resume
+     * position (every DDL before it was applied, none after it), while the source may be further
+     * ahead, its later DDL still to be replayed from the binlog. So the target decides which tables
+     * exist and how the row events after the resume position decode, and neither the source's
+     * current tables nor its current columns are imposed on the target:
+     * <ul>
+     * <li>a table of the saved copy that the target still has continues its copy from its cursors;</li>
+     * <li>one the target no longer has was dropped or renamed by a replicated DDL: nothing to copy;</li>
+     * <li>a table the target has but the saved copy does not was created by a replicated DDL: its
+     * rows come from the binlog, it is only registered for decoding;</li>
+     * <li>a source table neither has was created after the resume position: the binlog creates it.</li>
+     * </ul>
+     *
+     * @return the tables whose copy continues, in creation order
+     */
+    private List<TableSchema> prepareResumeWithSchemaReplication(SchemaLoader loader, FerryState saved)
+            throws SQLException
+    {
+        List<String> problems = StateCompatibility.check(saved, config.fingerprint(), Map.of(), true);
+        if (!problems.isEmpty()) {
+            throw new StateException("cannot resume from " + stateLocation().orElse("the state") + ":\n  - " + String.join("\n  - ", problems));
+        }
+        Set<TableName> candidates = new LinkedHashSet<>(saved.tables().keySet());
+        candidates.addAll(saved.schemaFingerprints().keySet());
+        for (String database : loader.databases()) {
+            if (plugins.tableFilter().acceptsDatabase(database)) {
+                candidates.addAll(loader.tables(database));
             }
         }
+        SchemaLoader targetLoader = new SchemaLoader(target);
+        PaginationKeys keys = new PaginationKeys(config.copy(), plugins.copyFilter());
+        List<TableSchema> registered = new ArrayList<>();
+        List<TableSchema> copied = new ArrayList<>();
+        List<TableName> gone = new ArrayList<>();
+        List<TableName> ahead = new ArrayList<>();
+        for (TableName table : candidates) {
+            if (!plugins.tableFilter().acceptsTable(table)) {
+                continue;
+            }
+            Optional<TableSchema> schema = reloadFromTarget(targetLoader, keys, table);
+            if (schema.isPresent()) {
+                registered.add(schema.get());
+                if (saved.tables().containsKey(table)) {
+                    copied.add(schema.get());
+                }
+            }
+            else if (saved.tables().containsKey(table)) {
+                gone.add(table);
+            }
+            else if (!saved.schemaFingerprints().containsKey(table)) {
+                ahead.add(table);
+            }
+        }
+        if (!gone.isEmpty()) {
+            log.info("not copying {}: the target no longer has them (dropped or renamed by replicated DDL before the resume position)", gone);
+        }
+        if (!ahead.isEmpty()) {
+            log.info("not copying {}: created on the source after the resume position, the binlog creates them", ahead);
+        }
+        if (plugins.copyFilter().isPresent()) {
+            List<String> filterProblems = plugins.copyFilter().get().check(copied);
+            if (!filterProblems.isEmpty()) {
+                throw new SchemaException(String.join("\n  - ", filterProblems));
+            }
+        }
+        Set<TableName> copiedNames = new LinkedHashSet<>();
+        copied.forEach(table -> copiedNames.add(table.name()));
+        List<TableSchema> ordered = CreationOrder.order(copied, config.copy().tableCreationOrder().stream().filter(copiedNames::contains).toList());
+        log.info("resuming the move of {} tables as the target has them at the resume position; copying {}: {}", registered.size(), ordered.size(),
+                ordered.stream().map(t -> t.name().toString()).toList());
+        context.setTables(registered);
         schemas = new SchemaRegistry(registered);
         schemas.onChange(context::putTable);
-        plugins.verifier().start(saved.map(FerryState::verifierState).orElse(null));
+        schemas.onRemove(context::removeTable);
+        plugins.verifier().start(saved.verifierState());
         return ordered;
     }
 
@@ -507,9 +693,7 @@ public final class Ferry
             position = saved.get().position().resume();
         }
         else {
-            try (Connection connection = source.getConnection()) {
-                position = BinlogStreamer.currentPosition(connection);
-            }
+            position = requireNonNull(startPosition, "startPosition is null");
         }
         PositionPair start = PositionPair.at(position);
         streamStart = start;
@@ -518,12 +702,26 @@ public final class Ferry
             PaginationKeys keys = new PaginationKeys(config.copy(), plugins.copyFilter());
             schemaChangeHandler = new SchemaChangeApplier(target, plugins.tableFilter(), config.rewrites(), schemas,
                     name -> reloadFromTarget(targetLoader, keys, name), plugins.verifier(),
-                    "skip".equals(config.replication().onUnparseableDdl()), metrics);
+                    "skip".equals(config.replication().onUnparseableDdl()), this::saveStateForSchemaChange, metrics);
         }
         BinlogApplier.Settings settings = new BinlogApplier.Settings(config.replication().batchSize(), config.replication().writeRetries(),
                 config.replication().retryBackoff(), config.copy().lockStrategy(), 16L << 20);
         applier = new BinlogApplier(settings, target, config.rewrites(), plugins.copyFilter(), plugins.verifier(), plugins.replicationThrottlers(),
-                locks, plugins.stateStore(), (sql, database, at) -> schemaChangeHandler.apply(sql, database, at), metrics);
+                locks, plugins.stateStore(), new SchemaChangeHandler()
+                {
+                    @Override
+                    public boolean apply(String sql, String defaultDatabase, PositionPair position)
+                            throws SQLException
+                    {
+                        return schemaChangeHandler.apply(sql, defaultDatabase, position);
+                    }
+
+                    @Override
+                    public void settled(PositionPair position)
+                    {
+                        schemaChangeHandler.settled(position);
+                    }
+                }, metrics);
         applier.start(start);
         BinlogStreamerConfig streamerConfig = new BinlogStreamerConfig(config.source().host(), config.source().port(), config.source().user(),
                 config.source().password().orElse(""), config.runId(), config.replication().readRetries(),

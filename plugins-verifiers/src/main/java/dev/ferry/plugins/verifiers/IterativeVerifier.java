@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +35,8 @@ final class IterativeVerifier
         implements Verifier
 {
     private static final String FORMAT = "1";
+    // no such table, unknown column, table definition changed
+    private static final Set<Integer> SCHEMA_CHANGED = Set.of(1146, 1054, 1412);
 
     private final IterativeVerifierConfig config;
     private final PluginContext context;
@@ -213,7 +216,10 @@ final class IterativeVerifier
                 }
             }
             catch (SQLException e) {
-                throw new FerryException("iterative verification of table " + plan.source() + " failed: " + e.getMessage(), e);
+                if (!changedUnderThePass(plan, e)) {
+                    throw new FerryException("iterative verification of table " + plan.source() + " failed: " + e.getMessage(), e);
+                }
+                sink.tableDiffers(plan.source(), "its structure changed during verification: " + e.getMessage());
             }
         }
         if (!ranges.isEmpty()) {
@@ -226,7 +232,7 @@ final class IterativeVerifier
                             passRows.add(checker.compareTable(range.plan(), range.start(), range.end(), sink));
                         }
                         catch (SQLException e) {
-                            if (plans.current(range.plan().source()).orElse(null) == range.plan()) {
+                            if (!changedUnderThePass(range.plan(), e)) {
                                 throw e;
                             }
                             // the table changed under the pass: verify it whole at cutover instead
@@ -255,6 +261,16 @@ final class IterativeVerifier
     }
 
     private record Range(TablePlan plan, Key start, Key end) {}
+
+    /**
+     * Whether a failed read means the table's structure changed under the pass: the applier
+     * replicated a DDL since the plan was made, or the source already has a DDL (a dropped table or
+     * column) that the applier has not reached yet. The table is then verified whole at cutover.
+     */
+    private boolean changedUnderThePass(TablePlan plan, SQLException e)
+    {
+        return plans.current(plan.source()).orElse(null) != plan || SCHEMA_CHANGED.contains(e.getErrorCode());
+    }
 
     private String passSummary()
     {

@@ -88,6 +88,8 @@ public final class BinlogApplier
     private final TableLocks locks;
     private final Optional<StateStore> positionStore;
     private final SchemaChangeHandler schemaChanges;
+    // a statement changed the target; its handler hears when the statement's transaction ended
+    private boolean schemaChanged;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Map<TableSchema, TableStatements> statements = new IdentityHashMap<>();
     private final Object progress = new Object();
@@ -343,10 +345,18 @@ public final class BinlogApplier
                     flush();
                 }
             }
+            if (schemaChanged && pending.isEmpty()) {
+                schemaChanged = false;
+                schemaChanges.settled(applied);
+            }
         }
         else if (item instanceof Statement statement) {
             flush();
-            schemaChanges.apply(statement.sql(), statement.defaultDatabase(), statement.position());
+            // everything before the statement's transaction is applied: a state saved by the
+            // handler before it changes the target resumes right before the statement
+            advance(PositionPair.at(statement.position().resume()));
+            boolean changed = schemaChanges.apply(statement.sql(), statement.defaultDatabase(), statement.position());
+            schemaChanged |= changed;
             statements.clear();
             advance(statement.position());
             statement.done().countDown();

@@ -49,6 +49,7 @@ public final class SchemaChangeApplier
     private final Function<TableName, Optional<TableSchema>> reload;
     private final Verifier verifier;
     private final boolean skipUnparseable;
+    private final Runnable saveState;
     private final Metrics.Counter applied;
     private final Metrics.Counter ignored;
     private final Metrics.Counter skipped;
@@ -56,9 +57,12 @@ public final class SchemaChangeApplier
     /**
      * @param reload loads a source table's schema as the target now has it (for the rewritten
      *        name), with its pagination key chosen; empty when the table does not exist
+     * @param saveState saves the run's state now (a no-op without a state store), throwing when it
+     *        cannot: called before a statement changes the target and once its transaction ended,
+     *        so a resume never decodes row events against a structure the target no longer has
      */
     public SchemaChangeApplier(DataSource target, TableFilter tableFilter, RewritesConfig rewrites, SchemaRegistry registry,
-            Function<TableName, Optional<TableSchema>> reload, Verifier verifier, boolean skipUnparseable, Metrics metrics)
+            Function<TableName, Optional<TableSchema>> reload, Verifier verifier, boolean skipUnparseable, Runnable saveState, Metrics metrics)
     {
         this.target = requireNonNull(target, "target is null");
         this.tableFilter = requireNonNull(tableFilter, "tableFilter is null");
@@ -67,13 +71,14 @@ public final class SchemaChangeApplier
         this.reload = requireNonNull(reload, "reload is null");
         this.verifier = requireNonNull(verifier, "verifier is null");
         this.skipUnparseable = skipUnparseable;
+        this.saveState = requireNonNull(saveState, "saveState is null");
         this.applied = metrics.counter("ddl_applied", "DDL statements replicated to the target");
         this.ignored = metrics.counter("ddl_ignored", "statements outside ferry's scope (grants, users, routines, triggers, views, events)");
         this.skipped = metrics.counter("ddl_skipped", "DDL statements skipped: filtered out or unparseable with onUnparseable: skip");
     }
 
     @Override
-    public void apply(String sql, String defaultDatabase, PositionPair position)
+    public boolean apply(String sql, String defaultDatabase, PositionPair position)
             throws SQLException
     {
         ParsedDdl ddl;
@@ -84,13 +89,13 @@ public final class SchemaChangeApplier
             if (!mayConcernMovedTables(sql, defaultDatabase)) {
                 skipped.add(1);
                 log.debug("skipping an unparseable statement at {} that names no moved database", position.event());
-                return;
+                return false;
             }
             if (skipUnparseable) {
                 skipped.add(1);
                 log.warn("skipping a DDL statement at {} (replication.ddl.onUnparseable: skip); the target may now differ from the source: {}",
                         position.event(), e.getMessage());
-                return;
+                return false;
             }
             throw new FerryException(e.getMessage() + " (binlog position " + position.event()
                     + "); apply it to the target by hand and resume, or set replication.ddl.onUnparseable: skip", e);
@@ -98,13 +103,17 @@ public final class SchemaChangeApplier
         if (ddl.kind() == SchemaEvent.Kind.IGNORED) {
             ignored.add(1);
             log.debug("ignoring {} statement at {}", ddl.ignoredCategory().orElse("other"), position.event());
-            return;
+            return false;
         }
         if (!relevant(ddl)) {
             skipped.add(1);
-            return;
+            return false;
         }
         String rewritten = ddl.rewrite(rewrites::apply, rewrites::applyDatabase);
+        // The target's structure is where a resume reads the schemas from: a state saved before
+        // the statement runs (resuming right before it) and again once it is settled means no
+        // resume starts earlier than a structure change the target already has.
+        saveState.run();
         try (Connection connection = target.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(rewritten);
         }
@@ -118,6 +127,13 @@ public final class SchemaChangeApplier
         applied.add(1);
         log.info("replicated {} at {}: {}", ddl.kind(), position.event(), rewritten);
         refreshSchemas(ddl);
+        return true;
+    }
+
+    @Override
+    public void settled(PositionPair position)
+    {
+        saveState.run();
     }
 
     /**

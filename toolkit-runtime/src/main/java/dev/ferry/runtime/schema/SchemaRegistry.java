@@ -20,6 +20,7 @@ public final class SchemaRegistry
 {
     private final Map<TableName, TableSchema> tables = new ConcurrentHashMap<>();
     private final List<Consumer<TableSchema>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<TableName>> removalListeners = new CopyOnWriteArrayList<>();
 
     public SchemaRegistry(Collection<TableSchema> initial)
     {
@@ -53,7 +54,11 @@ public final class SchemaRegistry
 
     public void remove(TableName table)
     {
-        tables.remove(table);
+        if (tables.remove(table) != null) {
+            for (Consumer<TableName> listener : removalListeners) {
+                listener.accept(table);
+            }
+        }
     }
 
     /**
@@ -62,5 +67,13 @@ public final class SchemaRegistry
     public void onChange(Consumer<TableSchema> listener)
     {
         listeners.add(listener);
+    }
+
+    /**
+     * Called with the name of every table removed (dropped, renamed away or no longer accepted).
+     */
+    public void onRemove(Consumer<TableName> listener)
+    {
+        removalListeners.add(listener);
     }
 }

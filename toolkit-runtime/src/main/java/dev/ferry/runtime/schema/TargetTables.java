@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -54,6 +55,20 @@ public final class TargetTables
     public void prepare(List<TableSchema> tables, boolean create)
             throws SQLException
     {
+        prepare(tables, Map.of(), create);
+    }
+
+    /**
+     * Creates (when {@code create}) or checks every table, in the given order, creating a table
+     * from its statement in {@code createStatements} when there is one ({@code SHOW CREATE TABLE}
+     * output read together with the schemas, so it has their structure), otherwise from the
+     * source's {@code SHOW CREATE TABLE} now.
+     *
+     * @throws SchemaException when a table is missing and creation is off, or incompatible
+     */
+    public void prepare(List<TableSchema> tables, Map<TableName, String> createStatements, boolean create)
+            throws SQLException
+    {
         List<String> problems = new ArrayList<>();
         for (TableSchema table : tables) {
             TableName targetName = rewrites.apply(table.name());
@@ -67,7 +82,8 @@ public final class TargetTables
                 continue;
             }
             createDatabase(table.name().database(), targetName.database());
-            String ddl = rewriteCreate(source.showCreateTable(table.name()), table.name(), targetName);
+            String showCreate = createStatements.get(table.name());
+            String ddl = rewriteCreate(showCreate != null ? showCreate : source.showCreateTable(table.name()), table.name(), targetName);
             try (Connection connection = targetDataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute(ddl);
             }
