@@ -19,6 +19,7 @@ import dev.ferry.runtime.apply.SchemaChangeHandler;
 import dev.ferry.runtime.binlog.BinlogListener;
 import dev.ferry.runtime.binlog.BinlogStreamer;
 import dev.ferry.runtime.binlog.BinlogStreamerConfig;
+import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.FerryConfig;
 import dev.ferry.runtime.copy.Copier;
 import dev.ferry.runtime.copy.ReplicationBarrier;
@@ -463,7 +464,8 @@ public final class Ferry
     {
         int connections = config.copy().concurrency() + EXTRA_CONNECTIONS;
         source = DataSources.create(config.source(), "source", connections, true, true);
-        target = DataSources.create(config.target(), "target", connections, true, !config.copy().disableForeignKeyChecks());
+        target = DataSources.create(config.target(), "target", connections, true, !config.copy().disableForeignKeyChecks(),
+                config.copy().writeMethod() != CopyConfig.WriteMethod.INSERT);
         context.attach(source, target);
         plugins.copyThrottlers().forEach(throttler -> throttler.start());
         plugins.replicationThrottlers().forEach(throttler -> throttler.start());

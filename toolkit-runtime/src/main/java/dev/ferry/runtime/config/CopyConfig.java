@@ -30,8 +30,44 @@ public record CopyConfig(
         int writeRetries,
         Duration retryBackoff,
         boolean delayUntilReplicationStops,
-        boolean failOnFirstTableCopyError)
+        boolean failOnFirstTableCopyError,
+        WriteMethod writeMethod)
 {
+    /**
+     * How copied rows are written to the target.
+     */
+    public enum WriteMethod
+    {
+        /** {@code load-data} when the target allows {@code LOAD DATA LOCAL}, otherwise {@code insert}. */
+        AUTO("auto"),
+        /** {@code LOAD DATA LOCAL INFILE ... IGNORE} from memory; needs {@code local_infile=ON} on the target. */
+        LOAD_DATA("load-data"),
+        /** Multi-row {@code INSERT IGNORE}, server-side prepared. */
+        INSERT("insert");
+
+        private final String configName;
+
+        WriteMethod(String configName)
+        {
+            this.configName = configName;
+        }
+
+        public String configName()
+        {
+            return configName;
+        }
+
+        static WriteMethod fromConfigName(String name)
+        {
+            for (WriteMethod method : values()) {
+                if (method.configName.equals(name)) {
+                    return method;
+                }
+            }
+            throw new IllegalArgumentException(name);
+        }
+    }
+
     /**
      * How the copy and the binlog applier are kept from racing; see {@code docs/consistency.md}.
      */
@@ -74,6 +110,7 @@ public record CopyConfig(
         fullCopyTables = List.copyOf(requireNonNull(fullCopyTables, "fullCopyTables is null"));
         paginationColumns = Map.copyOf(requireNonNull(paginationColumns, "paginationColumns is null"));
         requireNonNull(retryBackoff, "retryBackoff is null");
+        requireNonNull(writeMethod, "writeMethod is null");
     }
 
     static CopyConfig bind(PluginConfig config)
@@ -115,13 +152,18 @@ public record CopyConfig(
         Duration retryBackoff = config.duration("retryBackoff", Duration.ofMillis(500));
         boolean delay = config.bool("delayUntilReplicationStops", false);
         boolean failFirst = config.bool("failOnFirstTableCopyError", false);
+        List<String> methods = new ArrayList<>();
+        for (WriteMethod method : WriteMethod.values()) {
+            methods.add(method.configName());
+        }
+        WriteMethod writeMethod = WriteMethod.fromConfigName(config.oneOf("writeMethod", WriteMethod.AUTO.configName(), methods));
         for (TableName table : fullCopyTables) {
             if (paginationColumns.containsKey(table)) {
                 config.problem("fullCopyTables", table + " is also listed in copy.paginationColumns; choose one");
             }
         }
         return new CopyConfig(batchSize, concurrency, rangeSize, createTargetTables, creationOrder, disableForeignKeyChecks, descending,
-                lockStrategy, fullCopyTables, paginationColumns, fallbackColumn, readRetries, writeRetries, retryBackoff, delay, failFirst);
+                lockStrategy, fullCopyTables, paginationColumns, fallbackColumn, readRetries, writeRetries, retryBackoff, delay, failFirst, writeMethod);
     }
 
     static List<TableName> tables(PluginConfig config, String key)

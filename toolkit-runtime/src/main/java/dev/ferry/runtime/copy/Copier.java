@@ -138,6 +138,7 @@ public final class Copier
     {
         CopyContext current = context;
         current.readMaxStatementBytes();
+        current.resolveWriteMethod();
         List<Runnable> tasks = new ArrayList<>();
         Map<TableName, String> failures = Collections.synchronizedMap(new LinkedHashMap<>());
         List<Throwable> causes = Collections.synchronizedList(new ArrayList<>());

@@ -37,6 +37,7 @@ final class CopyContext
     private static final long MAX_STATEMENT_BYTES = 16L << 20;
 
     private volatile long maxStatementBytes = MIN_STATEMENT_BYTES;
+    private volatile CopyConfig.WriteMethod writeMethod = CopyConfig.WriteMethod.INSERT;
     private final Metrics.Counter rowsCopied;
     private final Metrics.Counter retries;
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -115,6 +116,48 @@ final class CopyContext
             log.warn("cannot read the target's max_allowed_packet ({}); keeping INSERT statements under {} bytes", e.getMessage(), MIN_STATEMENT_BYTES);
             maxStatementBytes = MIN_STATEMENT_BYTES;
         }
+    }
+
+    /**
+     * Settles {@code copy.writeMethod} against the target: {@code auto} loads with
+     * {@code LOAD DATA LOCAL} where the server allows it ({@code local_infile=ON}, MariaDB's
+     * default) and inserts otherwise (MySQL 8's default); {@code load-data} on a server that does
+     * not allow it is an error naming the setting.
+     */
+    void resolveWriteMethod()
+    {
+        CopyConfig.WriteMethod configured = config.writeMethod();
+        if (configured == CopyConfig.WriteMethod.INSERT) {
+            writeMethod = configured;
+            return;
+        }
+        boolean allowed;
+        try (java.sql.Connection connection = target.getConnection(); java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet rows = statement.executeQuery("SELECT @@GLOBAL.local_infile")) {
+            rows.next();
+            allowed = rows.getBoolean(1);
+        }
+        catch (SQLException e) {
+            if (configured == CopyConfig.WriteMethod.LOAD_DATA) {
+                throw new CopyException("copy.writeMethod: load-data: cannot read the target's local_infile setting: " + e.getMessage(), e);
+            }
+            log.warn("cannot read the target's local_infile setting ({}); the copy writes with INSERT", e.getMessage());
+            allowed = false;
+        }
+        if (!allowed && configured == CopyConfig.WriteMethod.LOAD_DATA) {
+            throw new CopyException("copy.writeMethod: load-data needs local_infile=ON on the target (SET GLOBAL local_infile = 1), "
+                    + "or set copy.writeMethod to auto or insert");
+        }
+        writeMethod = allowed ? CopyConfig.WriteMethod.LOAD_DATA : CopyConfig.WriteMethod.INSERT;
+        log.info("the copy writes with {}", allowed ? "LOAD DATA LOCAL" : "INSERT (the target has local_infile=OFF)");
+    }
+
+    /**
+     * {@code load-data} or {@code insert}, once {@link #resolveWriteMethod} ran.
+     */
+    CopyConfig.WriteMethod writeMethod()
+    {
+        return writeMethod;
     }
 
     boolean isStopping()

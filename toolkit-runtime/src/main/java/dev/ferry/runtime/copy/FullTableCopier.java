@@ -90,8 +90,8 @@ final class FullTableCopier
                                 }
                                 if (rows.size() == batchSize || (!more && !rows.isEmpty())) {
                                     try (PreparedStatement statement = insert.prepare(target, rows, 0, rows.size(), positions)) {
-                                        statement.executeUpdate();
-                                        RangeCopier.checkWarnings(statement.getWarnings(), plan.target());
+                                        int inserted = statement.executeUpdate();
+                                        RangeCopier.checkWarnings(statement, rows.size(), inserted, plan.target());
                                     }
                                     context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, null), target);
                                     total += rows.size();

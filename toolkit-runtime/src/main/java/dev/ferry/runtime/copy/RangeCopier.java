@@ -10,6 +10,7 @@ import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.CopyConfig.LockStrategy;
 import dev.ferry.runtime.sql.InsertStatement;
+import dev.ferry.runtime.sql.LoadDataStatement;
 import dev.ferry.runtime.sql.KeyCodec;
 import dev.ferry.runtime.sql.KeyPredicate;
 import org.slf4j.Logger;
@@ -49,6 +50,8 @@ final class RangeCopier
     private int[] positions;
     private KeyCodec codec;
     private InsertStatement insert;
+    private LoadDataStatement load;
+    private java.sql.Statement loadStatement;
     private String firstSql;
     private String nextSql;
     private KeyPredicate.Sql lowBound;
@@ -78,6 +81,7 @@ final class RangeCopier
         }
         this.codec = new KeyCodec(table.paginationKey(), columns);
         this.insert = new InsertStatement(plan.target(), columns, InsertStatement.Mode.IGNORE);
+        this.load = new LoadDataStatement(plan.target(), columns);
         List<Column> key = table.paginationKey().columns();
         this.lowBound = KeyPredicate.compare(key, KeyPredicate.Operator.GREATER);
         this.highBound = KeyPredicate.compare(key, KeyPredicate.Operator.LESS_OR_EQUAL);
@@ -350,6 +354,16 @@ final class RangeCopier
     private void write(Connection target, List<Row> rows)
             throws SQLException
     {
+        if (context.writeMethod() == dev.ferry.runtime.config.CopyConfig.WriteMethod.LOAD_DATA) {
+            if (loadStatement == null) {
+                loadStatement = target.createStatement();
+            }
+            load.encode(rows, 0, rows.size(), positions);
+            int inserted = load.execute(loadStatement);
+            checkWarnings(loadStatement, rows.size(), inserted, plan.target());
+            loadStatement.clearWarnings();
+            return;
+        }
         long limit = context.maxStatementBytes();
         int maxRows = insert.maxRowsPerStatement();
         int from = 0;
@@ -366,8 +380,8 @@ final class RangeCopier
                     // a short chunk (last batch, or big rows): a one-off statement
                     try (PreparedStatement statement = insert.prepareServerSide(target, count)) {
                         insert.bind(statement, rows, from, to, positions);
-                        statement.executeUpdate();
-                        checkWarnings(statement.getWarnings(), plan.target());
+                        int inserted = statement.executeUpdate();
+                        checkWarnings(statement, count, inserted, plan.target());
                     }
                     from = to;
                     continue;
@@ -377,8 +391,8 @@ final class RangeCopier
                 fullInsertRows = count;
             }
             insert.bind(fullInsert, rows, from, to, positions);
-            fullInsert.executeUpdate();
-            checkWarnings(fullInsert.getWarnings(), plan.target());
+            int inserted = fullInsert.executeUpdate();
+            checkWarnings(fullInsert, count, inserted, plan.target());
             fullInsert.clearWarnings();
             from = to;
         }
@@ -386,6 +400,15 @@ final class RangeCopier
 
     private void closeStatement()
     {
+        if (loadStatement != null) {
+            try {
+                loadStatement.close();
+            }
+            catch (SQLException e) {
+                log.debug("cannot close statement", e);
+            }
+            loadStatement = null;
+        }
         if (fullInsert != null) {
             try {
                 fullInsert.close();
@@ -399,18 +422,36 @@ final class RangeCopier
     }
 
     /**
-     * {@code INSERT IGNORE} turns every error into a warning. Duplicate keys are expected (a
-     * resumed batch, or a row the applier wrote first); anything else means a value would not be
-     * stored exactly, so it fails the batch.
+     * {@code INSERT IGNORE} and {@code LOAD DATA LOCAL} turn every error into a warning.
+     * Duplicate keys are expected (a resumed batch, or a row the applier wrote first), one warning
+     * per skipped row; anything else means a value would not be stored exactly, so it fails the
+     * batch. The server lists only the first {@code max_error_count} warnings: when fewer than
+     * the skipped rows are listed, their total count decides.
      */
-    static void checkWarnings(SQLWarning warning, TableName target)
+    static void checkWarnings(java.sql.Statement statement, int rows, int inserted, TableName target)
             throws SQLException
     {
-        for (SQLWarning current = warning; current != null; current = current.getNextWarning()) {
+        int skipped = rows - inserted;
+        int listed = 0;
+        for (SQLWarning current = statement.getWarnings(); current != null; current = current.getNextWarning()) {
             if (current.getErrorCode() != ER_DUP_ENTRY) {
                 throw new SQLException("target " + target + " did not store a row exactly: warning " + current.getErrorCode() + ": " + current.getMessage(),
                         current.getSQLState(), current.getErrorCode());
             }
+            listed++;
+        }
+        if (listed == skipped) {
+            return;
+        }
+        long total;
+        try (java.sql.Statement count = statement.getConnection().createStatement();
+                java.sql.ResultSet result = count.executeQuery("SHOW COUNT(*) WARNINGS")) {
+            result.next();
+            total = result.getLong(1);
+        }
+        if (total != skipped) {
+            throw new SQLException("target " + target + " did not store a row exactly: " + total + " warnings for " + skipped
+                    + " rows skipped as duplicates (the first " + listed + " listed were duplicates)");
         }
     }
 

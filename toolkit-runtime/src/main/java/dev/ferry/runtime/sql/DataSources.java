@@ -24,9 +24,24 @@ public final class DataSources
      */
     public static HikariDataSource create(DatabaseConfig config, String name, int maxConnections, boolean rawResults, boolean foreignKeyChecks)
     {
+        return create(config, name, maxConnections, rawResults, foreignKeyChecks, false);
+    }
+
+    /**
+     * @param loadLocalInfile whether the connections may send {@code LOAD DATA LOCAL} streams
+     *        (the copy's bulk write to the target); the driver then also answers such a request
+     *        from the server, so only a trusted server gets it
+     */
+    public static HikariDataSource create(DatabaseConfig config, String name, int maxConnections, boolean rawResults, boolean foreignKeyChecks,
+            boolean loadLocalInfile)
+    {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("ferry-" + name);
-        hikari.setJdbcUrl(jdbcUrl(config));
+        String url = jdbcUrl(config);
+        if (loadLocalInfile && !config.params().containsKey("allowLoadLocalInfile")) {
+            url += "&allowLoadLocalInfile=true";
+        }
+        hikari.setJdbcUrl(url);
         hikari.setDriverClassName("com.mysql.cj.jdbc.Driver");
         hikari.setUsername(config.user());
         config.password().ifPresent(hikari::setPassword);

@@ -51,6 +51,10 @@ public final class SqlErrors
      */
     public static String describe(SQLException e)
     {
+        if (e.getErrorCode() == 0 && e.getSQLState() == null) {
+            // raised by ferry itself, not by a server
+            return e.getMessage();
+        }
         return "[" + e.getErrorCode() + "/" + e.getSQLState() + "] " + e.getMessage();
     }
 }

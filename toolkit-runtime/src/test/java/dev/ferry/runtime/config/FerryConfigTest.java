@@ -49,7 +49,7 @@ class FerryConfigTest
         assertEquals(Optional.empty(), config.copyFilter());
         assertEquals(RewritesConfig.none(), config.rewrites());
         assertEquals(new CopyConfig(1000, 4, 250_000, true, List.of(), false, false, CopyConfig.LockStrategy.SOURCE_DB, List.of(), Map.of(),
-                null, 5, 5, Duration.ofMillis(500), false, false), config.copy());
+                null, 5, 5, Duration.ofMillis(500), false, false, CopyConfig.WriteMethod.AUTO), config.copy());
         assertEquals(new ReplicationConfig(500, 0, 5, 5, Duration.ofSeconds(1), Duration.ofSeconds(5), false, false, null, Duration.ofSeconds(1),
                 true, "fail"), config.replication());
         assertEquals("none", config.verifier().type());
@@ -130,6 +130,7 @@ class FerryConfigTest
                   retryBackoff: 2s
                   delayUntilReplicationStops: true
                   failOnFirstTableCopyError: true
+                  writeMethod: insert
                 replication:
                   batchSize: 100
                   serverId: 4294967295
@@ -187,7 +188,7 @@ class FerryConfigTest
                 true, true, CopyConfig.LockStrategy.IN_FERRY,
                 List.of(TableName.parse("shop.settings")),
                 Map.of(TableName.parse("shop.events"), List.of("created_at", "id"), TableName.parse("shop.log"), List.of("seq")),
-                "uid", 7, 0, Duration.ofSeconds(2), true, true), config.copy());
+                "uid", 7, 0, Duration.ofSeconds(2), true, true, CopyConfig.WriteMethod.INSERT), config.copy());
         assertEquals(new ReplicationConfig(100, 4_294_967_295L, 1, 2, Duration.ofMillis(250), Duration.ofMinutes(1), true, true, "SELECT 1",
                 Duration.ofHours(2), false, "skip"), config.replication());
         assertEquals("checksum-table", config.verifier().type());

@@ -8,6 +8,8 @@ import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TableAssertions;
 import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
 import java.sql.Statement;
@@ -34,8 +36,9 @@ class CopyRetryIT
      * statement waits, finds that statement in the processlist, and kills its connection: first
      * the source's copy SELECT, then the target's INSERT.
      */
-    @Test
-    void killedSourceAndTargetConnectionsAreRetried(TestDatabase db)
+    @ParameterizedTest(name = "copy.writeMethod: {0}")
+    @ValueSource(strings = {"insert", "load-data"})
+    void killedSourceAndTargetConnectionsAreRetried(String writeMethod, TestDatabase db)
             throws Exception
     {
         db.executeOnSource(
@@ -43,7 +46,7 @@ class CopyRetryIT
                 "INSERT INTO big SELECT seq, SHA2(seq, 256), seq * seq FROM seq_1_to_" + ROWS);
         String table = "`" + db.name() + "`.`big`";
         try (Ferry ferry = TestingFerry.create(db.servers(), CopyTesting.config(db,
-                "copy:\n  batchSize: 200\n  concurrency: 1\n  retryBackoff: 50ms\n  readRetries: 10\n  writeRetries: 10\n"))) {
+                "copy:\n  batchSize: 200\n  concurrency: 1\n  retryBackoff: 50ms\n  readRetries: 10\n  writeRetries: 10\n  writeMethod: " + writeMethod + "\n"))) {
             CompletableFuture<Ferry.Result> run = CompletableFuture.supplyAsync(() -> {
                 try {
                     return ferry.run();
@@ -56,7 +59,8 @@ class CopyRetryIT
             awaitTargetRows(db, 10_000, run);
             long sourceKilled = killWhileLocked(db.source(), db.name(), "SELECT %FROM " + table + "%");
             awaitTargetRows(db, 60_000, run);
-            long targetKilled = killWhileLocked(db.target(), db.name(), "INSERT IGNORE INTO " + table + "%");
+            String write = writeMethod.equals("insert") ? "INSERT IGNORE INTO " + table + "%" : "LOAD DATA LOCAL INFILE % INTO TABLE " + table + "%";
+            long targetKilled = killWhileLocked(db.target(), db.name(), write);
 
             Ferry.Result result = run.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
@@ -73,15 +77,55 @@ class CopyRetryIT
      * same, so preparation lets it pass): row 57's NULL cannot be stored, and retrying would not
      * help. {@code INSERT IGNORE} would store '' with a warning; ferry fails the batch instead.
      */
-    @Test
-    void valueTheTargetCannotStoreStopsTheRunNamingTableKeyAndError(TestDatabase db)
+    @ParameterizedTest(name = "copy.writeMethod: {0}")
+    @ValueSource(strings = {"insert", "load-data"})
+    void valueTheTargetCannotStoreStopsTheRunNamingTableKeyAndError(String writeMethod, TestDatabase db)
     {
         createNarrowTarget(db);
-        CopyException e = assertThrows(CopyException.class, () -> CopyTesting.run(db, "copy:\n  batchSize: 10\n  retryBackoff: 10ms\n"));
+        CopyException e = assertThrows(CopyException.class, () -> CopyTesting.run(db, "copy:\n  batchSize: 10\n  retryBackoff: 10ms\n  writeMethod: "
+                + writeMethod + "\n"));
         String table = db.name() + ".t";
-        assertEquals("copying " + table + " to " + table + " failed at key (50): [1048/23000] target " + table
-                + " did not store a row exactly: warning 1048: Column 'name' cannot be null", e.getMessage());
+        if (writeMethod.equals("insert")) {
+            assertEquals("copying " + table + " to " + table + " failed at key (50): [1048/23000] target " + table
+                    + " did not store a row exactly: warning 1048: Column 'name' cannot be null", e.getMessage());
+        }
+        else {
+            // LOAD DATA reports it with its own warning (MariaDB: 1263, NULL supplied to NOT NULL column 'name' at row 7)
+            String prefix = "copying " + table + " to " + table + " failed at key (50): [";
+            assertTrue(e.getMessage().startsWith(prefix) && e.getMessage().contains("target " + table + " did not store a row exactly: warning ")
+                    && e.getMessage().contains("'name'"), e.getMessage());
+        }
         assertEquals(List.of(List.of("50")), db.target().query("SELECT COUNT(*) FROM " + table), "the failing batch is rolled back");
+    }
+
+    /**
+     * A batch of rows the target mostly has already (a resumed copy): the server lists only the
+     * first 64 warnings, all duplicates, so the run counts them all. Rows equal: the batch passes;
+     * one row beyond the listed warnings that cannot be stored: the batch fails.
+     */
+    @ParameterizedTest(name = "copy.writeMethod: {0}")
+    @ValueSource(strings = {"insert", "load-data"})
+    void warningsBeyondTheListedOnesAreCounted(String writeMethod, TestDatabase db)
+            throws Exception
+    {
+        String table = db.name() + ".t";
+        db.executeOnSource(
+                "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) NULL)",
+                "INSERT INTO t SELECT seq, CONCAT('name ', seq) FROM seq_1_to_1000");
+        db.target().execute("CREATE DATABASE " + db.name(), "CREATE TABLE " + table + " (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL)");
+        db.target().executeIn(db.name(), "INSERT INTO t SELECT seq, CONCAT('name ', seq) FROM seq_1_to_950");
+        String config = "copy:\n  batchSize: 1000\n  retryBackoff: 10ms\n  writeMethod: " + writeMethod + "\n  createTargetTables: false\n";
+
+        Ferry.Result result = CopyTesting.run(db, config);
+        assertEquals(FerryPhase.DONE, result.phase(), result.message());
+        TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
+
+        db.target().execute("DELETE FROM " + table + " WHERE id > 950");
+        db.source().execute("UPDATE " + table + " SET name = NULL WHERE id = 990");
+        CopyException e = assertThrows(CopyException.class, () -> CopyTesting.run(db, config));
+        assertEquals("copying " + table + " to " + table + " failed at the start of its range: target " + table + " did not store a row exactly: "
+                + "951 warnings for 950 rows skipped as duplicates (the first 64 listed were duplicates)", e.getMessage());
+        assertEquals(950, db.target().queryLong("SELECT COUNT(*) FROM " + table), "the failing batch is rolled back");
     }
 
     @Test

@@ -201,6 +201,7 @@ class PaginationKeysTest
         Map<TableName, List<String>> columns = new java.util.HashMap<>();
         paginationColumns.forEach((table, names) -> columns.put(TableName.parse(table), names));
         return new CopyConfig(1000, 4, 250_000, true, List.of(), false, false, CopyConfig.LockStrategy.SOURCE_DB,
-                fullCopyTables.stream().map(TableName::parse).toList(), columns, fallbackColumn, 5, 5, Duration.ofMillis(500), false, false);
+                fullCopyTables.stream().map(TableName::parse).toList(), columns, fallbackColumn, 5, 5, Duration.ofMillis(500), false, false,
+                CopyConfig.WriteMethod.AUTO);
     }
 }
