@@ -56,7 +56,7 @@ public final class DdlParser
         boolean temporary = skipPrefixes(cursor);
         String object = objectKeyword(cursor);
         return switch (object) {
-            case "TABLE" -> temporary ? ignored(sql, database, "temporary") : TreeDdl.parse(sql, database, tokens);
+            case "TABLE" -> temporary ? ignored(sql, database, "temporary") : treeOrTokens(sql, database, tokens, cursor, TokenDdl::createTable);
             case "INDEX" -> TokenDdl.createIndex(sql, database, cursor);
             case "DATABASE", "SCHEMA" -> TokenDdl.createDatabase(sql, database, cursor);
             default -> ignored(sql, database, category(object));
@@ -67,7 +67,54 @@ public final class DdlParser
     {
         skipPrefixes(cursor);
         String object = objectKeyword(cursor);
-        return object.equals("TABLE") ? TreeDdl.parse(sql, database, tokens) : ignored(sql, database, category(object));
+        return object.equals("TABLE") ? treeOrTokens(sql, database, tokens, cursor, TokenDdl::alterTable) : ignored(sql, database, category(object));
+    }
+
+    /**
+     * JSQLParser's reading of a CREATE or ALTER TABLE (the cursor stands after TABLE), or, where
+     * its grammar lacks the statement's syntax or it cannot print the statement back faithfully,
+     * the token reader's: the statement then keeps its own text except for the table names. When
+     * neither can read it, JSQLParser's reason is reported.
+     */
+    private static ParsedDdl treeOrTokens(String sql, String database, List<SqlToken> tokens, TokenCursor cursor, TokenReader fallback)
+    {
+        try {
+            ParsedDdl tree = TreeDdl.parse(sql, database, tokens);
+            if (tree.caveat().isEmpty() && !printsBack(tree)) {
+                try {
+                    return fallback.read(sql, database, cursor);
+                }
+                catch (UnparseableDdlException token) {
+                    return tree;
+                }
+            }
+            return tree;
+        }
+        catch (UnparseableDdlException tree) {
+            try {
+                return fallback.read(sql, database, cursor);
+            }
+            catch (UnparseableDdlException token) {
+                tree.addSuppressed(token);
+                throw tree;
+            }
+        }
+    }
+
+    private static boolean printsBack(ParsedDdl tree)
+    {
+        try {
+            tree.rewrite(java.util.function.Function.identity(), java.util.function.UnaryOperator.identity());
+            return true;
+        }
+        catch (UnparseableDdlException e) {
+            return false;
+        }
+    }
+
+    private interface TokenReader
+    {
+        ParsedDdl read(String sql, String database, TokenCursor cursor);
     }
 
     private static ParsedDdl drop(String sql, String database, TokenCursor cursor)

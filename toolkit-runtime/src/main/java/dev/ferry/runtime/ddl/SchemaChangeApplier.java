@@ -109,7 +109,20 @@ public final class SchemaChangeApplier
             skipped.add(1);
             return false;
         }
-        String rewritten = ddl.rewrite(rewrites::apply, rewrites::applyDatabase);
+        String rewritten;
+        try {
+            rewritten = ddl.rewrite(rewrites::apply, rewrites::applyDatabase);
+        }
+        catch (UnparseableDdlException e) {
+            if (skipUnparseable) {
+                skipped.add(1);
+                log.warn("skipping a DDL statement at {} that cannot be rewritten (replication.ddl.onUnparseable: skip); the target may now differ "
+                        + "from the source: {}", position.event(), e.getMessage());
+                return false;
+            }
+            throw new FerryException(e.getMessage() + " (binlog position " + position.event()
+                    + "); apply it to the target by hand and resume, or set replication.ddl.onUnparseable: skip", e);
+        }
         // The target's structure is where a resume reads the schemas from: a state saved before
         // the statement runs (resuming right before it) and again once it is settled means no
         // resume starts earlier than a structure change the target already has.

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * DROP TABLE, CREATE INDEX, DROP INDEX and CREATE/DROP DATABASE, read from tokens. JSQLParser
+ * DROP TABLE, CREATE INDEX, DROP INDEX and CREATE/DROP DATABASE, read from tokens, and the
+ * fallback for ALTER TABLE and CREATE TABLE statements that JSQLParser cannot read. JSQLParser
  * 5.3 rejects {@code DROP TABLE a, b}, {@code DROP INDEX i ON db.t}, {@code DROP DATABASE},
  * FULLTEXT/SPATIAL indexes and ALGORITHM/LOCK options, and has no tree for CREATE DATABASE;
  * these grammars are small enough to read directly. A rewrite replaces exactly the name tokens
@@ -105,6 +106,139 @@ final class TokenDdl
                 .databaseDropped(name.identifier())
                 .rewriter((tables, databases) -> splice(sql, name.start(), name.end(), TableName.quoteIdentifier(databases.apply(name.identifier()))))
                 .build();
+    }
+
+    /**
+     * The fallback for an ALTER TABLE that JSQLParser cannot read (its grammar lacks many
+     * MySQL/MariaDB column and index options): after {@code ALTER [ONLINE] [IGNORE] TABLE}, the
+     * table, then clauses where only {@code RENAME [TO | AS] t} and {@code REFERENCES t} can name
+     * a table. A rewrite replaces those name tokens and keeps every other byte, so options this
+     * reader does not know reach the target unchanged.
+     *
+     * @throws UnparseableDdlException for clauses that may name a table in other ways
+     *         ({@code EXCHANGE PARTITION}, a subquery)
+     */
+    static ParsedDdl alterTable(String sql, String defaultDatabase, TokenCursor cursor)
+    {
+        cursor.acceptWords("IF", "EXISTS");
+        NameSpan subject = requireName(sql, cursor, "a table name");
+        List<NameSpan> renamed = new ArrayList<>();
+        List<NameSpan> referenced = new ArrayList<>();
+        int depth = 0;
+        while (!cursor.atEnd()) {
+            SqlToken token = cursor.next();
+            if (token.isSymbol("(")) {
+                depth++;
+            }
+            else if (token.isSymbol(")")) {
+                depth--;
+            }
+            else if (token.type() == SqlToken.Type.WORD) {
+                String word = token.text().toUpperCase(java.util.Locale.ROOT);
+                switch (word) {
+                    case "REFERENCES" -> referenced.add(requireName(sql, cursor, "a table name after REFERENCES"));
+                    case "RENAME" -> {
+                        if (depth == 0 && !cursor.peekWord("COLUMN") && !cursor.peekWord("INDEX") && !cursor.peekWord("KEY")) {
+                            if (!cursor.acceptWords("TO")) {
+                                cursor.acceptWords("AS");
+                            }
+                            renamed.add(requireName(sql, cursor, "a table name after RENAME"));
+                        }
+                    }
+                    case "EXCHANGE", "SELECT" -> throw new UnparseableDdlException(sql, word + " may name a table that the token reader does not follow");
+                    default -> {
+                    }
+                }
+            }
+        }
+        TableName table = subject.resolve(sql, defaultDatabase);
+        ParsedDdl.Builder builder = ParsedDdl.builder(Kind.ALTER_TABLE, sql, defaultDatabase).affected(table);
+        List<NameSpan> spans = new ArrayList<>(List.of(subject));
+        List<TableName> names = new ArrayList<>(List.of(table));
+        TableName current = table;
+        for (NameSpan span : renamed) {
+            TableName name = span.resolve(sql, defaultDatabase);
+            if (!name.equals(current)) {
+                builder.created(name).dropped(current);
+                current = name;
+            }
+            spans.add(span);
+            names.add(name);
+        }
+        addReferences(sql, defaultDatabase, referenced, builder, spans, names);
+        return builder.rewriter((tables, databases) -> spliceTables(sql, sorted(spans, names), names(spans, names), tables)).build();
+    }
+
+    /**
+     * The fallback for a CREATE TABLE that JSQLParser cannot read: after {@code CREATE TABLE
+     * [IF NOT EXISTS]}, the table, then a definition where only {@code LIKE t} and
+     * {@code REFERENCES t} can name a table. As with {@link #alterTable}, a rewrite replaces the
+     * name tokens only.
+     *
+     * @throws UnparseableDdlException for {@code CREATE TABLE ... SELECT}
+     */
+    static ParsedDdl createTable(String sql, String defaultDatabase, TokenCursor cursor)
+    {
+        cursor.acceptWords("IF", "NOT", "EXISTS");
+        NameSpan subject = requireName(sql, cursor, "a table name");
+        List<NameSpan> referenced = new ArrayList<>();
+        while (!cursor.atEnd()) {
+            SqlToken token = cursor.next();
+            if (token.type() == SqlToken.Type.WORD) {
+                String word = token.text().toUpperCase(java.util.Locale.ROOT);
+                switch (word) {
+                    case "REFERENCES" -> referenced.add(requireName(sql, cursor, "a table name after REFERENCES"));
+                    case "LIKE" -> {
+                        referenced.add(requireName(sql, cursor, "a table name after LIKE"));
+                        cursor.acceptSymbol(")");
+                        requireEnd(sql, cursor);
+                    }
+                    case "SELECT", "TABLE", "VALUES" -> throw new UnparseableDdlException(sql, "CREATE TABLE ... " + word + " may name tables that the token reader does not follow");
+                    default -> {
+                    }
+                }
+            }
+        }
+        TableName table = subject.resolve(sql, defaultDatabase);
+        ParsedDdl.Builder builder = ParsedDdl.builder(Kind.CREATE_TABLE, sql, defaultDatabase).affected(table).created(table);
+        List<NameSpan> spans = new ArrayList<>(List.of(subject));
+        List<TableName> names = new ArrayList<>(List.of(table));
+        addReferences(sql, defaultDatabase, referenced, builder, spans, names);
+        return builder.rewriter((tables, databases) -> spliceTables(sql, sorted(spans, names), names(spans, names), tables)).build();
+    }
+
+    private static void addReferences(String sql, String defaultDatabase, List<NameSpan> referenced, ParsedDdl.Builder builder, List<NameSpan> spans,
+            List<TableName> names)
+    {
+        for (NameSpan span : referenced) {
+            TableName name = span.resolve(sql, defaultDatabase);
+            builder.referenced(name);
+            spans.add(span);
+            names.add(name);
+        }
+    }
+
+    /**
+     * The spans in text order (splicing walks the text once).
+     */
+    private static List<NameSpan> sorted(List<NameSpan> spans, List<TableName> names)
+    {
+        return order(spans).stream().map(spans::get).toList();
+    }
+
+    private static List<TableName> names(List<NameSpan> spans, List<TableName> names)
+    {
+        return order(spans).stream().map(names::get).toList();
+    }
+
+    private static List<Integer> order(List<NameSpan> spans)
+    {
+        List<Integer> indexes = new ArrayList<>();
+        for (int i = 0; i < spans.size(); i++) {
+            indexes.add(i);
+        }
+        indexes.sort(java.util.Comparator.comparingInt(i -> spans.get(i).start()));
+        return indexes;
     }
 
     private static ParsedDdl onTable(Kind kind, String sql, String defaultDatabase, NameSpan span)

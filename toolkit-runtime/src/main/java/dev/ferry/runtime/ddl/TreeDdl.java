@@ -83,7 +83,8 @@ final class TreeDdl
                     .Statement();
         }
         catch (ParseException | RuntimeException e) {
-            String where = prepared.sql().equals(sql.strip()) ? "" : " (positions refer to the statement as prepared for JSQLParser: " + prepared.sql() + ")";
+            String where = prepared.sql().equals(sql.strip()) ? ""
+                    : " (positions refer to the statement as prepared for JSQLParser: " + UnparseableDdlException.truncate(prepared.sql()) + ")";
             throw new UnparseableDdlException(sql, "JSQLParser: " + firstLines(e.getMessage()) + where, e);
         }
         if (statement instanceof UnsupportedStatement) {

@@ -40,7 +40,7 @@ public class UnparseableDdlException
         return reason;
     }
 
-    private static String truncate(String sql)
+    static String truncate(String sql)
     {
         if (sql.length() <= MAX_SQL_LENGTH) {
             return sql;

@@ -148,6 +148,63 @@ class SchemaReplicationIT
         }
     }
 
+    /**
+     * MariaDB syntax JSQLParser 5.3 cannot read (or prints back wrongly) reaches a renamed target
+     * database through the token reader, with DML before and after each statement.
+     */
+    @Test
+    void tokenReadDdlUnderRewrites(TestDatabase db)
+            throws Exception
+    {
+        String targetDatabase = db.name() + "_tk";
+        db.target().execute("DROP DATABASE IF EXISTS `" + targetDatabase + "`");
+        db.executeOnSource(
+                "CREATE TABLE parent (id INT NOT NULL PRIMARY KEY)",
+                "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, a INT NOT NULL, b INT NOT NULL)",
+                "INSERT INTO parent SELECT seq FROM seq_1_to_100",
+                "INSERT INTO t SELECT seq, seq, seq % 10 FROM seq_1_to_100");
+        String rewrites = "rewrites:\n  databases: {\"" + db.name() + "\": \"" + targetDatabase + "\"}\ncutover:\n  automatic: false\n";
+        try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(), rewrites))) {
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
+                Thread.sleep(50);
+            }
+            db.executeOnSource(
+                    "UPDATE t SET b = b + 1 WHERE id < 5",
+                    "ALTER TABLE t ADD COLUMN hidden INT NOT NULL DEFAULT 7 INVISIBLE",
+                    "INSERT INTO t (id, a, b, hidden) VALUES (101, 1, 1, 70)",
+                    "ALTER TABLE t ADD INDEX b_desc (b DESC), ADD UNIQUE KEY (a, id)",
+                    "UPDATE t SET a = a + 1000 WHERE id % 3 = 0",
+                    "ALTER TABLE t ADD COLUMN ratio DOUBLE NOT NULL DEFAULT -1.5e-3, ADD COLUMN tag BINARY(2) DEFAULT x'0a0b'",
+                    "INSERT INTO t (id, a, b) VALUES (102, 2, 2)",
+                    "DELETE FROM t WHERE a > 100",
+                    "ALTER TABLE t ADD CONSTRAINT fk_parent FOREIGN KEY (a) REFERENCES parent (id) ON DELETE CASCADE, ALGORITHM=COPY",
+                    "DELETE FROM parent WHERE id = 50",
+                    "ALTER TABLE t ENGINE=InnoDB ROW_FORMAT=DYNAMIC, RENAME TO t_renamed",
+                    "UPDATE t_renamed SET hidden = 9 WHERE id = 1",
+                    "CREATE TABLE made (id INT NOT NULL PRIMARY KEY, v INT INVISIBLE, KEY v_desc (v DESC))",
+                    "INSERT INTO made (id, v) VALUES (1, 10), (2, 20)");
+            Thread.sleep(300);
+            ferry.requestCutover();
+            Ferry.Result result = run.get();
+            executor.shutdown();
+            assertEquals(FerryPhase.DONE, result.phase(), result.message());
+        }
+        try {
+            TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), targetDatabase);
+            for (String table : List.of("parent", "t_renamed", "made")) {
+                assertEquals(normalized(db.source().query("SHOW CREATE TABLE `" + db.name() + "`." + table)).replace(db.name(), targetDatabase),
+                        normalized(db.target().query("SHOW CREATE TABLE `" + targetDatabase + "`." + table)), table);
+            }
+            assertEquals(db.source().query("SELECT id, hidden FROM `" + db.name() + "`.t_renamed ORDER BY id"),
+                    db.target().query("SELECT id, hidden FROM `" + targetDatabase + "`.t_renamed ORDER BY id"), "the invisible column");
+        }
+        finally {
+            db.target().execute("DROP DATABASE IF EXISTS `" + targetDatabase + "`");
+        }
+    }
+
     private static String normalized(List<List<String>> showCreate)
     {
         return showCreate.get(0).get(1).replaceAll(" AUTO_INCREMENT=\\d+", "");
