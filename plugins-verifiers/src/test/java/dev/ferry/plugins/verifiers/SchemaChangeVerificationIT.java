@@ -1,6 +1,9 @@
 package dev.ferry.plugins.verifiers;
 
 import dev.ferry.api.model.BinlogPosition;
+import dev.ferry.api.model.Key;
+import dev.ferry.api.model.KeyValue;
+import dev.ferry.api.model.TableName;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.runtime.Ferry;
 import dev.ferry.runtime.FerryPhase;
@@ -84,27 +87,12 @@ class SchemaChangeVerificationIT
             case "inline" -> "{type: inline, interval: 200ms, batchSize: 100}";
             default -> "{type: " + verifier + "}";
         };
-        String yaml = server("source", db.source()) + server("target", db.target())
-                + "tableFilter: {type: testing-databases, databases: [\"" + db.name() + "\", \"" + second + "\", \"" + dropped + "\"]}\n"
-                + "verifier: " + verifierConfig + "\n"
-                + "cutover: {automatic: false}\n"
-                + "control: {enabled: false}\n";
-        Map<String, String> environment = Map.of("SOURCE_PASSWORD", db.source().password(), "TARGET_PASSWORD", db.target().password());
-        ConfigLoader.Loaded loaded = ConfigLoader.parse(Path.of("schema-change.yaml"), yaml, environment::get);
-        RuntimeMetrics metrics = new RuntimeMetrics();
-        RuntimePluginContext context = new RuntimePluginContext(loaded.config().rewrites(), metrics, loaded.config().runId());
-        PipelinePlugins plugins = PipelinePlugins.assemble(loaded, PluginRegistry.load(List.of()), context);
         Writer writer = new Writer(db, List.of("a", "b", "c", "`" + second + "`.items"), 17 + verifier.length());
         ExecutorService executor = Executors.newSingleThreadExecutor();
-        boolean passed = false;
-        try (Ferry ferry = new Ferry(plugins, context, metrics)) {
+        try (Ferry ferry = ferry(db, verifierConfig, List.of(db.name(), second, dropped))) {
             writer.start();
             Future<Ferry.Result> run = executor.submit(() -> ferry.run());
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(FerryPhase.WAITING_FOR_CUTOVER, ferry.phase(), () -> finished(run));
+            awaitWaitingForCutover(ferry, run);
 
             int statements;
             int noOps;
@@ -116,10 +104,8 @@ class SchemaChangeVerificationIT
             long writes = writer.stop();
             assertTrue(writes >= 50, "the writer wrote only " + writes + " times");
 
-            List<String> status = db.source().query("SHOW MASTER STATUS").get(0);
-            BinlogPosition end = new BinlogPosition(status.get(0), Long.parseLong(status.get(1)), null);
-            assertTrue(ferry.applier().orElseThrow().awaitApplied(end, TIMEOUT), "the applier did not reach " + end + ": " + ferry.applier().get().applied());
-            long applied = metrics.counter("ddl_applied", "").value();
+            awaitApplied(db, ferry);
+            long applied = ferry.metrics().counter("ddl_applied", "").value();
             assertTrue(applied >= statements && applied <= statements + noOps,
                     "replicated " + applied + " DDL statements, expected " + statements + " and up to " + noOps + " no-ops the server may not log");
             ferry.requestCutover();
@@ -128,14 +114,10 @@ class SchemaChangeVerificationIT
             VerificationResult verification = result.verification();
             assertEquals(VerificationResult.Status.MATCH, verification.status(), verification.message());
             System.err.println("[schema-change] " + verifier + ": " + applied + " DDL statements replicated; " + verification.message());
-            passed = true;
         }
         finally {
             writer.halt();
             executor.shutdownNow();
-            if (!passed) {
-                System.err.println("[schema-change] " + verifier + ": kept databases " + db.name() + ", " + second + ", " + dropped);
-            }
         }
 
         db.assertTargetEqualsSource();
@@ -149,7 +131,46 @@ class SchemaChangeVerificationIT
                 assertEquals(createStatement(db.source().query(show)), createStatement(db.target().query(show)), database + "." + table.get(0));
             }
         }
+        // kept after a failure, as the test's own database is
         dropDatabases(db, second, dropped);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"iterative", "inline"})
+    void reportsARowDifferingInATableSwappedThroughATemporaryName(String verifier, TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE a (id INT NOT NULL PRIMARY KEY, v VARCHAR(40) NOT NULL)",
+                "CREATE TABLE b (id INT NOT NULL PRIMARY KEY, v VARCHAR(40) NOT NULL)",
+                "INSERT INTO a SELECT seq, CONCAT('a', seq) FROM seq_1_to_1000",
+                "INSERT INTO b SELECT seq, CONCAT('b', seq) FROM seq_1_to_1000");
+        // no background round: the changed key waits for the cutover
+        try (Ferry ferry = ferry(db, verifier.equals("inline") ? "{type: inline, interval: 1h}" : "{type: " + verifier + "}", List.of(db.name()))) {
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            try {
+                Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+                awaitWaitingForCutover(ferry, run);
+                db.executeOnSource("UPDATE a SET v = 'changed' WHERE id = 17");
+                awaitApplied(db, ferry);
+                // behind ferry's back, the row the binlog just changed; then the tables swap names
+                db.executeOnTarget("UPDATE a SET v = 'tampered' WHERE id = 17");
+                db.executeOnSource("RENAME TABLE a TO tmp, b TO a, tmp TO b");
+                awaitApplied(db, ferry);
+                ferry.requestCutover();
+                Ferry.Result result = run.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                assertEquals(FerryPhase.FAILED, result.phase(), result.message());
+                VerificationResult verification = result.verification();
+                assertEquals(VerificationResult.Status.MISMATCH, verification.status(), verification.message());
+                assertEquals(1, verification.mismatches().size(), verification.message());
+                VerificationResult.TableMismatch mismatch = verification.mismatches().get(0);
+                assertEquals(new TableName(db.name(), "b"), mismatch.table(), verification.message());
+                assertEquals(List.of(Key.of(new KeyValue.SignedInt(17))), mismatch.keys(), verification.message());
+            }
+            finally {
+                executor.shutdownNow();
+            }
+        }
     }
 
     /**
@@ -288,6 +309,43 @@ class SchemaChangeVerificationIT
         session.ddl("UPDATE " + doomed + " SET v = 'before drop database' WHERE id <= 10",
                 "DROP DATABASE `" + dropped + "`",
                 "UPDATE " + items + " SET v = 'after drop database' WHERE id = 3");
+    }
+
+    private static Ferry ferry(TestDatabase db, String verifierConfig, List<String> databases)
+            throws Exception
+    {
+        String yaml = server("source", db.source()) + server("target", db.target())
+                + "tableFilter: {type: testing-databases, databases: [\"" + String.join("\", \"", databases) + "\"]}\n"
+                + "verifier: " + verifierConfig + "\n"
+                + "cutover: {automatic: false}\n"
+                + "control: {enabled: false}\n";
+        Map<String, String> environment = Map.of("SOURCE_PASSWORD", db.source().password(), "TARGET_PASSWORD", db.target().password());
+        ConfigLoader.Loaded loaded = ConfigLoader.parse(Path.of("schema-change.yaml"), yaml, environment::get);
+        RuntimeMetrics metrics = new RuntimeMetrics();
+        RuntimePluginContext context = new RuntimePluginContext(loaded.config().rewrites(), metrics, loaded.config().runId());
+        PipelinePlugins plugins = PipelinePlugins.assemble(loaded, PluginRegistry.load(List.of()), context);
+        return new Ferry(plugins, context, metrics);
+    }
+
+    private static void awaitWaitingForCutover(Ferry ferry, Future<Ferry.Result> run)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(FerryPhase.WAITING_FOR_CUTOVER, ferry.phase(), () -> finished(run));
+    }
+
+    /**
+     * Waits until ferry applied everything the source has written so far.
+     */
+    private static void awaitApplied(TestDatabase db, Ferry ferry)
+            throws InterruptedException
+    {
+        List<String> status = db.source().query("SHOW MASTER STATUS").get(0);
+        BinlogPosition end = new BinlogPosition(status.get(0), Long.parseLong(status.get(1)), null);
+        assertTrue(ferry.applier().orElseThrow().awaitApplied(end, TIMEOUT), "the applier did not reach " + end + ": " + ferry.applier().get().applied());
     }
 
     private static void dropDatabases(TestDatabase db, String... databases)
