@@ -96,12 +96,15 @@ class SchemaChangeVerificationIT
 
             int statements;
             int noOps;
+            long attemptsBefore = writer.attempts();
             try (Session session = new Session(db.source().openAdmin(db.name()), run)) {
                 schemaChanges(session, db.name(), second, dropped);
                 statements = session.ddl;
                 noOps = session.noOps;
             }
+            long attemptsDuring = writer.attempts() - attemptsBefore;
             long writes = writer.stop();
+            assertTrue(attemptsDuring > 0, "the writer made no attempt while the schema changed");
             assertTrue(writes >= 50, "the writer wrote only " + writes + " times");
 
             awaitApplied(db, ferry);
@@ -135,6 +138,10 @@ class SchemaChangeVerificationIT
         dropDatabases(db, second, dropped);
     }
 
+    /**
+     * After the swap, the key recorded for a's changed row names a row of the former b: a verifier
+     * that kept it would compare that row and never the one that differs, now under b.
+     */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"iterative", "inline"})
     void reportsARowDifferingInATableSwappedThroughATemporaryName(String verifier, TestDatabase db)
@@ -252,9 +259,12 @@ class SchemaChangeVerificationIT
                 "RENAME TABLE a TO tmp, b TO a, tmp TO b",
                 "INSERT INTO a (id, v, tail) VALUES (7002, 'a after swap', 'swapped')");
         session.dml("UPDATE b SET flag = 5 WHERE id = 9");
+        session.ddl("UPDATE fresh SET v = 'before onto' WHERE id = 2",
+                "RENAME TABLE d TO d_old, fresh TO d",
+                "UPDATE d SET v = 'after onto' WHERE id = 3");
 
         // DROP TABLE: several, then one recreated with another structure; IF EXISTS
-        session.ddl("DELETE FROM d WHERE id = 1",
+        session.ddl("DELETE FROM d WHERE id = 4",
                 "DROP TABLE d, e",
                 "INSERT INTO b (id, v) VALUES (5003, 'after drop tables')");
         session.ddl("INSERT INTO b (id, v) VALUES (5004, 'before recreate')",
@@ -299,6 +309,9 @@ class SchemaChangeVerificationIT
                 "CREATE TABLE local (id INT NOT NULL PRIMARY KEY, items_id INT NOT NULL)",
                 "INSERT INTO local SELECT id, id FROM items WHERE id <= 50");
         session.dml("USE `" + database + "`");
+        session.ddl("UPDATE `" + second + "`.local SET items_id = 0 WHERE id = 1",
+                "RENAME TABLE `" + second + "`.local TO local_moved",
+                "UPDATE local_moved SET items_id = 1 WHERE id = 2");
         String doomed = "`" + dropped + "`.doomed";
         session.ddl("INSERT INTO " + items + " (id, v) VALUES (1001, 'before second database')",
                 "CREATE DATABASE IF NOT EXISTS `" + dropped + "`",
@@ -510,6 +523,14 @@ class SchemaChangeVerificationIT
         void halt()
         {
             running.set(false);
+        }
+
+        /**
+         * Statements run so far, including those that raced a DDL.
+         */
+        long attempts()
+        {
+            return writes.get() + raced.get();
         }
 
         private void run()
