@@ -144,6 +144,13 @@ final class InlineVerifier
     }
 
     @Override
+    public void afterTableReplaced(TableName table)
+    {
+        // its rows were verified, if at all, under another name, and its recorded keys are another table's
+        backlog.addWholeTable(table);
+    }
+
+    @Override
     public VerificationResult verifyBeforeCutover()
             throws InterruptedException
     {

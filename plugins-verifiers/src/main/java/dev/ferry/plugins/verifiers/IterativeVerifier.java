@@ -111,6 +111,15 @@ final class IterativeVerifier
     }
 
     @Override
+    public void afterTableReplaced(TableName table)
+    {
+        // the pass, if still to come, compares the table as it now is
+        if (recording) {
+            backlog.addWholeTable(table);
+        }
+    }
+
+    @Override
     public VerificationResult verifyBeforeCutover()
             throws InterruptedException
     {

@@ -57,6 +57,17 @@ public interface Verifier
     }
 
     /**
+     * Called after a DDL put another table under {@code table}'s name, as
+     * {@code RENAME TABLE a TO tmp, b TO a, tmp TO b} does for {@code a} and {@code b}; always
+     * right after {@link #afterSchemaChange} for the same table. Keys recorded under the name
+     * before the statement no longer identify the rows they were recorded for, and the rows now
+     * under it may never have been compared.
+     */
+    default void afterTableReplaced(TableName table)
+    {
+    }
+
+    /**
      * Called when the copy has finished and before writes stop, e.g. for an iterative pass or to
      * drain a re-verification backlog. May take long; must return promptly when interrupted.
      */

@@ -18,7 +18,8 @@ import static java.util.Objects.requireNonNull;
  * table whose structure or data the statement changes, under its name before the statement (a new
  * table under its new name); {@code created} the tables that exist afterwards and did not before;
  * {@code dropped} those that no longer exist. Renames are reported by net effect, so swapping two
- * tables through a temporary name creates and drops nothing. Immutable and thread-safe.
+ * tables through a temporary name creates and drops nothing (both are {@code replaced}).
+ * Immutable and thread-safe.
  */
 public final class ParsedDdl
 {
@@ -29,6 +30,7 @@ public final class ParsedDdl
     private final List<TableName> affected;
     private final List<TableName> created;
     private final List<TableName> dropped;
+    private final List<TableName> replaced;
     private final List<TableName> referenced;
     private final Set<String> databasesCreated;
     private final Set<String> databasesDropped;
@@ -44,6 +46,7 @@ public final class ParsedDdl
         this.affected = List.copyOf(builder.affected);
         this.created = List.copyOf(builder.created);
         this.dropped = List.copyOf(builder.dropped);
+        this.replaced = List.copyOf(builder.replaced);
         this.referenced = List.copyOf(builder.referenced);
         this.databasesCreated = Set.copyOf(builder.databasesCreated);
         this.databasesDropped = Set.copyOf(builder.databasesDropped);
@@ -104,6 +107,16 @@ public final class ParsedDdl
     public List<TableName> dropped()
     {
         return dropped;
+    }
+
+    /**
+     * Tables that exist under the same name before and after the statement but are another table
+     * afterwards, renamed onto the name (in a swap through a temporary name, both); a subset of
+     * {@link #affected()}, neither created nor dropped.
+     */
+    public List<TableName> replaced()
+    {
+        return replaced;
     }
 
     /**
@@ -187,6 +200,7 @@ public final class ParsedDdl
         private final Set<TableName> affected = new LinkedHashSet<>();
         private final Set<TableName> created = new LinkedHashSet<>();
         private final Set<TableName> dropped = new LinkedHashSet<>();
+        private final Set<TableName> replaced = new LinkedHashSet<>();
         private final Set<TableName> referenced = new LinkedHashSet<>();
         private final Set<String> databasesCreated = new LinkedHashSet<>();
         private final Set<String> databasesDropped = new LinkedHashSet<>();
@@ -221,6 +235,12 @@ public final class ParsedDdl
         Builder dropped(TableName table)
         {
             dropped.add(table);
+            return this;
+        }
+
+        Builder replaced(TableName table)
+        {
+            replaced.add(table);
             return this;
         }
 

@@ -13,7 +13,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The net effect of {@code RENAME TABLE a TO b, c TO d, ...}, whose pairs run in order: in
  * {@code a TO tmp, b TO a, tmp TO b} the name {@code tmp} exists only in between, and {@code a}
- * and {@code b} swap contents, so both are affected while nothing is created or dropped.
+ * and {@code b} swap contents, so both are affected and replaced while nothing is created or
+ * dropped.
  */
 final class RenameChain
 {
@@ -37,6 +38,9 @@ final class RenameChain
             builder.affected(origin);
             if (!origins.containsKey(origin)) {
                 builder.dropped(origin);
+            }
+            else if (!origins.get(origin).equals(origin)) {
+                builder.replaced(origin);
             }
         }
         for (TableName name : origins.keySet()) {

@@ -243,6 +243,9 @@ public final class SchemaChangeApplier
                 registry.remove(table);
             }
             verifier.afterSchemaChange(table);
+            if (schema.isPresent() && ddl.replaced().contains(table)) {
+                verifier.afterTableReplaced(table);
+            }
         }
     }
 }

@@ -34,6 +34,7 @@ class DdlParserTest
         assertEquals(List.of(table("shop.a"), table("shop.b")), ddl.affected());
         assertEquals(List.of(), ddl.created());
         assertEquals(List.of(), ddl.dropped());
+        assertEquals(List.of(table("shop.a"), table("shop.b")), ddl.replaced());
         assertEquals("RENAME TABLE  `shop`.`a` TO `shop`.`tmp`, `shop`.`b` TO `shop`.`a`, `shop`.`tmp` TO `shop`.`b`",
                 ddl.rewrite(SAME_TABLE, SAME_DATABASE));
     }
@@ -45,16 +46,25 @@ class DdlParserTest
         assertEquals(List.of(table("shop.a"), table("shop.c")), pairs.affected());
         assertEquals(List.of(table("shop.b"), table("shop.d")), pairs.created());
         assertEquals(List.of(table("shop.a"), table("shop.c")), pairs.dropped());
+        assertEquals(List.of(), pairs.replaced());
 
         ParsedDdl chain = DdlParser.parse("RENAME TABLE a TO b, b TO c", "shop");
         assertEquals(List.of(table("shop.a")), chain.affected());
         assertEquals(List.of(table("shop.c")), chain.created());
         assertEquals(List.of(table("shop.a")), chain.dropped());
+        assertEquals(List.of(), chain.replaced());
+
+        ParsedDdl onto = DdlParser.parse("RENAME TABLE a TO old_a, b TO a", "shop");
+        assertEquals(List.of(table("shop.a"), table("shop.b")), onto.affected());
+        assertEquals(List.of(table("shop.old_a")), onto.created());
+        assertEquals(List.of(table("shop.b")), onto.dropped());
+        assertEquals(List.of(table("shop.a")), onto.replaced());
 
         ParsedDdl back = DdlParser.parse("RENAME TABLE a TO b, b TO a", "shop");
         assertEquals(List.of(table("shop.a")), back.affected());
         assertEquals(List.of(), back.created());
         assertEquals(List.of(), back.dropped());
+        assertEquals(List.of(), back.replaced());
 
         ParsedDdl moveOut = DdlParser.parse("RENAME TABLE orders TO archive.orders", "shop");
         assertEquals(List.of(table("archive.orders")), moveOut.created());
@@ -70,6 +80,7 @@ class DdlParserTest
         assertEquals(List.of(table("shop.orders")), ddl.affected());
         assertEquals(List.of(table("archive.orders")), ddl.created());
         assertEquals(List.of(table("shop.orders")), ddl.dropped());
+        assertEquals(List.of(), ddl.replaced());
     }
 
     @ParameterizedTest
