@@ -1,6 +1,7 @@
 package dev.ferry.runtime.sql;
 
 import dev.ferry.api.model.Column;
+import dev.ferry.api.model.ColumnType;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableName;
 
@@ -48,7 +49,7 @@ public final class InsertStatement
         this.prefix = (mode == Mode.IGNORE ? "INSERT IGNORE INTO " : "INSERT INTO ") + target.quoted() + " (" + KeyPredicate.columnList(columns) + ") VALUES ";
         StringBuilder placeholders = new StringBuilder("(");
         for (int i = 0; i < columnCount; i++) {
-            placeholders.append(i == 0 ? "?" : ",?");
+            placeholders.append(i == 0 ? "" : ",").append(placeholder(columns.get(i)));
         }
         this.rowPlaceholders = placeholders.append(')').toString();
         if (mode == Mode.UPSERT) {
@@ -65,6 +66,16 @@ public final class InsertStatement
         else {
             this.suffix = "";
         }
+    }
+
+    /**
+     * {@code ?}, or for a MySQL 8 JSON column {@code CONVERT(? USING utf8mb4)}: values are bound as
+     * binary strings (the exact bytes), and MySQL refuses to build a JSON value from the binary
+     * character set. (MariaDB's JSON is a text column and never reaches this.)
+     */
+    static String placeholder(Column column)
+    {
+        return column.type() == ColumnType.JSON ? "CONVERT(? USING utf8mb4)" : "?";
     }
 
     public int columnCount()

@@ -1,6 +1,7 @@
 package dev.ferry.runtime.sql;
 
 import dev.ferry.api.model.Column;
+import dev.ferry.api.model.ColumnType;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableName;
 
@@ -42,9 +43,23 @@ public final class LoadDataStatement
     {
         requireNonNull(target, "target is null");
         this.columnCount = columns.size();
+        StringBuilder list = new StringBuilder();
+        StringBuilder assignments = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get(i);
+            list.append(i == 0 ? "" : ", ");
+            if (column.type() == ColumnType.JSON) {
+                // MySQL 8 builds no JSON value from the binary character set (see InsertStatement)
+                String variable = "@ferry_" + i;
+                list.append(variable);
+                assignments.append(assignments.isEmpty() ? " SET " : ", ").append(column.quotedName()).append(" = CONVERT(").append(variable).append(" USING utf8mb4)");
+            }
+            else {
+                list.append(column.quotedName());
+            }
+        }
         this.sql = "LOAD DATA LOCAL INFILE 'ferry-batch' IGNORE INTO TABLE " + target.quoted()
-                + " CHARACTER SET binary FIELDS TERMINATED BY 0x09 ESCAPED BY 0x5c LINES TERMINATED BY 0x0a ("
-                + KeyPredicate.columnList(columns) + ")";
+                + " CHARACTER SET binary FIELDS TERMINATED BY 0x09 ESCAPED BY 0x5c LINES TERMINATED BY 0x0a (" + list + ")" + assignments;
     }
 
     public String sql()

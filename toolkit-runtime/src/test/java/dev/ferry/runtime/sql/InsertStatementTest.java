@@ -44,6 +44,15 @@ class InsertStatementTest
     }
 
     @Test
+    void jsonValuesAreConvertedFromTheirBinaryBytes()
+    {
+        Column json = new Column("doc", 2, ColumnType.JSON, "json", false, true, null, null, false, List.of());
+        InsertStatement insert = new InsertStatement(TARGET, List.of(COLUMNS.get(0), json), InsertStatement.Mode.UPSERT);
+        assertEquals("INSERT INTO `shop_new`.`order``s` (`id`, `doc`) VALUES (?,CONVERT(? USING utf8mb4)),(?,CONVERT(? USING utf8mb4)) "
+                + "ON DUPLICATE KEY UPDATE `id` = VALUES(`id`), `doc` = VALUES(`doc`)", insert.sql(2));
+    }
+
+    @Test
     void plainStatement()
     {
         InsertStatement insert = new InsertStatement(TARGET, COLUMNS.subList(0, 1), InsertStatement.Mode.PLAIN);

@@ -23,6 +23,16 @@ class LoadDataStatementTest
     }
 
     @Test
+    void jsonValuesAreConvertedFromTheirBinaryBytes()
+    {
+        Column json = new Column("doc", 2, ColumnType.JSON, "json", false, true, null, null, false, List.of());
+        LoadDataStatement statement = new LoadDataStatement(new TableName("shop", "t"), List.of(column("id"), json, column("tail")));
+        assertEquals("LOAD DATA LOCAL INFILE 'ferry-batch' IGNORE INTO TABLE `shop`.`t` CHARACTER SET binary "
+                + "FIELDS TERMINATED BY 0x09 ESCAPED BY 0x5c LINES TERMINATED BY 0x0a (`id`, @ferry_1, `tail`) SET `doc` = CONVERT(@ferry_1 USING utf8mb4)",
+                statement.sql());
+    }
+
+    @Test
     void escapesOnlyTheDelimitersAndWritesNullAsBackslashN()
     {
         LoadDataStatement statement = new LoadDataStatement(new TableName("db", "t"), List.of(column("a"), column("b"), column("c")));
