@@ -307,7 +307,7 @@ class KillResumeIT
         Random random = new Random(seed);
         SchemaChurn.createTable(db, ROWS);
         Move move = new Move(db, store, "iterative");
-        SchemaChurn churn = new SchemaChurn(db, ROWS, seed, 20);
+        SchemaChurn churn = new SchemaChurn(db, ROWS, seed, 50);
         List<String> kills = new ArrayList<>();
         boolean passed = false;
         FerryProcess ferry = null;
