@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -34,6 +35,7 @@ class DdlParserTest
         assertEquals(List.of(table("shop.a"), table("shop.b")), ddl.affected());
         assertEquals(List.of(), ddl.created());
         assertEquals(List.of(), ddl.dropped());
+        assertEquals(Map.of(table("shop.a"), table("shop.b"), table("shop.b"), table("shop.a")), ddl.renames());
         assertEquals("RENAME TABLE  `shop`.`a` TO `shop`.`tmp`, `shop`.`b` TO `shop`.`a`, `shop`.`tmp` TO `shop`.`b`",
                 ddl.rewrite(SAME_TABLE, SAME_DATABASE));
     }
@@ -45,20 +47,27 @@ class DdlParserTest
         assertEquals(List.of(table("shop.a"), table("shop.c")), pairs.affected());
         assertEquals(List.of(table("shop.b"), table("shop.d")), pairs.created());
         assertEquals(List.of(table("shop.a"), table("shop.c")), pairs.dropped());
+        assertEquals(Map.of(table("shop.a"), table("shop.b"), table("shop.c"), table("shop.d")), pairs.renames());
 
         ParsedDdl chain = DdlParser.parse("RENAME TABLE a TO b, b TO c", "shop");
         assertEquals(List.of(table("shop.a")), chain.affected());
         assertEquals(List.of(table("shop.c")), chain.created());
         assertEquals(List.of(table("shop.a")), chain.dropped());
+        assertEquals(Map.of(table("shop.a"), table("shop.c")), chain.renames());
 
         ParsedDdl back = DdlParser.parse("RENAME TABLE a TO b, b TO a", "shop");
         assertEquals(List.of(table("shop.a")), back.affected());
         assertEquals(List.of(), back.created());
         assertEquals(List.of(), back.dropped());
+        assertEquals(Map.of(), back.renames());
 
         ParsedDdl moveOut = DdlParser.parse("RENAME TABLE orders TO archive.orders", "shop");
         assertEquals(List.of(table("archive.orders")), moveOut.created());
         assertEquals(List.of(table("shop.orders")), moveOut.dropped());
+        assertEquals(Map.of(table("shop.orders"), table("archive.orders")), moveOut.renames());
+
+        ParsedDdl osc = DdlParser.parse("RENAME TABLE a TO _a_old, _a_new TO a", "shop");
+        assertEquals(Map.of(table("shop.a"), table("shop._a_old"), table("shop._a_new"), table("shop.a")), osc.renames());
     }
 
     @Test
@@ -70,6 +79,8 @@ class DdlParserTest
         assertEquals(List.of(table("shop.orders")), ddl.affected());
         assertEquals(List.of(table("archive.orders")), ddl.created());
         assertEquals(List.of(table("shop.orders")), ddl.dropped());
+        assertEquals(Map.of(table("shop.orders"), table("archive.orders")), ddl.renames());
+        assertEquals(Map.of(), DdlParser.parse("ALTER TABLE orders ADD COLUMN c INT", "shop").renames());
     }
 
     @ParameterizedTest
