@@ -126,6 +126,12 @@ public final class Copier
      * progress when its copy was confirmed, else as a resync copy from the start. The cursor of the
      * table that had the name before is never carried over to the table that has it now (after
      * {@code RENAME TABLE a TO a_old, a_new TO a} it would skip rows of another table).
+     * <p>
+     * While a rename is about to run on the target (the state is saved right before it), a
+     * renamed table is listed under both names, the new one as a resync from the start (taking
+     * over the name from any other table: a resync copies whatever table has the name
+     * correctly). A resume copies whichever the target has: the old name if the statement did
+     * not run (the replayed statement then renames it, and the copy follows), else the new one.
      */
     public Map<TableName, TableCopyState> snapshot()
     {
@@ -150,6 +156,16 @@ public final class Copier
                 result.put(name, state);
                 seen.put(name, version);
             }
+        }
+        if (renames.isPresent()) {
+            Map<TableName, TableCopyState> expected = new LinkedHashMap<>();
+            for (Map.Entry<TableName, TableName> rename : renames.get().pending().entrySet()) {
+                TableCopyState state = result.get(rename.getKey());
+                if (state != null) {
+                    expected.put(rename.getValue(), state.complete() ? state : new TableCopyState(List.of(WHOLE_TABLE), false, 0, true));
+                }
+            }
+            result.putAll(expected);
         }
         return result;
     }

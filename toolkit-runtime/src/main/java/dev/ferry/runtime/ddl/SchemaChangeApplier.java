@@ -120,12 +120,22 @@ public final class SchemaChangeApplier
         // The target's structure is where a resume reads the schemas from: a state saved before
         // the statement runs (resuming right before it) and again once it is settled means no
         // resume starts earlier than a structure change the target already has.
-        saveState.run();
+        // a kill between the statement and the next save resumes from the state saved now; it
+        // must let the copy of a renamed table go on under either name
+        renames.expect(ddl.renames());
+        try {
+            saveState.run();
+        }
+        catch (RuntimeException e) {
+            renames.abandon();
+            throw e;
+        }
         boolean ran = true;
         try (Connection connection = target.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(rewritten);
         }
         catch (SQLException e) {
+            renames.abandon();
             if (!ALREADY_APPLIED.contains(e.getErrorCode())) {
                 throw new FerryException("replicating DDL at " + position.event() + " failed on the target: [" + e.getErrorCode() + "] "
                         + e.getMessage() + "; statement: " + rewritten, e);

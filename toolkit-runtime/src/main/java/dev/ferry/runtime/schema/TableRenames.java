@@ -24,6 +24,33 @@ public final class TableRenames
 {
     private final List<Change> changes = new ArrayList<>();
     private volatile int version;
+    private volatile Map<TableName, TableName> pending = Map.of();
+
+    /**
+     * The renames of the statement about to run on the target, until it is {@linkplain #record
+     * recorded} or {@linkplain #abandon abandoned}: the state saved right before it must let a
+     * resume copy the renamed tables whether or not the target ran it.
+     */
+    public void expect(Map<TableName, TableName> renames)
+    {
+        pending = Map.copyOf(requireNonNull(renames, "renames is null"));
+    }
+
+    /**
+     * The statement announced with {@link #expect} did not run.
+     */
+    public void abandon()
+    {
+        pending = Map.of();
+    }
+
+    /**
+     * The renames announced with {@link #expect} and not recorded yet; usually empty.
+     */
+    public Map<TableName, TableName> pending()
+    {
+        return pending;
+    }
 
     /**
      * Records one statement's effect: {@code renames} by net effect (name before to name after),
@@ -35,6 +62,7 @@ public final class TableRenames
         requireNonNull(renames, "renames is null");
         requireNonNull(dropped, "dropped is null");
         requireNonNull(databasesDropped, "databasesDropped is null");
+        pending = Map.of();
         if (renames.isEmpty() && dropped.isEmpty() && databasesDropped.isEmpty()) {
             return;
         }

@@ -13,6 +13,7 @@ import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.DatabaseConfig;
 import dev.ferry.runtime.config.RewritesConfig;
 import dev.ferry.runtime.schema.SchemaLoader;
+import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.DataSources;
 import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.RealServers;
@@ -32,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The resync copy a renamed table gets: the target table starts with wrong values, rows the source
  * does not have (between the source's keys and after the last one) and rows missing, and ends
- * equal to the source.
+ * equal to the source. And how the state lists renamed tables.
  */
 @RealServers
 class ResyncCopyIT
@@ -65,6 +66,63 @@ class ResyncCopyIT
                 "INSERT INTO p SELECT seq DIV 10, CONCAT('b', seq % 10), IF(seq % 5 = 0, -1, seq) FROM seq_0_to_2100 WHERE seq % 3 <> 0");
         resync(db, "p", "copy:\n  batchSize: 30\n  descending: true\n");
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
+    }
+
+    @Test
+    void theStateListsARenamedTableUnderItsNewNameAndUnderBothWhileTheRenameRuns(TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE a (id INT NOT NULL PRIMARY KEY)",
+                "CREATE TABLE b (id INT NOT NULL PRIMARY KEY)",
+                "INSERT INTO a SELECT seq FROM seq_1_to_10",
+                "INSERT INTO b SELECT seq FROM seq_1_to_10");
+        TableName a = new TableName(db.name(), "a");
+        TableName b = new TableName(db.name(), "b");
+        TableName old = new TableName(db.name(), "_a_old");
+        TableName fresh = new TableName(db.name(), "_a_new");
+        Map<String, String> environment = TestingFerry.environment(db.servers());
+        CopyConfig config = ConfigLoader.parse(Path.of("test.yaml"), TestingFerry.config(db.servers(), db.name(), ""), environment::get).config().copy();
+        try (HikariDataSource source = dataSource(db.source())) {
+            SchemaLoader loader = new SchemaLoader(source);
+            List<TableSchema> tables = List.of(loader.load(a).orElseThrow(), loader.load(b).orElseThrow());
+
+            TableRenames swap = new TableRenames();
+            Copier copier = copier(config, source, swap);
+            copier.plan(tables, Map.of());
+            assertEquals(Map.of(a, false, b, false), resyncs(copier));
+            // saved right before the swap runs on the target: whichever table a resume finds
+            // under a name, a resync from the start copies it right
+            swap.expect(Map.of(a, b, b, a));
+            assertEquals(Map.of(a, true, b, true), resyncs(copier));
+            assertEquals(0, copier.snapshot().get(a).rowsCopied());
+            swap.record(Map.of(a, b, b, a), List.of(), List.of());
+            assertEquals(Map.of(a, true, b, true), resyncs(copier));
+
+            TableRenames osc = new TableRenames();
+            copier = copier(config, source, osc);
+            copier.plan(tables, Map.of());
+            osc.expect(Map.of(a, old, fresh, a));
+            // before the statement a is the table being copied, after it a table filled by the binlog
+            assertEquals(Map.of(a, false, b, false, old, true), resyncs(copier));
+            osc.record(Map.of(a, old, fresh, a), List.of(a), List.of());
+            assertEquals(Map.of(b, false, old, true), resyncs(copier));
+            osc.record(Map.of(), List.of(old), List.of());
+            assertEquals(Map.of(b, false), resyncs(copier));
+        }
+    }
+
+    private static Copier copier(CopyConfig config, HikariDataSource source, TableRenames renames)
+    {
+        return new Copier(config, source, source, RewritesConfig.none(), Optional.empty(), () -> VerificationResult.notRun("not verified"),
+                List.of(), new TableLocks(), ReplicationBarrier.NONE, ignored -> Optional.empty(), Optional.of(renames), new RuntimeMetrics());
+    }
+
+    private static Map<TableName, Boolean> resyncs(Copier copier)
+    {
+        Map<TableName, Boolean> result = new java.util.HashMap<>();
+        copier.snapshot().forEach((name, state) -> result.put(name, state.resync()));
+        return result;
     }
 
     private static void resync(TestDatabase db, String table, String yaml)

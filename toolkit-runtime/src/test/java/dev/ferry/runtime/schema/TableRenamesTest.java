@@ -97,6 +97,23 @@ class TableRenamesTest
     }
 
     @Test
+    void renamesAboutToRunArePendingUntilRecordedOrAbandoned()
+    {
+        TableRenames renames = new TableRenames();
+        renames.expect(Map.of(A, B));
+        assertEquals(Map.of(A, B), renames.pending());
+        assertFalse(renames.fate(A, 0).renamed(), "not renamed before it ran");
+        renames.record(Map.of(A, B), List.of(A), List.of());
+        assertEquals(Map.of(), renames.pending());
+        assertEquals(B, renames.fate(A, 0).current());
+
+        renames.expect(Map.of(B, C));
+        renames.abandon();
+        assertEquals(Map.of(), renames.pending());
+        assertEquals(B, renames.fate(A, 0).current());
+    }
+
+    @Test
     void versionsOutsideTheLogAreRejected()
     {
         TableRenames renames = new TableRenames();
