@@ -321,7 +321,7 @@ public final class Copier
     private void confirmCompletion(TablePlan plan)
             throws InterruptedException
     {
-        if (!context.followsRenames() || context.isStopping() || !plan.isComplete() || plan.renamedTo().isPresent()) {
+        if (!context.followsRenames() || context.isStopping() || !plan.isComplete() || plan.superseded()) {
             return;
         }
         try (Connection connection = source.getConnection()) {

@@ -147,7 +147,7 @@ final class RangeCopier
         int identityChecked = plan.renamesSeen();
         while (!context.isStopping()) {
             context.awaitThrottlers();
-            if (plan.renamedTo().isPresent()) {
+            if (plan.superseded()) {
                 // another range of the table noticed the rename
                 return null;
             }

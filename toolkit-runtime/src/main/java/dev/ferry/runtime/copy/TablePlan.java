@@ -108,6 +108,14 @@ public final class TablePlan
     }
 
     /**
+     * Whether a copy of the plan noticed the table was renamed; per batch, so without allocating.
+     */
+    boolean superseded()
+    {
+        return renamedTo.get() != null;
+    }
+
+    /**
      * Marks the plan superseded by the copy of {@code newName}; true for the first caller only.
      */
     boolean supersede(TableName newName)
