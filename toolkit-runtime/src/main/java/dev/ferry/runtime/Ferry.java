@@ -35,6 +35,7 @@ import dev.ferry.runtime.schema.PaginationKeys;
 import dev.ferry.runtime.schema.SchemaException;
 import dev.ferry.runtime.schema.SchemaLoader;
 import dev.ferry.runtime.schema.SchemaRegistry;
+import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.schema.TargetTables;
 import dev.ferry.runtime.sql.DataSources;
 import org.slf4j.Logger;
@@ -97,6 +98,8 @@ public final class Ferry
     private final RuntimePluginContext context;
     private final RuntimeMetrics metrics;
     private final TableLocks locks = new TableLocks();
+    // renames and drops the applier replicated, for the copy to follow renamed tables
+    private final TableRenames renames = new TableRenames();
     private final HttpHooks hooks = new HttpHooks();
     private final AtomicReference<FerryPhase> phase = new AtomicReference<>(FerryPhase.STARTING);
     private final CountDownLatch cutoverRequested = new CountDownLatch(1);
@@ -233,7 +236,8 @@ public final class Ferry
             PositionPair start = startStreaming(saved);
             Instant copyStarted = Instant.now();
             copier = new Copier(config.copy(), source, target, config.rewrites(), plugins.copyFilter(), plugins.verifier(),
-                    plugins.copyThrottlers(), locks, barrier(), name -> schemas.get(name), metrics);
+                    plugins.copyThrottlers(), locks, barrier(), name -> schemas.get(name),
+                    config.replication().replicateSchemaChanges() ? Optional.of(renames) : Optional.empty(), metrics);
             List<TablePlan> plans = copier.plan(tables, saved.map(FerryState::tables).orElse(Map.of()));
             // the first state already lists every planned table: a resume tells the tables this
             // run copies from those a replicated DDL created
@@ -241,7 +245,7 @@ public final class Ferry
 
             phase.set(FerryPhase.COPYING);
             if (config.copy().delayUntilReplicationStops() && plans.stream().anyMatch(plan -> !plan.isComplete())) {
-                return copyAfterReplicationStops(plans, started, copyStarted);
+                return copyAfterReplicationStops(started, copyStarted);
             }
             copier.run(plans);
             copyElapsed = Duration.between(copyStarted, Instant.now());
@@ -422,19 +426,24 @@ public final class Ferry
      * applier stopped and re-applies everything since, which converges because every applied
      * event sets its row's state.
      */
-    private Result copyAfterReplicationStops(List<TablePlan> plans, Instant started, Instant copyStarted)
+    private Result copyAfterReplicationStops(Instant started, Instant copyStarted)
             throws InterruptedException
     {
         log.info("copy.delayUntilReplicationStops: replicating only; the copy starts when replication is stopped (POST /api/stop or SIGTERM)");
         awaitStop();
         shutdownStreaming();
         checkStreaming();
+        // under the names the tables have now: streaming stopped, so no rename comes any more
         Map<TableName, TableCopyState> progress = copier.snapshot();
+        List<TableSchema> current = new ArrayList<>();
+        for (TableName name : progress.keySet()) {
+            schemas.get(name).ifPresent(current::add);
+        }
         copier = new Copier(config.copy(), source, target, config.rewrites(), plugins.copyFilter(), plugins.verifier(),
-                plugins.copyThrottlers(), locks, ReplicationBarrier.NONE, name -> schemas.get(name), metrics);
+                plugins.copyThrottlers(), locks, ReplicationBarrier.NONE, name -> schemas.get(name), Optional.empty(), metrics);
         List<TablePlan> resumedPlans;
         try {
-            resumedPlans = copier.plan(plans.stream().map(TablePlan::table).toList(), progress);
+            resumedPlans = copier.plan(current, progress);
         }
         catch (SQLException e) {
             throw new FerryException("database error: " + e.getMessage(), e);
@@ -702,7 +711,7 @@ public final class Ferry
         if (config.replication().replicateSchemaChanges()) {
             SchemaLoader targetLoader = new SchemaLoader(target);
             PaginationKeys keys = new PaginationKeys(config.copy(), plugins.copyFilter());
-            schemaChangeHandler = new SchemaChangeApplier(target, plugins.tableFilter(), config.rewrites(), schemas,
+            schemaChangeHandler = new SchemaChangeApplier(target, plugins.tableFilter(), config.rewrites(), schemas, renames,
                     name -> reloadFromTarget(targetLoader, keys, name), plugins.verifier(),
                     "skip".equals(config.replication().onUnparseableDdl()), this::saveStateForSchemaChange, metrics);
         }

@@ -12,11 +12,13 @@ import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.schema.TableRenames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,10 +38,20 @@ import static java.util.Objects.requireNonNull;
 /**
  * The bulk copy: plans every table's key ranges and copies them with {@code copy.concurrency}
  * workers, across tables and across ranges of one table.
+ * <p>
+ * With renames followed (schema replication on), a table renamed on the source during its copy
+ * is copied again under its new name, whole and in {@linkplain TablePlan#resync() resync} mode:
+ * its old plan is superseded, and a new plan takes its place in {@link #plans()} and in the state
+ * document. The copy notices a rename from the rename log the binlog applier keeps: before each
+ * batch, when a statement names a table that is gone, and, because a rename on the source can
+ * precede the applier's knowledge of it, once more when a table's copy ends, after the applier
+ * caught up with the source. Only then is a table's copy confirmed.
  */
 public final class Copier
 {
     private static final Logger log = LoggerFactory.getLogger(Copier.class);
+    // a renamed table is copied again as one range: its key may differ from the old table's
+    private static final RangeState WHOLE_TABLE = new RangeState(null, null, null, false);
 
     private final CopyConfig config;
     private final DataSource source;
@@ -47,23 +59,32 @@ public final class Copier
     private final RewritesConfig rewrites;
     private final Optional<CopyFilter> copyFilter;
     private final CopyContext context;
+    private final Optional<TableRenames> renames;
     private final List<TablePlan> plans = Collections.synchronizedList(new ArrayList<>());
+    // plans that took over a renamed table's copy during the current round, run in the next one
+    private final List<TablePlan> followUps = Collections.synchronizedList(new ArrayList<>());
 
+    /**
+     * @param renames the rename log the binlog applier fills when it replicates DDL; empty when
+     *        DDL is not replicated (renames are then not followed)
+     */
     public Copier(CopyConfig config, DataSource source, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
             Verifier verifier, List<Throttler> throttlers, TableLocks locks, ReplicationBarrier barrier,
-            java.util.function.Function<TableName, Optional<TableSchema>> schemas, Metrics metrics)
+            java.util.function.Function<TableName, Optional<TableSchema>> schemas, Optional<TableRenames> renames, Metrics metrics)
     {
         this.config = requireNonNull(config, "config is null");
         this.source = requireNonNull(source, "source is null");
         this.target = requireNonNull(target, "target is null");
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
         this.copyFilter = requireNonNull(copyFilter, "copyFilter is null");
-        this.context = new CopyContext(config, source, target, locks, verifier, throttlers, barrier, schemas, metrics);
+        this.renames = requireNonNull(renames, "renames is null");
+        this.context = new CopyContext(config, source, target, locks, verifier, throttlers, barrier, schemas, renames, metrics);
     }
 
     /**
-     * Plans the copy of {@code tables} (in copy order). Tables found in {@code resume} continue
-     * from their saved ranges and cursors; complete ones are skipped.
+     * Plans the copy of {@code tables} (in copy order), named as they were where the binlog
+     * applier started (renames it applied since are followed). Tables found in {@code resume}
+     * continue from their saved ranges and cursors; complete ones are skipped.
      */
     public List<TablePlan> plan(List<TableSchema> tables, Map<TableName, TableCopyState> resume)
             throws SQLException
@@ -77,7 +98,8 @@ public final class Copier
             List<RangeState> ranges = saved != null && !saved.ranges().isEmpty()
                     ? saved.ranges()
                     : planner.plan(table, estimate, predicate);
-            TablePlan plan = new TablePlan(table, rewrites.apply(table.name()), predicate, ranges, new TableProgress(table.name(), estimate));
+            TablePlan plan = new TablePlan(table, rewrites.apply(table.name()), predicate, ranges, new TableProgress(table.name(), estimate),
+                    0, saved != null && saved.resync());
             if (saved != null) {
                 plan.progress().copied((int) Math.min(Integer.MAX_VALUE, saved.rowsCopied()), null);
             }
@@ -99,13 +121,51 @@ public final class Copier
     }
 
     /**
-     * Copy progress of every table, for the state document.
+     * Copy progress of every table under its current name, for the state document. A table the
+     * applier has renamed is listed under its new name even before its copy noticed: with its
+     * progress when its copy was confirmed, else as a resync copy from the start. The cursor of the
+     * table that had the name before is never carried over to the table that has it now (after
+     * {@code RENAME TABLE a TO a_old, a_new TO a} it would skip rows of another table).
+     * <p>
+     * While a rename is about to run on the target (the state is saved right before it), a
+     * renamed table is listed under both names, the new one as a resync from the start (taking
+     * over the name from any other table: a resync copies whatever table has the name
+     * correctly). A resume copies whichever the target has: the old name if the statement did
+     * not run (the replayed statement then renames it, and the copy follows), else the new one.
      */
     public Map<TableName, TableCopyState> snapshot()
     {
         Map<TableName, TableCopyState> result = new LinkedHashMap<>();
+        Map<TableName, Integer> seen = new HashMap<>();
         for (TablePlan plan : plans()) {
-            result.put(plan.table().name(), plan.snapshot());
+            TableName name = plan.table().name();
+            TableCopyState state = plan.snapshot();
+            int version = plan.renamesSeen();
+            TableRenames.Fate fate = renames.isEmpty() ? null : renames.get().fate(name, plan.renamesSeen());
+            if (fate != null && fate.gone()) {
+                continue;
+            }
+            if (fate != null && fate.renamed()) {
+                name = fate.current();
+                version = fate.version();
+                state = plan.confirmed() ? state : new TableCopyState(List.of(WHOLE_TABLE), false, 0, true);
+            }
+            // two plans may name one table while a swap is noticed: the newer identity wins
+            Integer previous = seen.get(name);
+            if (previous == null || previous <= version) {
+                result.put(name, state);
+                seen.put(name, version);
+            }
+        }
+        if (renames.isPresent()) {
+            Map<TableName, TableCopyState> expected = new LinkedHashMap<>();
+            for (Map.Entry<TableName, TableName> rename : renames.get().pending().entrySet()) {
+                TableCopyState state = result.get(rename.getKey());
+                if (state != null) {
+                    expected.put(rename.getValue(), state.complete() ? state : new TableCopyState(List.of(WHOLE_TABLE), false, 0, true));
+                }
+            }
+            result.putAll(expected);
         }
         return result;
     }
@@ -128,7 +188,10 @@ public final class Copier
     }
 
     /**
-     * Copies every incomplete range of {@code plans}.
+     * Copies every incomplete range of {@code plans}, then, in further rounds, the tables renamed
+     * during the copy under their new names. A round ends when all its tasks ended: then no copy
+     * writes under a renamed table's old name any more, so the copy under its new name is the
+     * last to write its rows.
      *
      * @throws CopyException when a table failed; with {@code copy.failOnFirstTableCopyError} at
      *         the first failure, otherwise after every table was attempted, naming all that failed
@@ -136,22 +199,45 @@ public final class Copier
     public void run(List<TablePlan> toCopy)
             throws InterruptedException
     {
+        context.readMaxStatementBytes();
+        context.resolveWriteMethod();
+        List<TablePlan> round = toCopy;
+        while (true) {
+            copyRound(round);
+            if (context.isStopping()) {
+                return;
+            }
+            synchronized (followUps) {
+                round = List.copyOf(followUps);
+                followUps.clear();
+            }
+            if (round.isEmpty()) {
+                return;
+            }
+            log.info("copying {} tables renamed during their copy again under their new names: {}", round.size(),
+                    round.stream().map(plan -> plan.table().name().toString()).toList());
+        }
+    }
+
+    private void copyRound(List<TablePlan> toCopy)
+            throws InterruptedException
+    {
         CopyContext current = context;
-        current.readMaxStatementBytes();
-        current.resolveWriteMethod();
         List<Runnable> tasks = new ArrayList<>();
         Map<TableName, String> failures = Collections.synchronizedMap(new LinkedHashMap<>());
         List<Throwable> causes = Collections.synchronizedList(new ArrayList<>());
-        Map<TableName, CountDownLatch> copied = copiedLatches(toCopy);
+        Map<TablePlan, CountDownLatch> copied = copiedLatches(toCopy);
         for (TablePlan plan : toCopy) {
             List<CountDownLatch> parents = parentsCopiedEarlier(plan, toCopy, copied);
-            CountDownLatch own = copied.get(plan.table().name());
+            CountDownLatch own = copied.get(plan);
             for (int i = 0; i < plan.rangeCount(); i++) {
                 if (plan.range(i).complete()) {
                     continue;
                 }
                 int range = i;
+                plan.taskQueued();
                 tasks.add(() -> {
+                    boolean ended = false;
                     try {
                         for (CountDownLatch parent : parents) {
                             parent.await();
@@ -160,11 +246,15 @@ public final class Copier
                             return;
                         }
                         plan.progress().started();
-                        if (plan.table().paginationKey().isFullCopy()) {
-                            new FullTableCopier(current, plan).run();
+                        TableRenames.Fate renamed = plan.table().paginationKey().isFullCopy()
+                                ? new FullTableCopier(current, plan).run()
+                                : new RangeCopier(current, plan, range).run();
+                        if (renamed != null) {
+                            followRename(plan, renamed);
                         }
-                        else {
-                            new RangeCopier(current, plan, range).run();
+                        ended = true;
+                        if (plan.taskEnded()) {
+                            confirmCompletion(plan);
                         }
                     }
                     catch (InterruptedException e) {
@@ -180,6 +270,9 @@ public final class Copier
                         }
                     }
                     finally {
+                        if (!ended) {
+                            plan.taskEnded();
+                        }
                         own.countDown();
                     }
                 });
@@ -221,17 +314,91 @@ public final class Copier
     }
 
     /**
+     * The source may rename a table before the binlog applier gets to the statement, and a copy
+     * reading by name meanwhile reads the table that took the name (in a swap, the other table).
+     * So a copy that ran to its end is confirmed only once the applier caught up with the source:
+     * every rename before the copy's last read is known then.
+     */
+    private void confirmCompletion(TablePlan plan)
+            throws InterruptedException
+    {
+        if (!context.followsRenames() || context.isStopping() || !plan.isComplete() || plan.superseded()) {
+            return;
+        }
+        try (Connection connection = source.getConnection()) {
+            context.barrier().awaitAppliedUpToCurrent(connection);
+        }
+        catch (SQLException e) {
+            throw new CopyException("copying " + plan.table().name() + ": cannot wait for the binlog applier to catch up at the end of its copy: "
+                    + e.getMessage(), e);
+        }
+        TableRenames.Fate fate = context.changedIdentity(plan);
+        if (fate == null) {
+            plan.confirm();
+        }
+        else if (fate.renamed()) {
+            log.info("{} was renamed to {} on the source as its copy ended, so its last rows may come from the table that took its name; "
+                    + "copying it again under its new name", plan.table().name(), fate.current());
+            followRename(plan, fate);
+        }
+    }
+
+    /**
+     * Supersedes the copy of a table renamed during its copy by a resync copy of the whole table
+     * under its new name, run in the next round. The old plan's cursors are not carried over:
+     * the table now under the old name is another one (in a swap, or after
+     * {@code RENAME TABLE a TO a_old, a_new TO a}, where the new {@code a} was filled through the
+     * binlog), so it is not copied on under that name; if it has a copy of its own, that copy
+     * follows it. The renamed table is copied whole because rows read under the old name after
+     * the source renamed it may have come from another table, and may have been written to the
+     * target table that now has the new name: the resync copy overwrites and deletes them.
+     */
+    private void followRename(TablePlan plan, TableRenames.Fate fate)
+    {
+        if (!plan.supersede(fate.current())) {
+            return;
+        }
+        Optional<TableSchema> schema = context.currentSchema(fate.current());
+        if (schema.isEmpty()) {
+            log.warn("{} was renamed to {} during its copy, a table ferry does not move (outside the table filter, or dropped since); "
+                    + "its copy ends", plan.table().name(), fate.current());
+            plans.remove(plan);
+            return;
+        }
+        TableSchema table = schema.get();
+        long estimate;
+        try {
+            estimate = new RangePlanner(source, config.rangeSize()).estimateRows(table);
+        }
+        catch (SQLException e) {
+            estimate = plan.progress().estimatedRows();
+        }
+        TablePlan next = new TablePlan(table, rewrites.apply(table.name()), copyFilter.flatMap(filter -> filter.copyPredicate(table)),
+                List.of(WHOLE_TABLE), new TableProgress(table.name(), estimate), fate.version(), true);
+        synchronized (plans) {
+            int index = plans.indexOf(plan);
+            if (index >= 0) {
+                plans.set(index, next);
+            }
+            else {
+                plans.add(next);
+            }
+        }
+        followUps.add(next);
+    }
+
+    /**
      * One latch per table, open once every range task of the table ended.
      */
-    private static Map<TableName, CountDownLatch> copiedLatches(List<TablePlan> toCopy)
+    private static Map<TablePlan, CountDownLatch> copiedLatches(List<TablePlan> toCopy)
     {
-        Map<TableName, CountDownLatch> latches = new HashMap<>();
+        Map<TablePlan, CountDownLatch> latches = new HashMap<>();
         for (TablePlan plan : toCopy) {
             int incomplete = 0;
             for (int i = 0; i < plan.rangeCount(); i++) {
                 incomplete += plan.range(i).complete() ? 0 : 1;
             }
-            latches.put(plan.table().name(), new CountDownLatch(incomplete));
+            latches.put(plan, new CountDownLatch(incomplete));
         }
         return latches;
     }
@@ -240,7 +407,7 @@ public final class Copier
      * With foreign key checks on, the target refuses a row whose parent row is not there yet: a
      * table waits for the tables it references that come before it in the copy (creation) order.
      */
-    private List<CountDownLatch> parentsCopiedEarlier(TablePlan plan, List<TablePlan> toCopy, Map<TableName, CountDownLatch> copied)
+    private List<CountDownLatch> parentsCopiedEarlier(TablePlan plan, List<TablePlan> toCopy, Map<TablePlan, CountDownLatch> copied)
     {
         if (config.disableForeignKeyChecks()) {
             return List.of();
@@ -256,7 +423,7 @@ public final class Copier
                     break;
                 }
                 if (earlier.table().name().equals(parent)) {
-                    parents.add(copied.get(parent));
+                    parents.add(copied.get(earlier));
                 }
             }
         }

@@ -4,6 +4,7 @@ import dev.ferry.api.Metrics;
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig;
+import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.SqlErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import javax.sql.DataSource;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -33,6 +35,8 @@ final class CopyContext
     private final ThrottleGate throttle;
     private final ReplicationBarrier barrier;
     private final java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas;
+    // null when renames are not followed
+    private final TableRenames renames;
     private static final long MIN_STATEMENT_BYTES = 1L << 20;
     private static final long MAX_STATEMENT_BYTES = 16L << 20;
 
@@ -44,9 +48,10 @@ final class CopyContext
 
     CopyContext(CopyConfig config, DataSource source, DataSource target, TableLocks locks, Verifier verifier, List<Throttler> throttlers,
             ReplicationBarrier barrier, java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas,
-            Metrics metrics)
+            Optional<TableRenames> renames, Metrics metrics)
     {
         this.schemas = requireNonNull(schemas, "schemas is null");
+        this.renames = requireNonNull(renames, "renames is null").orElse(null);
         this.config = requireNonNull(config, "config is null");
         this.source = requireNonNull(source, "source is null");
         this.target = requireNonNull(target, "target is null");
@@ -94,6 +99,38 @@ final class CopyContext
     java.util.Optional<dev.ferry.api.model.TableSchema> currentSchema(dev.ferry.api.model.TableName table)
     {
         return schemas.apply(table);
+    }
+
+    /**
+     * Whether renames are followed: replicated DDL records them, and the copy of a table that
+     * was renamed continues under its new name.
+     */
+    boolean followsRenames()
+    {
+        return renames != null;
+    }
+
+    /**
+     * The current rename version; 0 when renames are not followed.
+     */
+    int renamesVersion()
+    {
+        return renames == null ? 0 : renames.version();
+    }
+
+    /**
+     * What became of the plan's table since it was planned, as far as the binlog applier has
+     * applied DDL: null while it still has its name, else where it went (or that it was dropped).
+     * A rename on the source the applier has not reached yet is not known here; callers that
+     * must know wait with {@link ReplicationBarrier#awaitAppliedUpToCurrent} first.
+     */
+    TableRenames.Fate changedIdentity(TablePlan plan)
+    {
+        if (renames == null || renames.version() == plan.renamesSeen()) {
+            return null;
+        }
+        TableRenames.Fate fate = renames.fate(plan.table().name(), plan.renamesSeen());
+        return fate.renamed() || fate.gone() ? fate : null;
     }
 
     long maxStatementBytes()

@@ -4,8 +4,11 @@ import dev.ferry.api.model.Column;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.RowBatch;
 import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.InsertStatement;
 import dev.ferry.runtime.sql.KeyPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,8 +29,13 @@ import static java.util.Objects.requireNonNull;
  */
 final class FullTableCopier
 {
+    private static final Logger log = LoggerFactory.getLogger(FullTableCopier.class);
+    private static final int ER_NO_SUCH_TABLE = 1146;
+
     private final CopyContext context;
     private final TablePlan plan;
+    // set when the table turned out to be renamed or dropped on the source
+    private TableRenames.Fate moved;
 
     FullTableCopier(CopyContext context, TablePlan plan)
     {
@@ -35,7 +43,13 @@ final class FullTableCopier
         this.plan = requireNonNull(plan, "plan is null");
     }
 
-    void run()
+    /**
+     * Copies the table.
+     *
+     * @return where the table went when it was renamed on the source before its copy (the copy
+     *         is then left incomplete, to continue under the new name), else null
+     */
+    TableRenames.Fate run()
             throws InterruptedException
     {
         int[] copied = {0};
@@ -43,10 +57,18 @@ final class FullTableCopier
             copied[0] = copyAll();
             return null;
         });
+        if (moved != null && moved.renamed()) {
+            log.info("{} was renamed to {} before its copy; the copy continues under the new name", plan.table().name(), moved.current());
+            return moved;
+        }
+        if (moved != null) {
+            log.info("{} was dropped before its copy; nothing to copy", plan.table().name());
+        }
         plan.progress().copied(copied[0], null);
         context.rowsCopied(copied[0]);
         plan.updateRange(0, plan.range(0).completed());
         plan.progress().rangeDone();
+        return null;
     }
 
     private int copyAll()
@@ -64,9 +86,26 @@ final class FullTableCopier
             try (Statement lock = source.createStatement()) {
                 lock.execute("LOCK TABLES " + table.name().quoted() + " READ");
             }
+            catch (SQLException e) {
+                if (e.getErrorCode() != ER_NO_SUCH_TABLE || !context.followsRenames()) {
+                    throw e;
+                }
+                context.barrier().awaitAppliedUpToCurrent(source);
+                moved = context.changedIdentity(plan);
+                if (moved == null) {
+                    throw e;
+                }
+                return 0;
+            }
             try {
                 // Catch up first: the applier needs the table while it applies earlier events.
                 context.barrier().awaitAppliedUpToCurrent(source);
+                // The lock holds the name: every rename before it is applied now, so this tells
+                // whether the locked table is still the one planned, or another now under its name.
+                moved = context.changedIdentity(plan);
+                if (moved != null) {
+                    return 0;
+                }
                 target.setAutoCommit(false);
                 int total = 0;
                 context.locks().lockExclusive(table.name());
@@ -91,7 +130,7 @@ final class FullTableCopier
                                 if (rows.size() == batchSize || (!more && !rows.isEmpty())) {
                                     try (PreparedStatement statement = insert.prepare(target, rows, 0, rows.size(), positions)) {
                                         int inserted = statement.executeUpdate();
-                                        RangeCopier.checkWarnings(statement, rows.size(), inserted, plan.target());
+                                        RangeCopier.checkWarnings(statement, rows.size() - inserted, plan.target());
                                     }
                                     context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, null), target);
                                     total += rows.size();

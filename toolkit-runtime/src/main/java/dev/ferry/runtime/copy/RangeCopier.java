@@ -9,6 +9,7 @@ import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.CopyConfig.LockStrategy;
+import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.InsertStatement;
 import dev.ferry.runtime.sql.LoadDataStatement;
 import dev.ferry.runtime.sql.KeyCodec;
@@ -31,6 +32,12 @@ import static java.util.Objects.requireNonNull;
  * source and written to the target with one multi-row {@code INSERT IGNORE}; with the
  * {@code source-db} strategy the read is a locking read whose transaction stays open until the
  * target committed. Retries deadlocks, lock wait timeouts and lost connections with backoff.
+ * <p>
+ * A {@linkplain TablePlan#resync() resync} copy writes with {@code INSERT ... ON DUPLICATE KEY
+ * UPDATE} and deletes the target's rows between the batch's keys that the source does not have,
+ * so the target range ends up equal to what the source had when the batch was read. The binlog
+ * applier converges on it for the same reason it converges on an ordinary copy: the batch is read
+ * and written under the copy's lock strategy, so no change to its rows is applied in between.
  */
 final class RangeCopier
 {
@@ -57,6 +64,7 @@ final class RangeCopier
     private KeyPredicate.Sql lowBound;
     private KeyPredicate.Sql highBound;
     private KeyPredicate.Sql cursorBound;
+    private KeyPredicate.Sql lastBound;
     private Connection source;
     private Connection target;
     private PreparedStatement fullInsert;
@@ -80,12 +88,13 @@ final class RangeCopier
             positions[i] = i;
         }
         this.codec = new KeyCodec(table.paginationKey(), columns);
-        this.insert = new InsertStatement(plan.target(), columns, InsertStatement.Mode.IGNORE);
+        this.insert = new InsertStatement(plan.target(), columns, plan.resync() ? InsertStatement.Mode.UPSERT : InsertStatement.Mode.IGNORE);
         this.load = new LoadDataStatement(plan.target(), columns);
         List<Column> key = table.paginationKey().columns();
         this.lowBound = KeyPredicate.compare(key, KeyPredicate.Operator.GREATER);
         this.highBound = KeyPredicate.compare(key, KeyPredicate.Operator.LESS_OR_EQUAL);
         this.cursorBound = KeyPredicate.compare(key, descending ? KeyPredicate.Operator.LESS : KeyPredicate.Operator.GREATER);
+        this.lastBound = KeyPredicate.compare(key, descending ? KeyPredicate.Operator.GREATER_OR_EQUAL : KeyPredicate.Operator.LESS_OR_EQUAL);
         this.firstSql = select(false);
         this.nextSql = select(true);
     }
@@ -118,26 +127,47 @@ final class RangeCopier
 
     /**
      * Copies the rest of the range.
+     *
+     * @return where the table went when it was renamed during the copy (the range is left
+     *         incomplete: the copy continues under the new name), else null
      */
-    void run()
+    TableRenames.Fate run()
             throws InterruptedException
     {
         try {
-            copyRange();
+            return copyRange();
         }
         finally {
             closeConnections();
         }
     }
 
-    private void copyRange()
+    private TableRenames.Fate copyRange()
             throws InterruptedException
     {
         RangeState range = plan.range(rangeIndex);
         Key cursor = range.cursor();
         int batchSize = context.config().batchSize();
+        int identityChecked = plan.renamesSeen();
         while (!context.isStopping()) {
             context.awaitThrottlers();
+            if (plan.superseded()) {
+                // another range of the table noticed the rename
+                return null;
+            }
+            int version = context.renamesVersion();
+            if (version != identityChecked) {
+                identityChecked = version;
+                TableRenames.Fate fate = context.changedIdentity(plan);
+                if (fate != null && fate.renamed()) {
+                    log.info("{} was renamed to {} during its copy; the copy continues under the new name", table.name(), fate.current());
+                    return fate;
+                }
+                if (fate != null) {
+                    log.info("{} was dropped during its copy; the range ends", table.name());
+                    break;
+                }
+            }
             int[] copied = {0};
             Key previous = cursor;
             Key last;
@@ -149,7 +179,11 @@ final class RangeCopier
                 });
             }
             catch (SchemaChanged e) {
-                if (!followSchemaChange(e)) {
+                TableRenames.Fate fate = followSchemaChange(e);
+                if (fate != null && fate.renamed()) {
+                    return fate;
+                }
+                if (fate != null) {
                     break;
                 }
                 continue;
@@ -169,6 +203,7 @@ final class RangeCopier
             plan.updateRange(rangeIndex, plan.range(rangeIndex).completed());
             plan.progress().rangeDone();
         }
+        return null;
     }
 
     private record BatchOutcome(int rows, Key lastKey) {}
@@ -190,9 +225,10 @@ final class RangeCopier
     private int schemaChanges;
 
     /**
-     * Returns whether the range goes on (false when the table was dropped).
+     * Returns null when the range goes on with the table's new structure, else what became of the
+     * table: renamed (the copy continues under the new name) or gone (the range ends).
      */
-    private boolean followSchemaChange(SchemaChanged change)
+    private TableRenames.Fate followSchemaChange(SchemaChanged change)
             throws InterruptedException
     {
         if (++schemaChanges > 100) {
@@ -205,14 +241,20 @@ final class RangeCopier
         catch (SQLException e) {
             throw new CopyException("copying " + table.name() + ": cannot wait for the binlog to catch up after a schema change: " + e.getMessage(), e);
         }
-        java.util.Optional<TableSchema> current = context.currentSchema(table.name());
+        // the applier has now applied every DDL the source ran before the failed statement
+        TableRenames.Fate fate = context.changedIdentity(plan);
+        if (fate != null && fate.renamed()) {
+            log.info("{} was renamed to {} during its copy; the copy continues under the new name", table.name(), fate.current());
+            return fate;
+        }
+        java.util.Optional<TableSchema> current = fate != null ? java.util.Optional.empty() : context.currentSchema(table.name());
         if (current.isEmpty()) {
             log.info("{} was dropped during its copy; the range ends", table.name());
-            return false;
+            return fate != null ? fate : new TableRenames.Fate(table.name(), null, context.renamesVersion());
         }
         log.info("{} changed during its copy ({}); continuing from the cursor with its new structure", table.name(), change.getMessage());
         prepare(current.get());
-        return true;
+        return null;
     }
 
     private BatchOutcome copyBatch(Key cursor)
@@ -229,12 +271,20 @@ final class RangeCopier
             }
             List<Row> rows = read(source, cursor);
             if (rows.isEmpty()) {
+                if (plan.resync()) {
+                    deleteMissing(target, cursor, rows, null);
+                    target.commit();
+                }
                 if (sourceTransaction) {
                     source.commit();
                 }
                 return new BatchOutcome(0, cursor);
             }
             Key lastKey = codec.keyOf(rows.get(rows.size() - 1));
+            if (plan.resync()) {
+                // the last batch of the range also clears what lies after its last key
+                deleteMissing(target, cursor, rows, rows.size() < context.config().batchSize() ? null : lastKey);
+            }
             write(target, rows);
             context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, lastKey), target);
             target.commit();
@@ -341,6 +391,72 @@ final class RangeCopier
         }
     }
 
+    /**
+     * Resync: deletes the target's rows of the range after {@code cursor} and up to {@code upTo}
+     * (to the range's end when null) whose keys are not among {@code rows}.
+     */
+    private void deleteMissing(Connection target, Key cursor, List<Row> rows, Key upTo)
+            throws SQLException
+    {
+        RangeState range = plan.range(rangeIndex);
+        List<Column> key = table.paginationKey().columns();
+        List<String> conditions = new ArrayList<>();
+        plan.predicate().ifPresent(predicate -> conditions.add("(" + predicate.sql() + ")"));
+        if (range.low() != null) {
+            conditions.add(lowBound.text());
+        }
+        if (range.high() != null) {
+            conditions.add(highBound.text());
+        }
+        if (cursor != null) {
+            conditions.add(cursorBound.text());
+        }
+        if (upTo != null) {
+            conditions.add(lastBound.text());
+        }
+        if (!rows.isEmpty()) {
+            StringBuilder tuple = new StringBuilder(key.size() == 1 ? "?" : "(");
+            if (key.size() > 1) {
+                for (int i = 0; i < key.size(); i++) {
+                    tuple.append(i == 0 ? "?" : ",?");
+                }
+                tuple.append(')');
+            }
+            StringBuilder in = new StringBuilder();
+            in.append(key.size() == 1 ? key.get(0).quotedName() : "(" + KeyPredicate.columnList(key) + ")").append(" NOT IN (");
+            for (int i = 0; i < rows.size(); i++) {
+                in.append(i == 0 ? "" : ",").append(tuple);
+            }
+            conditions.add(in.append(')').toString());
+        }
+        String sql = "DELETE FROM " + plan.target().quoted() + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions));
+        try (PreparedStatement statement = target.prepareStatement(sql)) {
+            int index = RangePlanner.bind(statement, plan.predicate());
+            if (range.low() != null) {
+                index = bindKey(statement, index, lowBound, range.low());
+            }
+            if (range.high() != null) {
+                index = bindKey(statement, index, highBound, range.high());
+            }
+            if (cursor != null) {
+                index = bindKey(statement, index, cursorBound, cursor);
+            }
+            if (upTo != null) {
+                index = bindKey(statement, index, lastBound, upTo);
+            }
+            for (Row row : rows) {
+                Key rowKey = codec.keyOf(row);
+                for (int part = 0; part < key.size(); part++) {
+                    codec.bind(statement, index++, rowKey, part);
+                }
+            }
+            int deleted = statement.executeUpdate();
+            if (deleted > 0) {
+                log.debug("resync of {}: deleted {} rows the source does not have", plan.target(), deleted);
+            }
+        }
+    }
+
     private int bindKey(PreparedStatement statement, int index, KeyPredicate.Sql predicate, Key key)
             throws SQLException
     {
@@ -354,13 +470,14 @@ final class RangeCopier
     private void write(Connection target, List<Row> rows)
             throws SQLException
     {
-        if (context.writeMethod() == dev.ferry.runtime.config.CopyConfig.WriteMethod.LOAD_DATA) {
+        // a resync overwrites what the target has: LOAD DATA ... IGNORE would keep it
+        if (!plan.resync() && context.writeMethod() == dev.ferry.runtime.config.CopyConfig.WriteMethod.LOAD_DATA) {
             if (loadStatement == null) {
                 loadStatement = target.createStatement();
             }
             load.encode(rows, 0, rows.size(), positions);
             int inserted = load.execute(loadStatement);
-            checkWarnings(loadStatement, rows.size(), inserted, plan.target());
+            checkWarnings(loadStatement, rows.size() - inserted, plan.target());
             loadStatement.clearWarnings();
             return;
         }
@@ -381,7 +498,7 @@ final class RangeCopier
                     try (PreparedStatement statement = insert.prepareServerSide(target, count)) {
                         insert.bind(statement, rows, from, to, positions);
                         int inserted = statement.executeUpdate();
-                        checkWarnings(statement, count, inserted, plan.target());
+                        checkWarnings(statement, skipped(count, inserted), plan.target());
                     }
                     from = to;
                     continue;
@@ -392,10 +509,19 @@ final class RangeCopier
             }
             insert.bind(fullInsert, rows, from, to, positions);
             int inserted = fullInsert.executeUpdate();
-            checkWarnings(fullInsert, count, inserted, plan.target());
+            checkWarnings(fullInsert, skipped(count, inserted), plan.target());
             fullInsert.clearWarnings();
             from = to;
         }
+    }
+
+    /**
+     * Rows an {@code INSERT IGNORE} skipped as duplicates, each with one warning. A resync's
+     * upsert skips none (its count is of changed rows, two for an update).
+     */
+    private int skipped(int rows, int inserted)
+    {
+        return plan.resync() ? 0 : rows - inserted;
     }
 
     private void closeStatement()
@@ -428,10 +554,9 @@ final class RangeCopier
      * batch. The server lists only the first {@code max_error_count} warnings: when fewer than
      * the skipped rows are listed, their total count decides.
      */
-    static void checkWarnings(java.sql.Statement statement, int rows, int inserted, TableName target)
+    static void checkWarnings(java.sql.Statement statement, int skipped, TableName target)
             throws SQLException
     {
-        int skipped = rows - inserted;
         int listed = 0;
         for (SQLWarning current = statement.getWarnings(); current != null; current = current.getNextWarning()) {
             if (current.getErrorCode() != ER_DUP_ENTRY) {

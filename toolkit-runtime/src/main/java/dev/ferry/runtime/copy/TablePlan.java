@@ -9,6 +9,8 @@ import dev.ferry.api.model.TableSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static java.util.Objects.requireNonNull;
@@ -16,6 +18,10 @@ import static java.util.Objects.requireNonNull;
 /**
  * One table's copy: its schema, target, key ranges with their live cursors, and progress.
  * Range cursors are updated by the worker copying the range and read by checkpoints.
+ * <p>
+ * The plan copies the table that had its name at {@link #renamesSeen()} (a version of
+ * {@link dev.ferry.runtime.schema.TableRenames}). When that table is renamed on the source during
+ * the copy, the plan is superseded by one for the new name, and its ranges stay incomplete.
  */
 public final class TablePlan
 {
@@ -24,8 +30,23 @@ public final class TablePlan
     private final Optional<SqlPredicate> predicate;
     private final AtomicReferenceArray<RangeState> ranges;
     private final TableProgress progress;
+    private final int renamesSeen;
+    private final boolean resync;
+    private final AtomicInteger unfinishedTasks = new AtomicInteger();
+    private final AtomicReference<TableName> renamedTo = new AtomicReference<>();
+    private volatile boolean confirmed;
 
     TablePlan(TableSchema table, TableName target, Optional<SqlPredicate> predicate, List<RangeState> ranges, TableProgress progress)
+    {
+        this(table, target, predicate, ranges, progress, 0, false);
+    }
+
+    /**
+     * @param renamesSeen the rename version at which {@code table}'s name was known to be right
+     * @param resync whether the copy overwrites target rows and deletes those the source lacks
+     */
+    TablePlan(TableSchema table, TableName target, Optional<SqlPredicate> predicate, List<RangeState> ranges, TableProgress progress,
+            int renamesSeen, boolean resync)
     {
         this.table = requireNonNull(table, "table is null");
         this.target = requireNonNull(target, "target is null");
@@ -37,6 +58,8 @@ public final class TablePlan
             done += range.complete() ? 1 : 0;
         }
         progress.setRanges(ranges.size(), done);
+        this.renamesSeen = renamesSeen;
+        this.resync = resync;
     }
 
     public TableSchema table()
@@ -57,6 +80,74 @@ public final class TablePlan
     public TableProgress progress()
     {
         return progress;
+    }
+
+    /**
+     * The version of the rename log at which this plan's table had {@link #table()}'s name.
+     */
+    public int renamesSeen()
+    {
+        return renamesSeen;
+    }
+
+    /**
+     * Whether this copy overwrites the target's rows and deletes those the source does not have
+     * (the copy of a table renamed during its copy), rather than only adding missing rows.
+     */
+    public boolean resync()
+    {
+        return resync;
+    }
+
+    /**
+     * The name the table was renamed to during its copy, once the copy noticed; empty otherwise.
+     */
+    public Optional<TableName> renamedTo()
+    {
+        return Optional.ofNullable(renamedTo.get());
+    }
+
+    /**
+     * Whether a copy of the plan noticed the table was renamed; per batch, so without allocating.
+     */
+    boolean superseded()
+    {
+        return renamedTo.get() != null;
+    }
+
+    /**
+     * Marks the plan superseded by the copy of {@code newName}; true for the first caller only.
+     */
+    boolean supersede(TableName newName)
+    {
+        return renamedTo.compareAndSet(null, requireNonNull(newName, "newName is null"));
+    }
+
+    /**
+     * Whether the copy ran to its end and the table still had its name when the binlog applier
+     * had caught up with the source after that: no row came from another table.
+     */
+    boolean confirmed()
+    {
+        return confirmed;
+    }
+
+    void confirm()
+    {
+        confirmed = true;
+    }
+
+    void taskQueued()
+    {
+        unfinishedTasks.incrementAndGet();
+    }
+
+    /**
+     * Returns true for the last queued task of the plan to end.
+     */
+    boolean taskEnded()
+    {
+        return unfinishedTasks.decrementAndGet() == 0;
     }
 
     int rangeCount()
@@ -94,6 +185,6 @@ public final class TablePlan
         for (int i = 0; i < ranges.length(); i++) {
             copy.add(ranges.get(i));
         }
-        return new TableCopyState(copy, isComplete(), progress.rowsCopied());
+        return new TableCopyState(copy, isComplete(), progress.rowsCopied(), resync);
     }
 }

@@ -4,8 +4,11 @@ import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.SchemaEvent;
 import dev.ferry.api.model.TableName;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -18,8 +21,8 @@ import static java.util.Objects.requireNonNull;
  * table whose structure or data the statement changes, under its name before the statement (a new
  * table under its new name); {@code created} the tables that exist afterwards and did not before;
  * {@code dropped} those that no longer exist. Renames are reported by net effect, so swapping two
- * tables through a temporary name creates and drops nothing (both are {@code replaced}).
- * Immutable and thread-safe.
+ * tables through a temporary name creates and drops nothing (both are {@code replaced});
+ * {@link #renames()} tells where each renamed table went. Immutable and thread-safe.
  */
 public final class ParsedDdl
 {
@@ -32,6 +35,7 @@ public final class ParsedDdl
     private final List<TableName> dropped;
     private final List<TableName> replaced;
     private final List<TableName> referenced;
+    private final Map<TableName, TableName> renames;
     private final Set<String> databasesCreated;
     private final Set<String> databasesDropped;
     private final String caveat;
@@ -48,6 +52,7 @@ public final class ParsedDdl
         this.dropped = List.copyOf(builder.dropped);
         this.replaced = List.copyOf(builder.replaced);
         this.referenced = List.copyOf(builder.referenced);
+        this.renames = Collections.unmodifiableMap(new LinkedHashMap<>(builder.renames));
         this.databasesCreated = Set.copyOf(builder.databasesCreated);
         this.databasesDropped = Set.copyOf(builder.databasesDropped);
         this.caveat = builder.caveat;
@@ -128,6 +133,16 @@ public final class ParsedDdl
         return referenced;
     }
 
+    /**
+     * The tables the statement renamed, by net effect: each one's name before the statement to its
+     * name after it ({@code a -> b} and {@code b -> a} for a swap through a temporary name). A
+     * table renamed back to its own name is not listed. Iterates in statement order.
+     */
+    public Map<TableName, TableName> renames()
+    {
+        return renames;
+    }
+
     public Set<String> databasesCreated()
     {
         return databasesCreated;
@@ -183,6 +198,7 @@ public final class ParsedDdl
     {
         return kind + (ignoredCategory == null ? "" : "(" + ignoredCategory + ")")
                 + " affected=" + affected + " created=" + created + " dropped=" + dropped
+                + (renames.isEmpty() ? "" : " renames=" + renames)
                 + (databasesCreated.isEmpty() ? "" : " databasesCreated=" + databasesCreated)
                 + (databasesDropped.isEmpty() ? "" : " databasesDropped=" + databasesDropped);
     }
@@ -202,6 +218,7 @@ public final class ParsedDdl
         private final Set<TableName> dropped = new LinkedHashSet<>();
         private final Set<TableName> replaced = new LinkedHashSet<>();
         private final Set<TableName> referenced = new LinkedHashSet<>();
+        private final Map<TableName, TableName> renames = new LinkedHashMap<>();
         private final Set<String> databasesCreated = new LinkedHashSet<>();
         private final Set<String> databasesDropped = new LinkedHashSet<>();
         private String ignoredCategory;
@@ -247,6 +264,17 @@ public final class ParsedDdl
         Builder referenced(TableName table)
         {
             referenced.add(table);
+            return this;
+        }
+
+        /**
+         * The table named {@code from} before the statement is named {@code to} after it.
+         */
+        Builder renamed(TableName from, TableName to)
+        {
+            if (!from.equals(to)) {
+                renames.put(from, to);
+            }
             return this;
         }
 

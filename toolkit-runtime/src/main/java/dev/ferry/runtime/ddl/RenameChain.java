@@ -43,10 +43,12 @@ final class RenameChain
                 builder.replaced(origin);
             }
         }
-        for (TableName name : origins.keySet()) {
+        for (Map.Entry<TableName, TableName> entry : origins.entrySet()) {
+            TableName name = entry.getKey();
             if (!moved.contains(name)) {
                 builder.created(name);
             }
+            builder.renamed(entry.getValue(), name);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.apply.SchemaChangeHandler;
 import dev.ferry.runtime.config.RewritesConfig;
 import dev.ferry.runtime.schema.SchemaRegistry;
+import dev.ferry.runtime.schema.TableRenames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,8 @@ import static java.util.Objects.requireNonNull;
  * unless the table filter accepts a table (or database) it touches, rewrite database and table
  * names, run it on the target, and reload the schemas it changed. Schemas are reloaded from the
  * target, which now has exactly the structure the source had at this binlog position (the
- * source itself may already be further ahead).
+ * source itself may already be further ahead). Renames and drops go to the rename log once the
+ * schemas are reloaded, so a copy can follow a table renamed during its copy.
  */
 public final class SchemaChangeApplier
         implements SchemaChangeHandler
@@ -46,6 +48,7 @@ public final class SchemaChangeApplier
     private final TableFilter tableFilter;
     private final RewritesConfig rewrites;
     private final SchemaRegistry registry;
+    private final TableRenames renames;
     private final Function<TableName, Optional<TableSchema>> reload;
     private final Verifier verifier;
     private final boolean skipUnparseable;
@@ -60,10 +63,14 @@ public final class SchemaChangeApplier
      * @param saveState saves the run's state now (a no-op without a state store), throwing when it
      *        cannot: called before a statement changes the target and once its transaction ended,
      *        so a resume never decodes row events against a structure the target no longer has
+     * @param renames where the renames and drops this applier replicates are recorded, after the
+     *        registry holds the new names and before the state is saved as settled
      */
     public SchemaChangeApplier(DataSource target, TableFilter tableFilter, RewritesConfig rewrites, SchemaRegistry registry,
-            Function<TableName, Optional<TableSchema>> reload, Verifier verifier, boolean skipUnparseable, Runnable saveState, Metrics metrics)
+            TableRenames renames, Function<TableName, Optional<TableSchema>> reload, Verifier verifier, boolean skipUnparseable,
+            Runnable saveState, Metrics metrics)
     {
+        this.renames = requireNonNull(renames, "renames is null");
         this.target = requireNonNull(target, "target is null");
         this.tableFilter = requireNonNull(tableFilter, "tableFilter is null");
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
@@ -126,20 +133,37 @@ public final class SchemaChangeApplier
         // The target's structure is where a resume reads the schemas from: a state saved before
         // the statement runs (resuming right before it) and again once it is settled means no
         // resume starts earlier than a structure change the target already has.
-        saveState.run();
+        // a kill between the statement and the next save resumes from the state saved now; it
+        // must let the copy of a renamed table go on under either name
+        renames.expect(ddl.renames());
+        try {
+            saveState.run();
+        }
+        catch (RuntimeException e) {
+            renames.abandon();
+            throw e;
+        }
+        boolean ran = true;
         try (Connection connection = target.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(rewritten);
         }
         catch (SQLException e) {
+            renames.abandon();
             if (!ALREADY_APPLIED.contains(e.getErrorCode())) {
                 throw new FerryException("replicating DDL at " + position.event() + " failed on the target: [" + e.getErrorCode() + "] "
                         + e.getMessage() + "; statement: " + rewritten, e);
             }
             log.warn("DDL at {} seems to have been applied already ({}); continuing", position.event(), e.getMessage());
+            ran = false;
         }
         applied.add(1);
         log.info("replicated {} at {}: {}", ddl.kind(), position.event(), rewritten);
         refreshSchemas(ddl);
+        if (ran) {
+            // a statement a resume replays although the target has it already renamed nothing
+            // the copies of this run know: they were planned from the target after it
+            renames.record(ddl.renames(), ddl.dropped(), ddl.databasesDropped());
+        }
         return true;
     }
 

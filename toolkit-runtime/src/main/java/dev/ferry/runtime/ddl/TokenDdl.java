@@ -155,15 +155,14 @@ final class TokenDdl
         ParsedDdl.Builder builder = ParsedDdl.builder(Kind.ALTER_TABLE, sql, defaultDatabase).affected(table);
         List<NameSpan> spans = new ArrayList<>(List.of(subject));
         List<TableName> names = new ArrayList<>(List.of(table));
-        TableName current = table;
+        TableName last = table;
         for (NameSpan span : renamed) {
-            TableName name = span.resolve(sql, defaultDatabase);
-            if (!name.equals(current)) {
-                builder.created(name).dropped(current);
-                current = name;
-            }
+            last = span.resolve(sql, defaultDatabase);
             spans.add(span);
-            names.add(name);
+            names.add(last);
+        }
+        if (!last.equals(table)) {
+            builder.created(last).dropped(table).renamed(table, last);
         }
         addReferences(sql, defaultDatabase, referenced, builder, spans, names);
         return builder.rewriter((tables, databases) -> spliceTables(sql, sorted(spans, names), names(spans, names), tables)).build();

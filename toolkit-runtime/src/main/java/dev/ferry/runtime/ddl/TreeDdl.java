@@ -147,7 +147,7 @@ final class TreeDdl
                 }
                 case NEW_NAME -> {
                     if (!name.equals(subject)) {
-                        builder.created(name).dropped(subject);
+                        builder.created(name).dropped(subject).renamed(subject, name);
                     }
                 }
                 case EXCHANGED -> builder.affected(name);

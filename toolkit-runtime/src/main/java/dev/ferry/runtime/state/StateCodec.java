@@ -45,7 +45,7 @@ import static java.util.Objects.requireNonNull;
  *  "position": {"event": POS, "resume": POS} | null, "runId": 42, "savedAt": "2025-01-15T09:15:00Z",
  *  "schemaFingerprints": {"db.table": "..."},
  *  "tables": {"db.table": {"complete": false, "ranges": [{"complete": false, "cursor": KEY|null,
- *             "high": KEY|null, "low": KEY|null}], "rowsCopied": 1000}},
+ *             "high": KEY|null, "low": KEY|null}], "resync": true, "rowsCopied": 1000}},
  *  "verifierState": "..." | null}
  * }</pre>
  *
@@ -85,7 +85,7 @@ public final class StateCodec
     private static final Set<String> ROOT_FIELDS = Set.of(
             "format", "ferryVersion", "configFingerprint", "runId", "phase", "savedAt",
             "schemaFingerprints", "tables", "position", "verifierState");
-    private static final Set<String> TABLE_FIELDS = Set.of("complete", "rowsCopied", "ranges");
+    private static final Set<String> TABLE_FIELDS = Set.of("complete", "rowsCopied", "ranges", "resync");
     private static final Set<String> RANGE_FIELDS = Set.of("low", "high", "cursor", "complete");
     private static final Set<String> PAIR_FIELDS = Set.of("event", "resume");
     private static final Set<String> POSITION_FIELDS = Set.of("file", "offset", "gtid");
@@ -240,6 +240,10 @@ public final class StateCodec
             ObjectNode node = tables.putObject(tableKey(entry.getKey()));
             node.put("complete", table.complete());
             node.put("rowsCopied", table.rowsCopied());
+            if (table.resync()) {
+                // written only when set: documents of ordinary copies stay as they were
+                node.put("resync", true);
+            }
             ArrayNode ranges = node.putArray("ranges");
             for (RangeState range : table.ranges()) {
                 ObjectNode rangeNode = ranges.addObject();
@@ -660,6 +664,11 @@ public final class StateCodec
             unknownFields(node, path, TABLE_FIELDS);
             boolean complete = bool(node, path, "complete");
             long rowsCopied = count(node, path, "rowsCopied");
+            JsonNode resyncNode = node.get("resync");
+            if (resyncNode != null && !resyncNode.isBoolean()) {
+                problems.add(path + ".resync: must be true or false" + got(resyncNode));
+            }
+            boolean resync = resyncNode != null && resyncNode.asBoolean();
             List<RangeState> ranges = new ArrayList<>();
             JsonNode rangesNode = member(node, path, "ranges");
             if (rangesNode != null) {
@@ -678,7 +687,7 @@ public final class StateCodec
             if (problems.size() > before) {
                 return null;
             }
-            TableCopyState state = new TableCopyState(ranges, complete, rowsCopied);
+            TableCopyState state = new TableCopyState(ranges, complete, rowsCopied, resync);
             checkTable(path, state, problems);
             return problems.size() > before ? null : state;
         }

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -35,6 +36,7 @@ class DdlParserTest
         assertEquals(List.of(), ddl.created());
         assertEquals(List.of(), ddl.dropped());
         assertEquals(List.of(table("shop.a"), table("shop.b")), ddl.replaced());
+        assertEquals(Map.of(table("shop.a"), table("shop.b"), table("shop.b"), table("shop.a")), ddl.renames());
         assertEquals("RENAME TABLE  `shop`.`a` TO `shop`.`tmp`, `shop`.`b` TO `shop`.`a`, `shop`.`tmp` TO `shop`.`b`",
                 ddl.rewrite(SAME_TABLE, SAME_DATABASE));
     }
@@ -47,6 +49,7 @@ class DdlParserTest
         assertEquals(List.of(table("shop.b"), table("shop.d")), pairs.created());
         assertEquals(List.of(table("shop.a"), table("shop.c")), pairs.dropped());
         assertEquals(List.of(), pairs.replaced());
+        assertEquals(Map.of(table("shop.a"), table("shop.b"), table("shop.c"), table("shop.d")), pairs.renames());
 
         ParsedDdl chain = DdlParser.parse("RENAME TABLE a TO b, b TO c", "shop");
         assertEquals(List.of(table("shop.a")), chain.affected());
@@ -59,16 +62,22 @@ class DdlParserTest
         assertEquals(List.of(table("shop.old_a")), onto.created());
         assertEquals(List.of(table("shop.b")), onto.dropped());
         assertEquals(List.of(table("shop.a")), onto.replaced());
+        assertEquals(Map.of(table("shop.a"), table("shop.c")), chain.renames());
 
         ParsedDdl back = DdlParser.parse("RENAME TABLE a TO b, b TO a", "shop");
         assertEquals(List.of(table("shop.a")), back.affected());
         assertEquals(List.of(), back.created());
         assertEquals(List.of(), back.dropped());
         assertEquals(List.of(), back.replaced());
+        assertEquals(Map.of(), back.renames());
 
         ParsedDdl moveOut = DdlParser.parse("RENAME TABLE orders TO archive.orders", "shop");
         assertEquals(List.of(table("archive.orders")), moveOut.created());
         assertEquals(List.of(table("shop.orders")), moveOut.dropped());
+        assertEquals(Map.of(table("shop.orders"), table("archive.orders")), moveOut.renames());
+
+        ParsedDdl osc = DdlParser.parse("RENAME TABLE a TO _a_old, _a_new TO a", "shop");
+        assertEquals(Map.of(table("shop.a"), table("shop._a_old"), table("shop._a_new"), table("shop.a")), osc.renames());
     }
 
     @Test
@@ -81,6 +90,8 @@ class DdlParserTest
         assertEquals(List.of(table("archive.orders")), ddl.created());
         assertEquals(List.of(table("shop.orders")), ddl.dropped());
         assertEquals(List.of(), ddl.replaced());
+        assertEquals(Map.of(table("shop.orders"), table("archive.orders")), ddl.renames());
+        assertEquals(Map.of(), DdlParser.parse("ALTER TABLE orders ADD COLUMN c INT", "shop").renames());
     }
 
     @ParameterizedTest
@@ -197,6 +208,7 @@ class DdlParserTest
         assertEquals(List.of(table("shop.orders_old")), ddl.created());
         assertEquals(List.of(table("shop.orders")), ddl.dropped());
         assertEquals(List.of(table("crm.customers")), ddl.referenced());
+        assertEquals(Map.of(table("shop.orders"), table("shop.orders_old")), ddl.renames());
         assertEquals("ALTER TABLE `archive`.`orders` ADD COLUMN c INT INVISIBLE, ADD FOREIGN KEY (c) REFERENCES `archive`.`customers` (id), "
                 + "RENAME COLUMN x TO y, RENAME TO `archive`.`orders_old`", ddl.rewrite(name -> new TableName("archive", name.table()), SAME_DATABASE));
     }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -209,6 +210,18 @@ class StateCodecTest
                 "tables[\"`shop.eu`.`order``lines`\"].ranges[0].cursor[2].b: must be bytes as an even number of hex digits, e.g. \"00ff\" (got \"0xff\")",
                 "tables[\"shop.items\"].rowsCopied: must be a whole number >= 0 (got \"1500\")",
                 "tables[\"shop.items\"].ranges[0].cursor[0].u: must be an unsigned 64-bit integer in decimal digits, 0 to 18446744073709551615 (got \"-1\")");
+    }
+
+    @Test
+    void keepsTheResyncOfARenamedTableAndWritesItOnlyWhenSet()
+    {
+        TableCopyState resync = new TableCopyState(List.of(new RangeState(null, null, key(u(7)), false)), false, 7, true);
+        String document = StateCodec.encode(withTable(resync));
+        assertTrue(document.contains("\"resync\": true"), document);
+        assertEquals(resync, StateCodec.decode(document).tables().values().iterator().next());
+        assertFalse(StateCodec.encode(richState()).contains("resync"));
+        assertProblems(document.replace("\"resync\": true", "\"resync\": \"yes\""),
+                "tables[\"shop.t\"].resync: must be true or false (got \"yes\")");
     }
 
     @Test

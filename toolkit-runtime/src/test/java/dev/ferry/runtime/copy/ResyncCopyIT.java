@@ -1,0 +1,154 @@
+package dev.ferry.runtime.copy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.api.model.RangeState;
+import dev.ferry.api.model.TableCopyState;
+import dev.ferry.api.model.TableName;
+import dev.ferry.api.model.TableSchema;
+import dev.ferry.api.verify.VerificationResult;
+import dev.ferry.runtime.RuntimeMetrics;
+import dev.ferry.runtime.TestingFerry;
+import dev.ferry.runtime.config.ConfigLoader;
+import dev.ferry.runtime.config.CopyConfig;
+import dev.ferry.runtime.config.DatabaseConfig;
+import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.schema.SchemaLoader;
+import dev.ferry.runtime.schema.TableRenames;
+import dev.ferry.runtime.sql.DataSources;
+import dev.ferry.testing.MySqlServer;
+import dev.ferry.testing.RealServers;
+import dev.ferry.testing.TableAssertions;
+import dev.ferry.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The resync copy a renamed table gets: the target table starts with wrong values, rows the source
+ * does not have (between the source's keys and after the last one) and rows missing, and ends
+ * equal to the source. And how the state lists renamed tables.
+ */
+@RealServers
+class ResyncCopyIT
+{
+    @Test
+    void resyncOverwritesAndDeletesWithASingleColumnKey(TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL)",
+                "INSERT INTO t SELECT seq, CONCAT('v', seq) FROM seq_1_to_3000 WHERE seq % 7 <> 0");
+        db.target().execute("CREATE DATABASE IF NOT EXISTS `" + db.name() + "`");
+        db.executeOnTarget(
+                "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL)",
+                "INSERT INTO t SELECT seq, IF(seq % 5 = 0, 'wrong', CONCAT('v', seq)) FROM seq_1_to_3100 WHERE seq % 3 <> 0");
+        resync(db, "t", "copy:\n  batchSize: 50\n");
+        TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
+    }
+
+    @Test
+    void resyncOverwritesAndDeletesWithACompositeKeyDescending(TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE p (a INT NOT NULL, b VARCHAR(10) NOT NULL, v INT NOT NULL, PRIMARY KEY (a, b))",
+                "INSERT INTO p SELECT seq DIV 10, CONCAT('b', seq % 10), seq FROM seq_1_to_2000 WHERE seq % 7 <> 0");
+        db.target().execute("CREATE DATABASE IF NOT EXISTS `" + db.name() + "`");
+        db.executeOnTarget(
+                "CREATE TABLE p (a INT NOT NULL, b VARCHAR(10) NOT NULL, v INT NOT NULL, PRIMARY KEY (a, b))",
+                "INSERT INTO p SELECT seq DIV 10, CONCAT('b', seq % 10), IF(seq % 5 = 0, -1, seq) FROM seq_0_to_2100 WHERE seq % 3 <> 0");
+        resync(db, "p", "copy:\n  batchSize: 30\n  descending: true\n");
+        TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
+    }
+
+    @Test
+    void theStateListsARenamedTableUnderItsNewNameAndUnderBothWhileTheRenameRuns(TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE a (id INT NOT NULL PRIMARY KEY)",
+                "CREATE TABLE b (id INT NOT NULL PRIMARY KEY)",
+                "INSERT INTO a SELECT seq FROM seq_1_to_10",
+                "INSERT INTO b SELECT seq FROM seq_1_to_10");
+        TableName a = new TableName(db.name(), "a");
+        TableName b = new TableName(db.name(), "b");
+        TableName old = new TableName(db.name(), "_a_old");
+        TableName fresh = new TableName(db.name(), "_a_new");
+        Map<String, String> environment = TestingFerry.environment(db.servers());
+        CopyConfig config = ConfigLoader.parse(Path.of("test.yaml"), TestingFerry.config(db.servers(), db.name(), ""), environment::get).config().copy();
+        try (HikariDataSource source = dataSource(db.source())) {
+            SchemaLoader loader = new SchemaLoader(source);
+            List<TableSchema> tables = List.of(loader.load(a).orElseThrow(), loader.load(b).orElseThrow());
+
+            TableRenames swap = new TableRenames();
+            Copier copier = copier(config, source, swap);
+            copier.plan(tables, Map.of());
+            assertEquals(Map.of(a, false, b, false), resyncs(copier));
+            // saved right before the swap runs on the target: whichever table a resume finds
+            // under a name, a resync from the start copies it right
+            swap.expect(Map.of(a, b, b, a));
+            assertEquals(Map.of(a, true, b, true), resyncs(copier));
+            assertEquals(0, copier.snapshot().get(a).rowsCopied());
+            swap.record(Map.of(a, b, b, a), List.of(), List.of());
+            assertEquals(Map.of(a, true, b, true), resyncs(copier));
+
+            TableRenames osc = new TableRenames();
+            copier = copier(config, source, osc);
+            copier.plan(tables, Map.of());
+            osc.expect(Map.of(a, old, fresh, a));
+            // before the statement a is the table being copied, after it a table filled by the binlog
+            assertEquals(Map.of(a, false, b, false, old, true), resyncs(copier));
+            osc.record(Map.of(a, old, fresh, a), List.of(a), List.of());
+            assertEquals(Map.of(b, false, old, true), resyncs(copier));
+            osc.record(Map.of(), List.of(old), List.of());
+            assertEquals(Map.of(b, false), resyncs(copier));
+        }
+    }
+
+    private static Copier copier(CopyConfig config, HikariDataSource source, TableRenames renames)
+    {
+        return new Copier(config, source, source, RewritesConfig.none(), Optional.empty(), () -> VerificationResult.notRun("not verified"),
+                List.of(), new TableLocks(), ReplicationBarrier.NONE, ignored -> Optional.empty(), Optional.of(renames), new RuntimeMetrics());
+    }
+
+    private static Map<TableName, Boolean> resyncs(Copier copier)
+    {
+        Map<TableName, Boolean> result = new java.util.HashMap<>();
+        copier.snapshot().forEach((name, state) -> result.put(name, state.resync()));
+        return result;
+    }
+
+    private static void resync(TestDatabase db, String table, String yaml)
+            throws Exception
+    {
+        Map<String, String> environment = TestingFerry.environment(db.servers());
+        CopyConfig config = ConfigLoader.parse(Path.of("test.yaml"), TestingFerry.config(db.servers(), db.name(), yaml), environment::get).config().copy();
+        TableName name = new TableName(db.name(), table);
+        try (HikariDataSource source = dataSource(db.source()); HikariDataSource target = dataSource(db.target())) {
+            TableSchema schema = new SchemaLoader(source).load(name).orElseThrow();
+            Copier copier = new Copier(config, source, target, RewritesConfig.none(), Optional.empty(), () -> VerificationResult.notRun("not verified"),
+                    List.of(), new TableLocks(), ReplicationBarrier.NONE, ignored -> Optional.of(schema), Optional.empty(), new RuntimeMetrics());
+            TableCopyState resync = new TableCopyState(List.of(new RangeState(null, null, null, false)), false, 0, true);
+            List<TablePlan> plans = copier.plan(List.of(schema), Map.of(name, resync));
+            assertTrue(plans.get(0).resync());
+            copier.run(plans);
+            assertTrue(plans.get(0).isComplete());
+            assertTrue(copier.snapshot().get(name).resync(), "a resumed resync copy stays one");
+            assertEquals(db.source().queryLong("SELECT COUNT(*) FROM " + name.quoted()), plans.get(0).progress().rowsCopied());
+        }
+    }
+
+    private static HikariDataSource dataSource(MySqlServer server)
+    {
+        DatabaseConfig config = new DatabaseConfig(server.host(), server.port(), server.user(), Optional.of(server.password()), Map.of(), "disabled",
+                Duration.ofSeconds(10));
+        return DataSources.create(config, "resync", 4, true, true);
+    }
+}
