@@ -37,6 +37,7 @@ public record CopyConfig(
      * How copied rows are written to the target.
      */
     public enum WriteMethod
+            implements ConfigValue
     {
         /** {@code load-data} when the target allows {@code LOAD DATA LOCAL}, otherwise {@code insert}. */
         AUTO("auto"),
@@ -52,19 +53,10 @@ public record CopyConfig(
             this.configName = configName;
         }
 
+        @Override
         public String configName()
         {
             return configName;
-        }
-
-        static WriteMethod fromConfigName(String name)
-        {
-            for (WriteMethod method : values()) {
-                if (method.configName.equals(name)) {
-                    return method;
-                }
-            }
-            throw new IllegalArgumentException(name);
         }
     }
 
@@ -72,6 +64,7 @@ public record CopyConfig(
      * How the copy and the binlog applier are kept from racing; see {@code docs/consistency.md}.
      */
     public enum LockStrategy
+            implements ConfigValue
     {
         /** Rows are read with a locking read inside the copy transaction, held until written. */
         SOURCE_DB("source-db"),
@@ -87,19 +80,10 @@ public record CopyConfig(
             this.configName = configName;
         }
 
+        @Override
         public String configName()
         {
             return configName;
-        }
-
-        static LockStrategy fromConfigName(String name)
-        {
-            for (LockStrategy strategy : values()) {
-                if (strategy.configName.equals(name)) {
-                    return strategy;
-                }
-            }
-            throw new IllegalArgumentException(name);
         }
     }
 
@@ -122,11 +106,7 @@ public record CopyConfig(
         List<TableName> creationOrder = tables(config, "tableCreationOrder");
         boolean disableForeignKeyChecks = config.bool("disableForeignKeyChecks", false);
         boolean descending = config.bool("descending", false);
-        List<String> strategies = new ArrayList<>();
-        for (LockStrategy strategy : LockStrategy.values()) {
-            strategies.add(strategy.configName());
-        }
-        LockStrategy lockStrategy = LockStrategy.fromConfigName(config.oneOf("lockStrategy", LockStrategy.SOURCE_DB.configName(), strategies));
+        LockStrategy lockStrategy = ConfigValue.oneOf(config, "lockStrategy", LockStrategy.SOURCE_DB);
         List<TableName> fullCopyTables = tables(config, "fullCopyTables");
         Map<TableName, List<String>> paginationColumns = new LinkedHashMap<>();
         for (Map.Entry<String, String> entry : config.stringMap("paginationColumns").entrySet()) {
@@ -152,11 +132,7 @@ public record CopyConfig(
         Duration retryBackoff = config.duration("retryBackoff", Duration.ofMillis(500));
         boolean delay = config.bool("delayUntilReplicationStops", false);
         boolean failFirst = config.bool("failOnFirstTableCopyError", false);
-        List<String> methods = new ArrayList<>();
-        for (WriteMethod method : WriteMethod.values()) {
-            methods.add(method.configName());
-        }
-        WriteMethod writeMethod = WriteMethod.fromConfigName(config.oneOf("writeMethod", WriteMethod.AUTO.configName(), methods));
+        WriteMethod writeMethod = ConfigValue.oneOf(config, "writeMethod", WriteMethod.AUTO);
         for (TableName table : fullCopyTables) {
             if (paginationColumns.containsKey(table)) {
                 config.problem("fullCopyTables", table + " is also listed in copy.paginationColumns; choose one");

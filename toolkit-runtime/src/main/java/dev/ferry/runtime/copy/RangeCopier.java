@@ -367,16 +367,7 @@ final class RangeCopier
         String sql = cursor == null ? firstSql : nextSql;
         int columnCount = columns.size();
         try (PreparedStatement statement = source.prepareStatement(sql)) {
-            int index = RangePlanner.bind(statement, plan.predicate());
-            if (range.low() != null) {
-                index = bindKey(statement, index, lowBound, range.low());
-            }
-            if (range.high() != null) {
-                index = bindKey(statement, index, highBound, range.high());
-            }
-            if (cursor != null) {
-                bindKey(statement, index, cursorBound, cursor);
-            }
+            bindRange(statement, range, cursor);
             List<Row> rows = new ArrayList<>(context.config().batchSize());
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
@@ -389,6 +380,26 @@ final class RangeCopier
             }
             return rows;
         }
+    }
+
+    /**
+     * Binds the copy filter's predicate, the range's bounds and the cursor, in the order the
+     * range's conditions are written; returns the next parameter index.
+     */
+    private int bindRange(PreparedStatement statement, RangeState range, Key cursor)
+            throws SQLException
+    {
+        int index = RangePlanner.bind(statement, plan.predicate());
+        if (range.low() != null) {
+            index = bindKey(statement, index, lowBound, range.low());
+        }
+        if (range.high() != null) {
+            index = bindKey(statement, index, highBound, range.high());
+        }
+        if (cursor != null) {
+            index = bindKey(statement, index, cursorBound, cursor);
+        }
+        return index;
     }
 
     /**
@@ -431,16 +442,7 @@ final class RangeCopier
         }
         String sql = "DELETE FROM " + plan.target().quoted() + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions));
         try (PreparedStatement statement = target.prepareStatement(sql)) {
-            int index = RangePlanner.bind(statement, plan.predicate());
-            if (range.low() != null) {
-                index = bindKey(statement, index, lowBound, range.low());
-            }
-            if (range.high() != null) {
-                index = bindKey(statement, index, highBound, range.high());
-            }
-            if (cursor != null) {
-                index = bindKey(statement, index, cursorBound, cursor);
-            }
+            int index = bindRange(statement, range, cursor);
             if (upTo != null) {
                 index = bindKey(statement, index, lastBound, upTo);
             }

@@ -247,6 +247,7 @@ class FerryConfigTest
                   rangeSize: 999
                   lockStrategy: table
                   retryBackoff: soon
+                  writeMethod: bulk
                   fullCopyTables: [shop.t, nodot]
                   paginationColumns: {shop.t: id, nodot: id, shop.u: " , "}
                 cutover:
@@ -275,11 +276,12 @@ class FerryConfigTest
                 "copy.paginationColumns: key \"nodot\" must be database.table",
                 "copy.paginationColumns.shop.u: must name at least one column",
                 "copy.retryBackoff: must be a duration such as 500ms, 30s, 5m, 2h or 1d (got \"soon\")",
+                "copy.writeMethod: must be one of auto, load-data, insert (got \"bulk\")",
                 "copy.fullCopyTables: shop.t is also listed in copy.paginationColumns; choose one",
                 "cutover.disabled: cannot be true together with cutover.automatic",
                 "control.bind: must be host:port, e.g. 127.0.0.1:8000 (got \"localhost\")"),
                 problems);
-        assertTrue(e.getMessage().startsWith("ferry.yaml has 19 problems:\n  - source.host: is required\n"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("ferry.yaml has 20 problems:\n  - source.host: is required\n"), e.getMessage());
     }
 
     @Test
