@@ -7,6 +7,8 @@ import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TableAssertions;
 import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -61,17 +63,23 @@ class SchemaReplicationIT
         }
     }
 
-    @Test
-    void copyFollowsColumnsAddedAndDroppedDuringTheCopy(TestDatabase db)
+    @ParameterizedTest(name = "rewritten: {0}")
+    @ValueSource(booleans = {false, true})
+    void copyFollowsColumnsAddedAndDroppedDuringTheCopy(boolean rewritten, TestDatabase db)
             throws Exception
     {
+        String targetDatabase = rewritten ? "cp_" + db.name().substring(db.name().length() - 6) : db.name();
+        if (rewritten) {
+            db.target().execute("DROP DATABASE IF EXISTS `" + targetDatabase + "`");
+        }
         db.executeOnSource(
                 "CREATE TABLE grow (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL)",
                 "CREATE TABLE shrink (id INT NOT NULL PRIMARY KEY, keep INT NOT NULL, gone VARCHAR(20) NOT NULL)",
                 "INSERT INTO grow SELECT seq, CONCAT('g', seq) FROM seq_1_to_40000",
                 "INSERT INTO shrink SELECT seq, seq, 'x' FROM seq_1_to_40000");
+        String rewrites = rewritten ? "rewrites:\n  databases: {\"" + db.name() + "\": \"" + targetDatabase + "\"}\n" : "";
         try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(),
-                "copy:\n  batchSize: 50\n  concurrency: 2\ncutover:\n  automatic: false\n"))) {
+                rewrites + "copy:\n  batchSize: 50\n  concurrency: 2\ncutover:\n  automatic: false\n"))) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
             Future<Ferry.Result> run = executor.submit(() -> ferry.run());
             while (ferry.tables().stream().mapToLong(plan -> plan.progress().rowsCopied()).sum() < 2000 && !run.isDone()) {
@@ -91,10 +99,17 @@ class SchemaReplicationIT
             executor.shutdown();
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
         }
-        TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
-        for (String table : List.of("grow", "shrink")) {
-            assertEquals(normalized(db.source().query("SHOW CREATE TABLE " + db.name() + "." + table)),
-                    normalized(db.target().query("SHOW CREATE TABLE " + db.name() + "." + table)), table);
+        try {
+            TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), targetDatabase);
+            for (String table : List.of("grow", "shrink")) {
+                assertEquals(normalized(db.source().query("SHOW CREATE TABLE `" + db.name() + "`." + table)),
+                        normalized(db.target().query("SHOW CREATE TABLE `" + targetDatabase + "`." + table)), table);
+            }
+        }
+        finally {
+            if (rewritten) {
+                db.target().execute("DROP DATABASE IF EXISTS `" + targetDatabase + "`");
+            }
         }
     }
 
