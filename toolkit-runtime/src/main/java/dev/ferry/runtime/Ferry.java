@@ -571,8 +571,7 @@ public final class Ferry
             if (!config.replication().replicateSchemaChanges()) {
                 return tables;
             }
-            List<TableSchema> again = discovery.discover();
-            if (fingerprints(again).equals(fingerprints(tables))) {
+            if (sameSchemas(discovery, tables)) {
                 return tables;
             }
             if (attempt == SCHEMA_READ_ATTEMPTS) {
@@ -581,6 +580,21 @@ public final class Ferry
             }
             log.info("a table changed on the source while its schema was read; reading the schemas again");
             pause(attempt);
+        }
+    }
+
+    /**
+     * Whether reading the schemas again finds exactly {@code tables}; a read that fails on a table
+     * caught half-changed counts as a change.
+     */
+    private static boolean sameSchemas(TableDiscovery discovery, List<TableSchema> tables)
+            throws SQLException
+    {
+        try {
+            return fingerprints(discovery.discover()).equals(fingerprints(tables));
+        }
+        catch (SchemaException e) {
+            return false;
         }
     }
 
