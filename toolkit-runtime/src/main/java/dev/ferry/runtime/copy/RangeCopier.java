@@ -528,24 +528,22 @@ final class RangeCopier
 
     private void closeStatement()
     {
-        if (loadStatement != null) {
+        closeQuietly(loadStatement);
+        loadStatement = null;
+        closeQuietly(fullInsert);
+        fullInsert = null;
+        fullInsertRows = 0;
+    }
+
+    private static void closeQuietly(java.sql.Statement statement)
+    {
+        if (statement != null) {
             try {
-                loadStatement.close();
+                statement.close();
             }
             catch (SQLException e) {
                 log.debug("cannot close statement", e);
             }
-            loadStatement = null;
-        }
-        if (fullInsert != null) {
-            try {
-                fullInsert.close();
-            }
-            catch (SQLException e) {
-                log.debug("cannot close statement", e);
-            }
-            fullInsert = null;
-            fullInsertRows = 0;
         }
     }
 
