@@ -120,10 +120,10 @@ final class CompiledCondition
         Evaluator bind(RowCondition.Node node)
         {
             if (node instanceof RowCondition.And and) {
-                return new AndEvaluator(bind(and.left()), bind(and.right()));
+                return ConnectiveEvaluator.and(bind(and.left()), bind(and.right()));
             }
             if (node instanceof RowCondition.Or or) {
-                return new OrEvaluator(bind(or.left()), bind(or.right()));
+                return ConnectiveEvaluator.or(bind(or.left()), bind(or.right()));
             }
             if (node instanceof RowCondition.Not not) {
                 return new NotEvaluator(bind(not.operand()));
@@ -144,7 +144,7 @@ final class CompiledCondition
             }
             RowCondition.Between between = (RowCondition.Between) node;
             // a BETWEEN b AND c is a >= b AND a <= c, NULLs included
-            Evaluator range = new AndEvaluator(
+            Evaluator range = ConnectiveEvaluator.and(
                     ordering(between.column(), RowCondition.Operator.GREATER_OR_EQUAL, between.low()),
                     ordering(between.column(), RowCondition.Operator.LESS_OR_EQUAL, between.high()));
             return between.not() ? new NotEvaluator(range) : range;
@@ -234,57 +234,49 @@ final class CompiledCondition
         }
     }
 
-    private static final class AndEvaluator
+    /**
+     * AND and OR under three-valued logic: {@code decisive} (FALSE for AND, TRUE for OR) on
+     * either side decides, without evaluating the right side when the left has it; the result is
+     * the other truth value only when both sides have it, else UNKNOWN.
+     */
+    private static final class ConnectiveEvaluator
             implements Evaluator
     {
         private final Evaluator left;
         private final Evaluator right;
+        private final int decisive;
+        private final int other;
 
-        AndEvaluator(Evaluator left, Evaluator right)
+        private ConnectiveEvaluator(Evaluator left, Evaluator right, int decisive)
         {
             this.left = left;
             this.right = right;
+            this.decisive = decisive;
+            this.other = decisive == FALSE ? TRUE : FALSE;
+        }
+
+        static Evaluator and(Evaluator left, Evaluator right)
+        {
+            return new ConnectiveEvaluator(left, right, FALSE);
+        }
+
+        static Evaluator or(Evaluator left, Evaluator right)
+        {
+            return new ConnectiveEvaluator(left, right, TRUE);
         }
 
         @Override
         public int evaluate(Row row)
         {
             int first = left.evaluate(row);
-            if (first == FALSE) {
-                return FALSE;
+            if (first == decisive) {
+                return decisive;
             }
             int second = right.evaluate(row);
-            if (second == FALSE) {
-                return FALSE;
+            if (second == decisive) {
+                return decisive;
             }
-            return first == TRUE && second == TRUE ? TRUE : UNKNOWN;
-        }
-    }
-
-    private static final class OrEvaluator
-            implements Evaluator
-    {
-        private final Evaluator left;
-        private final Evaluator right;
-
-        OrEvaluator(Evaluator left, Evaluator right)
-        {
-            this.left = left;
-            this.right = right;
-        }
-
-        @Override
-        public int evaluate(Row row)
-        {
-            int first = left.evaluate(row);
-            if (first == TRUE) {
-                return TRUE;
-            }
-            int second = right.evaluate(row);
-            if (second == TRUE) {
-                return TRUE;
-            }
-            return first == FALSE && second == FALSE ? FALSE : UNKNOWN;
+            return first == other && second == other ? other : UNKNOWN;
         }
     }
 

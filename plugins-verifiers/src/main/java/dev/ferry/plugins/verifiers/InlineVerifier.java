@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,8 +34,6 @@ import static java.util.Objects.requireNonNull;
 final class InlineVerifier
         implements Verifier
 {
-    // no such table, unknown column, table definition changed
-    private static final Set<Integer> SCHEMA_CHANGED = Set.of(1146, 1054, 1412);
     private static final String FORMAT = "1";
 
     private final InlineVerifierConfig config;
@@ -164,7 +161,7 @@ final class InlineVerifier
                     scanned += checker.findExtraTargetRows(plan, backlogSink);
                 }
                 catch (SQLException e) {
-                    if (plans.current(plan.source()).orElse(null) == plan && !SCHEMA_CHANGED.contains(e.getErrorCode())) {
+                    if (!plans.changedUnder(plan, e)) {
                         throw new FerryException("inline verification could not scan " + plan.target() + " for extra rows: " + e.getMessage(), e);
                     }
                     // a replicated DDL changed the table under the scan: it is verified whole at cutover

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,8 +34,6 @@ final class IterativeVerifier
         implements Verifier
 {
     private static final String FORMAT = "1";
-    // no such table, unknown column, table definition changed
-    private static final Set<Integer> SCHEMA_CHANGED = Set.of(1146, 1054, 1412);
 
     private final IterativeVerifierConfig config;
     private final PluginContext context;
@@ -225,7 +222,7 @@ final class IterativeVerifier
                 }
             }
             catch (SQLException e) {
-                if (!changedUnderThePass(plan, e)) {
+                if (!plans.changedUnder(plan, e)) {
                     throw new FerryException("iterative verification of table " + plan.source() + " failed: " + e.getMessage(), e);
                 }
                 sink.tableDiffers(plan.source(), "its structure changed during verification: " + e.getMessage());
@@ -241,7 +238,7 @@ final class IterativeVerifier
                             passRows.add(checker.compareTable(range.plan(), range.start(), range.end(), sink));
                         }
                         catch (SQLException e) {
-                            if (!changedUnderThePass(range.plan(), e)) {
+                            if (!plans.changedUnder(range.plan(), e)) {
                                 throw e;
                             }
                             // the table changed under the pass: verify it whole at cutover instead
@@ -270,16 +267,6 @@ final class IterativeVerifier
     }
 
     private record Range(TablePlan plan, Key start, Key end) {}
-
-    /**
-     * Whether a failed read means the table's structure changed under the pass: the applier
-     * replicated a DDL since the plan was made, or the source already has a DDL (a dropped table or
-     * column) that the applier has not reached yet. The table is then verified whole at cutover.
-     */
-    private boolean changedUnderThePass(TablePlan plan, SQLException e)
-    {
-        return plans.current(plan.source()).orElse(null) != plan || SCHEMA_CHANGED.contains(e.getErrorCode());
-    }
 
     private String passSummary()
     {

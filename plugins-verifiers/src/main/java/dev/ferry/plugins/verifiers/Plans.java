@@ -5,10 +5,12 @@ import dev.ferry.api.filter.SqlPredicate;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
@@ -19,6 +21,9 @@ import static java.util.Objects.requireNonNull;
  */
 final class Plans
 {
+    // no such table, unknown column, table definition changed
+    private static final Set<Integer> SCHEMA_CHANGED = Set.of(1146, 1054, 1412);
+
     private final PluginContext context;
     private final ComparisonConfig config;
     private final ConcurrentHashMap<TableName, TablePlan> plans = new ConcurrentHashMap<>();
@@ -55,6 +60,16 @@ final class Plans
     Optional<TablePlan> current(TableName table)
     {
         return context.sourceTable(table).map(this::of);
+    }
+
+    /**
+     * Whether a failed read of {@code plan}'s table means its structure changed under the read:
+     * the applier replicated a DDL since the plan was made, or the source already has a DDL (a
+     * dropped table or column) that the applier has not reached yet.
+     */
+    boolean changedUnder(TablePlan plan, SQLException failure)
+    {
+        return current(plan.source()).orElse(null) != plan || SCHEMA_CHANGED.contains(failure.getErrorCode());
     }
 
     /**

@@ -4,10 +4,10 @@ import dev.ferry.api.model.Column;
 import dev.ferry.api.model.ColumnType;
 import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.model.Row;
+import dev.ferry.api.model.SqlParameters;
 
 import java.math.BigDecimal;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -94,7 +94,7 @@ final class Query
             Object parameter = parameters.get(i);
             int index = i + 1;
             if (parameter instanceof KeyParameter key) {
-                bindKey(statement, index, key.column(), key.value());
+                SqlParameters.bindKeyValue(statement, index, key.column(), key.value());
             }
             else if (parameter instanceof WireParameter wire) {
                 bindWire(statement, index, wire.column(), wire.charset(), wire.wire());
@@ -108,58 +108,17 @@ final class Query
         }
     }
 
-    static void bindKey(PreparedStatement statement, int index, Column column, KeyValue value)
-            throws SQLException
-    {
-        if (value instanceof KeyValue.SignedInt signed) {
-            statement.setLong(index, signed.value());
-        }
-        else if (value instanceof KeyValue.UnsignedInt unsigned) {
-            if (unsigned.bits() >= 0) {
-                statement.setLong(index, unsigned.bits());
-            }
-            else {
-                statement.setBigDecimal(index, new BigDecimal(unsigned.toBigInteger()));
-            }
-        }
-        else if (value instanceof KeyValue.Bytes bytes) {
-            statement.setBytes(index, bytes.value());
-        }
-        else if (column.type().family() == ColumnType.Family.DECIMAL) {
-            statement.setBigDecimal(index, new BigDecimal(value.text()));
-        }
-        else {
-            statement.setString(index, value.text());
-        }
-    }
-
+    /**
+     * As {@link SqlParameters#bindWire}, except that temporal values go as text: compared with a
+     * temporal column, the server reads a string as a date and time.
+     */
     static void bindWire(PreparedStatement statement, int index, Column column, Charset charset, byte[] wire)
             throws SQLException
     {
-        if (wire == null) {
-            statement.setNull(index, java.sql.Types.NULL);
+        if (wire != null && column.type().family() == ColumnType.Family.TEMPORAL) {
+            statement.setString(index, new String(wire, charset));
             return;
         }
-        switch (column.type().family()) {
-            case INTEGER: {
-                String digits = new String(wire, StandardCharsets.US_ASCII);
-                if (column.unsigned() && digits.length() >= 19) {
-                    statement.setBigDecimal(index, new BigDecimal(digits));
-                }
-                else {
-                    statement.setLong(index, Long.parseLong(digits));
-                }
-                return;
-            }
-            case DECIMAL:
-                statement.setBigDecimal(index, new BigDecimal(new String(wire, StandardCharsets.US_ASCII)));
-                return;
-            case TEXT:
-            case TEMPORAL:
-                statement.setString(index, new String(wire, charset));
-                return;
-            default:
-                statement.setBytes(index, wire);
-        }
+        SqlParameters.bindWire(statement, index, column, charset, wire);
     }
 }

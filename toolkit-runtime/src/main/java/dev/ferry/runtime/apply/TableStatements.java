@@ -2,6 +2,7 @@ package dev.ferry.runtime.apply;
 
 import dev.ferry.api.model.Column;
 import dev.ferry.api.model.Row;
+import dev.ferry.api.model.SqlParameters;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.sql.InsertStatement;
@@ -131,7 +132,7 @@ final class TableStatements
                     Row row = rows.get(r);
                     for (int i = 0; i < writable.length; i++) {
                         int position = writable[i];
-                        KeyCodec.bindWire(prepared, i + 1, columns[position], charsets[position], row.get(position));
+                        SqlParameters.bindWire(prepared, i + 1, columns[position], charsets[position], row.get(position));
                     }
                     prepared.executeUpdate();
                 }
@@ -151,7 +152,7 @@ final class TableStatements
                 for (int r = start; r < end; r++) {
                     Row row = rows.get(r);
                     for (int position : key) {
-                        KeyCodec.bindWire(prepared, index++, columns[position], charsets[position], row.get(position));
+                        SqlParameters.bindWire(prepared, index++, columns[position], charsets[position], row.get(position));
                     }
                 }
                 prepared.executeUpdate();

@@ -7,8 +7,8 @@ import dev.ferry.api.model.Key;
 import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.model.PaginationKey;
 import dev.ferry.api.model.Row;
+import dev.ferry.api.model.SqlParameters;
 
-import java.math.BigDecimal;
 import java.nio.charset.Charset;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -73,66 +73,7 @@ public final class KeyCodec
     public void bind(PreparedStatement statement, int index, Key key, int part)
             throws SQLException
     {
-        bindValue(statement, index, columns[part], key.get(part));
-    }
-
-    static void bindValue(PreparedStatement statement, int index, Column column, KeyValue value)
-            throws SQLException
-    {
-        if (value instanceof KeyValue.SignedInt signed) {
-            statement.setLong(index, signed.value());
-        }
-        else if (value instanceof KeyValue.UnsignedInt unsigned) {
-            if (unsigned.bits() >= 0) {
-                statement.setLong(index, unsigned.bits());
-            }
-            else {
-                statement.setBigDecimal(index, new BigDecimal(unsigned.toBigInteger()));
-            }
-        }
-        else if (value instanceof KeyValue.Bytes bytes) {
-            statement.setBytes(index, bytes.value());
-        }
-        else if (column.type().family() == ColumnType.Family.DECIMAL) {
-            statement.setBigDecimal(index, new BigDecimal(value.text()));
-        }
-        else {
-            statement.setString(index, value.text());
-        }
-    }
-
-    /**
-     * Binds a column value given in wire form (text-protocol bytes) so that the server compares
-     * it exactly and can use the column's index: integers as integers, decimals as decimals, text
-     * as text in the column's charset (so its collation applies), everything else as bytes.
-     */
-    public static void bindWire(PreparedStatement statement, int index, Column column, Charset charset, byte[] wire)
-            throws SQLException
-    {
-        if (wire == null) {
-            statement.setNull(index, java.sql.Types.NULL);
-            return;
-        }
-        switch (column.type().family()) {
-            case INTEGER: {
-                String digits = new String(wire, java.nio.charset.StandardCharsets.US_ASCII);
-                if (column.unsigned() && digits.length() >= 19) {
-                    statement.setBigDecimal(index, new BigDecimal(digits));
-                }
-                else {
-                    statement.setLong(index, Long.parseLong(digits));
-                }
-                return;
-            }
-            case DECIMAL:
-                statement.setBigDecimal(index, new BigDecimal(new String(wire, java.nio.charset.StandardCharsets.US_ASCII)));
-                return;
-            case TEXT:
-                statement.setString(index, new String(wire, charset));
-                return;
-            default:
-                statement.setBytes(index, wire);
-        }
+        SqlParameters.bindKeyValue(statement, index, columns[part], key.get(part));
     }
 
     /**
