@@ -1,5 +1,7 @@
 package dev.ferry.api.model;
 
+import dev.ferry.api.RuntimeBuilt;
+
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -18,6 +20,7 @@ import static java.util.Objects.requireNonNull;
  * @param generated whether the value is computed by the server (VIRTUAL or STORED); never written
  * @param enumValues the members of an ENUM or SET column in declaration order, else empty
  */
+@RuntimeBuilt
 public record Column(
         String name,
         int ordinal,

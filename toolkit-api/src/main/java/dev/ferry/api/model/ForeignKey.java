@@ -1,5 +1,7 @@
 package dev.ferry.api.model;
 
+import dev.ferry.api.RuntimeBuilt;
+
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -7,6 +9,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * A foreign key from a table to a referenced table.
  */
+@RuntimeBuilt
 public record ForeignKey(String name, List<String> columns, TableName referencedTable, List<String> referencedColumns)
 {
     public ForeignKey

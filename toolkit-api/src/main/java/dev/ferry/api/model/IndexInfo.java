@@ -1,5 +1,7 @@
 package dev.ferry.api.model;
 
+import dev.ferry.api.RuntimeBuilt;
+
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -11,6 +13,7 @@ import static java.util.Objects.requireNonNull;
  * @param columns column names in index order
  * @param unique whether the index is unique
  */
+@RuntimeBuilt
 public record IndexInfo(String name, List<String> columns, boolean unique)
 {
     public IndexInfo

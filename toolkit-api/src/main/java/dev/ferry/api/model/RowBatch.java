@@ -1,5 +1,7 @@
 package dev.ferry.api.model;
 
+import dev.ferry.api.RuntimeBuilt;
+
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -12,6 +14,7 @@ import static java.util.Objects.requireNonNull;
  * @param rows the rows, never empty
  * @param lastKey the pagination key of the last row, or null for a full-copy table
  */
+@RuntimeBuilt
 public record RowBatch(TableSchema table, List<Column> columns, List<Row> rows, Key lastKey)
 {
     public RowBatch

@@ -1,5 +1,7 @@
 package dev.ferry.api.model;
 
+import dev.ferry.api.RuntimeBuilt;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -11,6 +13,7 @@ import static java.util.Objects.requireNonNull;
  * @param after the new image (insert, update), else null
  * @param position where the event's transaction sits in the binlog
  */
+@RuntimeBuilt
 public record RowEvent(Type type, TableSchema table, Row before, Row after, PositionPair position)
 {
     public enum Type

@@ -1,5 +1,7 @@
 package dev.ferry.api.model;
 
+import dev.ferry.api.RuntimeBuilt;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -22,6 +24,7 @@ import static java.util.Objects.requireNonNull;
  * @param fingerprint a digest of the structure, equal for equal structures; used to detect
  *        schema changes between runs
  */
+@RuntimeBuilt
 public record TableSchema(
         TableName name,
         List<Column> columns,
