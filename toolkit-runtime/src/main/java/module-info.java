@@ -15,19 +15,15 @@ module dev.ferry.runtime {
     requires com.github.benmanes.caffeine;
     requires org.slf4j;
 
+    // only what the other modules' main code uses (ArchitectureTest checks it)
     exports dev.ferry.runtime;
-    exports dev.ferry.runtime.apply;
     exports dev.ferry.runtime.binlog;
     exports dev.ferry.runtime.config;
     exports dev.ferry.runtime.control;
-    exports dev.ferry.runtime.copy;
-    exports dev.ferry.runtime.cutover;
-    exports dev.ferry.runtime.ddl;
+    exports dev.ferry.runtime.core;
     exports dev.ferry.runtime.plugin;
-    exports dev.ferry.runtime.schema;
     exports dev.ferry.runtime.sql;
     exports dev.ferry.runtime.state;
-    // exports dev.ferry.runtime.verify;
 
     // opens dev.ferry.runtime.state to com.fasterxml.jackson.databind;
     opens dev.ferry.runtime.control to com.fasterxml.jackson.databind;

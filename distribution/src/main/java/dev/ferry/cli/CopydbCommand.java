@@ -2,7 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.runtime.Ferry;
-import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.PipelinePlugins;
 import dev.ferry.runtime.RuntimeMetrics;
 import dev.ferry.runtime.RuntimePluginContext;

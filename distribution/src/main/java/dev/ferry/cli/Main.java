@@ -1,7 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.api.FerryException;
-import dev.ferry.runtime.FerryVersion;
+import dev.ferry.runtime.core.FerryVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;

@@ -6,6 +6,7 @@ import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.core.FerryVersion;
 
 import javax.sql.DataSource;
 

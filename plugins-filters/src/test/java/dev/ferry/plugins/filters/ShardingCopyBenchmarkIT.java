@@ -1,7 +1,7 @@
 package dev.ferry.plugins.filters;
 
 import dev.ferry.runtime.Ferry;
-import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;

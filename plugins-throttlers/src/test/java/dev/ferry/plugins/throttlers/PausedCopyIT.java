@@ -3,7 +3,7 @@ package dev.ferry.plugins.throttlers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.runtime.Ferry;
-import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.control.ControlServer;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;

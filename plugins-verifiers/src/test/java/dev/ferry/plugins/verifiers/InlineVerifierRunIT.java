@@ -3,7 +3,7 @@ package dev.ferry.plugins.verifiers;
 import dev.ferry.api.model.Key;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.runtime.Ferry;
-import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.PipelinePlugins;
 import dev.ferry.runtime.RuntimeMetrics;
 import dev.ferry.runtime.RuntimePluginContext;

@@ -6,7 +6,7 @@ import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.runtime.Ferry;
-import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.PipelinePlugins;
 import dev.ferry.runtime.RuntimeMetrics;
 import dev.ferry.runtime.RuntimePluginContext;

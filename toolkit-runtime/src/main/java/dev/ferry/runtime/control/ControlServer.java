@@ -8,7 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.runtime.Ferry;
-import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.config.ControlConfig;
 import dev.ferry.runtime.config.PluginSection;
 import org.slf4j.Logger;

@@ -5,7 +5,7 @@ import dev.ferry.api.model.Key;
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.runtime.Ferry;
-import dev.ferry.runtime.FerryVersion;
+import dev.ferry.runtime.core.FerryVersion;
 import dev.ferry.runtime.RuntimeMetrics;
 import dev.ferry.runtime.apply.BinlogApplier;
 import dev.ferry.runtime.config.PluginSection;

@@ -1,6 +1,6 @@
 package dev.ferry.runtime.control;
 
-import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.RuntimeMetrics;
 import dev.ferry.runtime.apply.ApplierState;
 import dev.ferry.runtime.control.FerryStatus.TableStatus;

@@ -12,6 +12,7 @@ import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.schema.TableRenames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

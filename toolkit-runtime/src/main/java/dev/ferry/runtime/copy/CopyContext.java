@@ -4,6 +4,8 @@ import dev.ferry.api.Metrics;
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig;
+import dev.ferry.runtime.core.TableLocks;
+import dev.ferry.runtime.core.ThrottleGate;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.SqlErrors;
 import org.slf4j.Logger;

@@ -12,6 +12,8 @@ import dev.ferry.runtime.apply.SchemaChangeHandler;
 import dev.ferry.runtime.config.RewritesConfig;
 import dev.ferry.runtime.schema.SchemaRegistry;
 import dev.ferry.runtime.schema.TableRenames;
+import dev.ferry.runtime.schema.TargetSchemas;
+import dev.ferry.runtime.state.StateSaver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -49,36 +50,36 @@ public final class SchemaChangeApplier
     private final RewritesConfig rewrites;
     private final SchemaRegistry registry;
     private final TableRenames renames;
-    private final Function<TableName, Optional<TableSchema>> reload;
+    private final TargetSchemas targetSchemas;
     private final Verifier verifier;
     private final boolean skipUnparseable;
-    private final Runnable saveState;
+    private final StateSaver state;
     private final Metrics.Counter applied;
     private final Metrics.Counter ignored;
     private final Metrics.Counter skipped;
 
     /**
-     * @param reload loads a source table's schema as the target now has it (for the rewritten
-     *        name), with its pagination key chosen; empty when the table does not exist
-     * @param saveState saves the run's state now (a no-op without a state store), throwing when it
+     * @param targetSchemas loads a source table's schema as the target now has it (for the
+     *        rewritten name), with its pagination key chosen; empty when the table does not exist
+     * @param state saves the run's state now (a no-op without a state store), throwing when it
      *        cannot: called before a statement changes the target and once its transaction ended,
      *        so a resume never decodes row events against a structure the target no longer has
      * @param renames where the renames and drops this applier replicates are recorded, after the
      *        registry holds the new names and before the state is saved as settled
      */
     public SchemaChangeApplier(DataSource target, TableFilter tableFilter, RewritesConfig rewrites, SchemaRegistry registry,
-            TableRenames renames, Function<TableName, Optional<TableSchema>> reload, Verifier verifier, boolean skipUnparseable,
-            Runnable saveState, Metrics metrics)
+            TableRenames renames, TargetSchemas targetSchemas, Verifier verifier, boolean skipUnparseable,
+            StateSaver state, Metrics metrics)
     {
         this.renames = requireNonNull(renames, "renames is null");
         this.target = requireNonNull(target, "target is null");
         this.tableFilter = requireNonNull(tableFilter, "tableFilter is null");
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
         this.registry = requireNonNull(registry, "registry is null");
-        this.reload = requireNonNull(reload, "reload is null");
+        this.targetSchemas = requireNonNull(targetSchemas, "targetSchemas is null");
         this.verifier = requireNonNull(verifier, "verifier is null");
         this.skipUnparseable = skipUnparseable;
-        this.saveState = requireNonNull(saveState, "saveState is null");
+        this.state = requireNonNull(state, "state is null");
         this.applied = metrics.counter("ddl_applied", "DDL statements replicated to the target");
         this.ignored = metrics.counter("ddl_ignored", "statements outside ferry's scope (grants, users, routines, triggers, views, events)");
         this.skipped = metrics.counter("ddl_skipped", "DDL statements skipped: filtered out or unparseable with onUnparseable: skip");
@@ -137,7 +138,7 @@ public final class SchemaChangeApplier
         // must let the copy of a renamed table go on under either name
         renames.expect(ddl.renames());
         try {
-            saveState.run();
+            state.saveNow();
         }
         catch (RuntimeException e) {
             renames.abandon();
@@ -170,7 +171,7 @@ public final class SchemaChangeApplier
     @Override
     public void settled(PositionPair position)
     {
-        saveState.run();
+        state.saveNow();
     }
 
     /**
@@ -259,7 +260,7 @@ public final class SchemaChangeApplier
                 registry.remove(table);
                 continue;
             }
-            Optional<TableSchema> schema = reload.apply(table);
+            Optional<TableSchema> schema = targetSchemas.load(table);
             if (schema.isPresent()) {
                 registry.put(schema.get());
             }

@@ -4,6 +4,7 @@ import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,5 +76,18 @@ public final class SchemaRegistry
     public void onRemove(Consumer<TableName> listener)
     {
         removalListeners.add(listener);
+    }
+
+    /**
+     * Each table's schema fingerprint, in the order given: what a state records to tell whether
+     * a resume meets the same structures.
+     */
+    public static Map<TableName, String> fingerprints(Collection<TableSchema> tables)
+    {
+        Map<TableName, String> result = new LinkedHashMap<>();
+        for (TableSchema table : tables) {
+            result.put(table.name(), table.fingerprint());
+        }
+        return result;
     }
 }

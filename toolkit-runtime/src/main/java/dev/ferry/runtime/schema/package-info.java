@@ -1,4 +1,6 @@
 /**
- * Loads table schemas from information_schema, chooses pagination keys, creates target tables.
+ * Source and target table schemas: discovery at the start position, loading from
+ * information_schema, pagination keys, creation order, the live registry, renames, target table
+ * creation.
  */
 package dev.ferry.runtime.schema;

@@ -17,8 +17,8 @@ import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.RangeState;
 import dev.ferry.api.model.TableCopyState;
 import dev.ferry.api.model.TableName;
-import dev.ferry.runtime.FerryPhase;
-import dev.ferry.runtime.FerryVersion;
+import dev.ferry.runtime.core.FerryPhase;
+import dev.ferry.runtime.core.FerryVersion;
 
 import java.math.BigInteger;
 import java.time.Instant;

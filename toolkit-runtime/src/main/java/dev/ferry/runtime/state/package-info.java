@@ -1,4 +1,5 @@
 /**
- * The ferry state document: serialization, checkpoints and resume reconciliation.
+ * The ferry state document: serialization, compatibility, checkpoints, and the resume planning that
+ * reconciles a saved state with the servers.
  */
 package dev.ferry.runtime.state;

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.Ferry;
-import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.Ferry;
-import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.core.FerryPhase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import dev.ferry.api.model.Key;
 import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
-import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.config.DatabaseConfig;
 import dev.ferry.runtime.schema.SchemaException;
 import dev.ferry.runtime.schema.SchemaLoader;

@@ -12,6 +12,7 @@ import dev.ferry.runtime.config.ConfigLoader;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.DatabaseConfig;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.schema.SchemaLoader;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.DataSources;

@@ -1,7 +1,7 @@
 package dev.ferry.runtime.ddl;
 
 import dev.ferry.runtime.Ferry;
-import dev.ferry.runtime.FerryPhase;
+import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.TestingFerry;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TableAssertions;

@@ -8,7 +8,7 @@ import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.RangeState;
 import dev.ferry.api.model.TableCopyState;
 import dev.ferry.api.model.TableName;
-import dev.ferry.runtime.FerryVersion;
+import dev.ferry.runtime.core.FerryVersion;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;

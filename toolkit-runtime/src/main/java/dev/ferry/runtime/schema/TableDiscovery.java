@@ -1,13 +1,10 @@
-package dev.ferry.runtime;
+package dev.ferry.runtime.schema;
 
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.filter.TableFilter;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.CopyConfig;
-import dev.ferry.runtime.schema.PaginationKeys;
-import dev.ferry.runtime.schema.SchemaException;
-import dev.ferry.runtime.schema.SchemaLoader;
 
 import java.sql.SQLException;
 import java.util.ArrayList;

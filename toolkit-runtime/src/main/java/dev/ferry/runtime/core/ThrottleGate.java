@@ -1,4 +1,4 @@
-package dev.ferry.runtime.copy;
+package dev.ferry.runtime.core;
 
 import dev.ferry.api.Metrics;
 import dev.ferry.api.throttle.Throttler;

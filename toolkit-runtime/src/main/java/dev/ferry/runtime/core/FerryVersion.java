@@ -1,4 +1,4 @@
-package dev.ferry.runtime;
+package dev.ferry.runtime.core;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,235 @@
+package dev.ferry.runtime;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.api.FerryException;
+import dev.ferry.api.model.BinlogPosition;
+import dev.ferry.api.model.FerryState;
+import dev.ferry.api.model.TableSchema;
+import dev.ferry.api.state.StateStore;
+import dev.ferry.runtime.apply.BinlogApplier;
+import dev.ferry.runtime.apply.SchemaChangeHandler;
+import dev.ferry.runtime.binlog.BinlogStreamer;
+import dev.ferry.runtime.binlog.BinlogStreamerConfig;
+import dev.ferry.runtime.config.CopyConfig;
+import dev.ferry.runtime.config.DatabaseConfig;
+import dev.ferry.runtime.config.FerryConfig;
+import dev.ferry.runtime.config.ReplicationConfig;
+import dev.ferry.runtime.copy.Copier;
+import dev.ferry.runtime.copy.ReplicationBarrier;
+import dev.ferry.runtime.core.FerryVersion;
+import dev.ferry.runtime.core.RunSignals;
+import dev.ferry.runtime.core.TableLocks;
+import dev.ferry.runtime.cutover.CutoverSequence;
+import dev.ferry.runtime.cutover.SourceReplication;
+import dev.ferry.runtime.ddl.SchemaChangeApplier;
+import dev.ferry.runtime.replication.Replication;
+import dev.ferry.runtime.schema.DiscoveryPlanner;
+import dev.ferry.runtime.schema.PaginationKeys;
+import dev.ferry.runtime.schema.SchemaLoader;
+import dev.ferry.runtime.schema.SchemaRegistry;
+import dev.ferry.runtime.schema.TableRenames;
+import dev.ferry.runtime.schema.TargetSchemas;
+import dev.ferry.runtime.sql.DataSources;
+import dev.ferry.runtime.state.Checkpointer;
+import dev.ferry.runtime.state.ResumePlanner;
+import dev.ferry.runtime.state.StateSaver;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Wires the stages of one run from its config and plugins: every stage receives the
+ * collaborators it needs here, so no stage calls back into {@link Ferry}. The in-ferry table
+ * locks and the rename log are shared by the copy and the replication of the run.
+ */
+final class RunAssembly
+{
+    private static final int EXTRA_CONNECTIONS = 4;
+    // the largest statement the applier builds for one batch
+    private static final long MAX_APPLY_STATEMENT_BYTES = 16L << 20;
+
+    /**
+     * The run's connection pools.
+     */
+    record Databases(HikariDataSource source, HikariDataSource target)
+            implements AutoCloseable
+    {
+        Databases
+        {
+            requireNonNull(source, "source is null");
+            requireNonNull(target, "target is null");
+        }
+
+        @Override
+        public void close()
+        {
+            source.close();
+            target.close();
+        }
+    }
+
+    /**
+     * What a run moves.
+     *
+     * @param tables the tables to copy, in creation order
+     * @param streamFrom where streaming starts
+     * @param schemas the registry the binlog decodes with
+     */
+    record Plan(List<TableSchema> tables, BinlogPosition streamFrom, SchemaRegistry schemas)
+    {
+        Plan
+        {
+            tables = List.copyOf(requireNonNull(tables, "tables is null"));
+            requireNonNull(streamFrom, "streamFrom is null");
+            requireNonNull(schemas, "schemas is null");
+        }
+    }
+
+    private final PipelinePlugins plugins;
+    private final FerryConfig config;
+    private final RuntimePluginContext context;
+    private final RuntimeMetrics metrics;
+    private final TableLocks locks = new TableLocks();
+    // renames and drops the applier replicated, for the copy to follow renamed tables
+    private final TableRenames renames = new TableRenames();
+
+    RunAssembly(PipelinePlugins plugins, RuntimePluginContext context, RuntimeMetrics metrics)
+    {
+        this.plugins = requireNonNull(plugins, "plugins is null");
+        this.config = plugins.config();
+        this.context = requireNonNull(context, "context is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+    }
+
+    /**
+     * Opens the connection pools, hands them to the plugins and starts the throttlers.
+     */
+    Databases connect()
+    {
+        int connections = config.copy().concurrency() + EXTRA_CONNECTIONS;
+        HikariDataSource source = DataSources.create(config.source(), "source", connections, true, true);
+        HikariDataSource target;
+        try {
+            target = DataSources.create(config.target(), "target", connections, true, !config.copy().disableForeignKeyChecks(),
+                    config.copy().writeMethod() != CopyConfig.WriteMethod.INSERT);
+        }
+        catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        context.attach(source, target);
+        plugins.copyThrottlers().forEach(throttler -> throttler.start());
+        plugins.replicationThrottlers().forEach(throttler -> throttler.start());
+        return new Databases(source, target);
+    }
+
+    /**
+     * Checks the source before anything else: its binlog settings, and that it is not a replica
+     * unless {@code replication.allowReplicaSource}.
+     */
+    void checkSource(Databases databases)
+            throws SQLException
+    {
+        try (Connection connection = databases.source().getConnection()) {
+            BinlogStreamer.checkSource(connection, config.replication().skipRowImageCheck());
+            if (SourceReplication.isReplica(connection) && !config.replication().allowReplicaSource()) {
+                throw new FerryException("the source " + config.source().address() + " is a replica: its data may lag behind its primary. "
+                        + "Move from the primary, or set replication.allowReplicaSource: true (ferry then waits for the replica to catch up "
+                        + "before cutover; use copy.lockStrategy: in-ferry on a read-only replica)");
+            }
+        }
+    }
+
+    /**
+     * The tables to copy and where streaming starts; starts the verifier with them. A resume that
+     * replays DDL takes both from the target and the saved state; any other run discovers the
+     * source tables at the position it starts streaming from and prepares the target tables (a
+     * resume without DDL replay then checks they are the saved ones).
+     */
+    Plan plan(Databases databases, Optional<FerryState> saved)
+            throws SQLException
+    {
+        ResumePlanner resumePlanner = new ResumePlanner(config, plugins.tableFilter(), plugins.copyFilter(),
+                plugins.stateStore().map(StateStore::describe).orElse("the state"));
+        if (saved.isPresent() && config.replication().replicateSchemaChanges()) {
+            ResumePlanner.Plan resumed = resumePlanner.planWithSchemaReplication(saved.get(), new SchemaLoader(databases.source()), targetSchemas(databases));
+            context.setTables(resumed.registered());
+            return new Plan(resumed.copied(), saved.get().position().resume(), register(resumed.registered(), saved));
+        }
+        DiscoveryPlanner planner = new DiscoveryPlanner(config, plugins.tableFilter(), plugins.copyFilter(), databases.source(), databases.target());
+        DiscoveryPlanner.Discovered discovered = planner.discover();
+        context.setTables(discovered.tables());
+        List<TableSchema> ordered = planner.prepareTarget(discovered);
+        if (saved.isPresent()) {
+            resumePlanner.checkCompatible(saved.get(), ordered);
+        }
+        return new Plan(ordered, saved.isPresent() ? saved.get().position().resume() : discovered.startPosition(), register(ordered, saved));
+    }
+
+    /**
+     * The registry the binlog decodes with, seeded with {@code tables} (the plugins' view of the
+     * tables follows its changes); starts the verifier.
+     */
+    private SchemaRegistry register(List<TableSchema> tables, Optional<FerryState> saved)
+    {
+        SchemaRegistry registry = new SchemaRegistry(tables);
+        registry.onChange(context::putTable);
+        registry.onRemove(context::removeTable);
+        plugins.verifier().start(saved.map(FerryState::verifierState).orElse(null));
+        return registry;
+    }
+
+    private TargetSchemas targetSchemas(Databases databases)
+    {
+        return new TargetSchemas(new SchemaLoader(databases.target()), config.rewrites(), new PaginationKeys(config.copy(), plugins.copyFilter()));
+    }
+
+    /**
+     * @param barrier what the copy of a full-copy table waits for
+     * @param followRenames whether the copy follows tables renamed by replicated DDL
+     */
+    Copier copier(Databases databases, SchemaRegistry schemas, ReplicationBarrier barrier, boolean followRenames)
+    {
+        return new Copier(config.copy(), databases.source(), databases.target(), config.rewrites(), plugins.copyFilter(), plugins.verifier(),
+                plugins.copyThrottlers(), locks, barrier, schemas::get, followRenames ? Optional.of(renames) : Optional.empty(), metrics);
+    }
+
+    /**
+     * The binlog stream and its applier; with {@code replication.replicateSchemaChanges} the
+     * applier replays DDL, saving the state through {@code state} around each statement.
+     *
+     * @param onStreamFailure called on the binlog thread once streaming failed for good
+     */
+    Replication replication(Databases databases, SchemaRegistry schemas, StateSaver state, Runnable onStreamFailure)
+    {
+        ReplicationConfig replication = config.replication();
+        SchemaChangeHandler schemaChanges = SchemaChangeHandler.IGNORE;
+        if (replication.replicateSchemaChanges()) {
+            schemaChanges = new SchemaChangeApplier(databases.target(), plugins.tableFilter(), config.rewrites(), schemas, renames,
+                    targetSchemas(databases), plugins.verifier(), "skip".equals(replication.onUnparseableDdl()), state, metrics);
+        }
+        BinlogApplier.Settings settings = new BinlogApplier.Settings(replication.batchSize(), replication.writeRetries(),
+                replication.retryBackoff(), config.copy().lockStrategy(), MAX_APPLY_STATEMENT_BYTES);
+        BinlogApplier applier = new BinlogApplier(settings, databases.target(), config.rewrites(), plugins.copyFilter(), plugins.verifier(),
+                plugins.replicationThrottlers(), locks, plugins.stateStore(), schemaChanges, metrics);
+        DatabaseConfig source = config.source();
+        BinlogStreamerConfig streamerConfig = new BinlogStreamerConfig(source.host(), source.port(), source.user(), source.password().orElse(""),
+                config.runId(), replication.readRetries(), replication.retryBackoff(), replication.heartbeat(), source.connectTimeout(),
+                replication.skipRowImageCheck());
+        return new Replication(applier, streamerConfig, schemas, onStreamFailure);
+    }
+
+    CutoverSequence cutover(Databases databases, RunSignals signals, Replication replication)
+    {
+        return new CutoverSequence(config, databases.source(), plugins.verifier(), signals, replication);
+    }
+
+    Checkpointer checkpointer(StateStore store, Checkpointer.Sources sources)
+    {
+        return new Checkpointer(store, FerryVersion.get(), config.fingerprint(), config.runId(), sources, context.clock());
+    }
+}

@@ -1,0 +1,169 @@
+package dev.ferry.runtime.cutover;
+
+import dev.ferry.api.FerryException;
+import dev.ferry.api.model.BinlogPosition;
+import dev.ferry.api.verify.VerificationResult;
+import dev.ferry.api.verify.Verifier;
+import dev.ferry.runtime.binlog.BinlogStreamer;
+import dev.ferry.runtime.config.FerryConfig;
+import dev.ferry.runtime.core.RunSignals;
+import dev.ferry.runtime.replication.Replication;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The cutover of a run whose copy is done: waits for the signal (the operator's command, or none
+ * when automatic) and for the applier to be close to the source, then tells the application
+ * (before hook), waits for a source replica to catch up, applies up to the source's final
+ * position, stops streaming, verifies and tells the application again (after hook).
+ */
+public final class CutoverSequence
+{
+    private static final Logger log = LoggerFactory.getLogger(CutoverSequence.class);
+    private static final Duration CAUGHT_UP_POLL = Duration.ofMillis(200);
+
+    private final FerryConfig config;
+    private final DataSource source;
+    private final Verifier verifier;
+    private final RunSignals signals;
+    private final Replication replication;
+    private final HttpHooks hooks = new HttpHooks();
+    private long lastDowntimeWarning;
+
+    public CutoverSequence(FerryConfig config, DataSource source, Verifier verifier, RunSignals signals, Replication replication)
+    {
+        this.config = requireNonNull(config, "config is null");
+        this.source = requireNonNull(source, "source is null");
+        this.verifier = requireNonNull(verifier, "verifier is null");
+        this.signals = requireNonNull(signals, "signals is null");
+        this.replication = requireNonNull(replication, "replication is null");
+    }
+
+    /**
+     * Waits for the cutover command (or none when automatic) and for the applier to be close to
+     * the source, so the cutover itself is short. Returns false when a stop came first.
+     *
+     * @throws FerryException when streaming or the applier failed meanwhile
+     */
+    public boolean awaitSignal()
+            throws InterruptedException, SQLException
+    {
+        while (true) {
+            replication.checkHealthy();
+            if (signals.stopRequested()) {
+                return false;
+            }
+            boolean requested = config.cutover().automatic() || signals.cutoverRequested();
+            if (requested && caughtUp() && withinExpectedDowntime()) {
+                return true;
+            }
+            if (!requested) {
+                signals.awaitCutoverRequest(CAUGHT_UP_POLL);
+            }
+            else {
+                Thread.sleep(CAUGHT_UP_POLL.toMillis());
+            }
+        }
+    }
+
+    /**
+     * Writes have stopped (the before hook told the application): apply up to the source's final
+     * position, stop streaming, verify.
+     *
+     * @return the verifier's result at cutover
+     * @throws FerryException when the applier does not reach the final position in time
+     */
+    public VerificationResult run()
+            throws InterruptedException, SQLException
+    {
+        Instant started = Instant.now();
+        if (config.cutover().before() != null) {
+            hooks.post("cutover before", config.cutover().before(), "{\"event\":\"cutover-before\"}");
+        }
+        if (config.replication().allowReplicaSource()) {
+            awaitReplicaCaughtUp();
+        }
+        BinlogPosition end;
+        try (Connection connection = source.getConnection()) {
+            end = BinlogStreamer.currentPosition(connection);
+        }
+        if (!replication.awaitApplied(end, config.cutover().catchUpTimeout())) {
+            throw new FerryException("cutover: the applier did not reach the source's final position " + end + " within "
+                    + config.cutover().catchUpTimeout() + " (cutover.catchUpTimeout); it is at " + replication.applied().event()
+                    + ". Check that writes to the source have stopped.");
+        }
+        replication.stop();
+        VerificationResult verification = verifier.verifyAtCutover();
+        log.info("cutover at {} took {} ms: {}", end, Duration.between(started, Instant.now()).toMillis(), verification.message());
+        if (config.cutover().after() != null && !verification.failed()) {
+            hooks.post("cutover after", config.cutover().after(), "{\"event\":\"cutover-after\",\"binlogFile\":\"" + end.file()
+                    + "\",\"binlogOffset\":" + end.offset() + "}");
+        }
+        return verification;
+    }
+
+    /**
+     * Whether the verifier's cutover check would fit in its {@code maxExpectedDowntime}; logs by
+     * how much it would not, at most every ten seconds.
+     */
+    private boolean withinExpectedDowntime()
+    {
+        Optional<Duration> max = verifier.maxExpectedDowntime();
+        if (max.isEmpty()) {
+            return true;
+        }
+        Duration expected = verifier.expectedCutoverDuration();
+        if (expected.compareTo(max.get()) <= 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now - lastDowntimeWarning > TimeUnit.SECONDS.toNanos(10)) {
+            lastDowntimeWarning = now;
+            log.warn("holding the cutover: the verifier expects its cutover check to take {} ms, {} ms over maxExpectedDowntime {} ms; "
+                    + "waiting for its re-verification backlog to shrink", expected.toMillis(), expected.minus(max.get()).toMillis(), max.get().toMillis());
+        }
+        return false;
+    }
+
+    private boolean caughtUp()
+            throws SQLException, InterruptedException
+    {
+        BinlogPosition current;
+        try (Connection connection = source.getConnection()) {
+            current = BinlogStreamer.currentPosition(connection);
+        }
+        return replication.awaitApplied(current, Duration.ofSeconds(1));
+    }
+
+    private void awaitReplicaCaughtUp()
+            throws SQLException, InterruptedException
+    {
+        Instant deadline = Instant.now().plus(config.cutover().catchUpTimeout());
+        while (true) {
+            Optional<Duration> lag;
+            try (Connection connection = source.getConnection()) {
+                lag = SourceReplication.lag(connection, config.replication().replicaLagQuery());
+            }
+            if (lag.isPresent() && lag.get().compareTo(config.replication().maxReplicaLag()) <= 0) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new FerryException("cutover: the source replica is " + lag.map(Duration::toString).orElse("an unknown time")
+                        + " behind its primary after waiting " + config.cutover().catchUpTimeout() + " (replication.maxReplicaLag "
+                        + config.replication().maxReplicaLag() + ")");
+            }
+            Thread.sleep(500);
+        }
+    }
+}
