@@ -19,6 +19,7 @@ import dev.ferry.runtime.apply.SchemaChangeHandler;
 import dev.ferry.runtime.binlog.BinlogListener;
 import dev.ferry.runtime.binlog.BinlogStreamer;
 import dev.ferry.runtime.binlog.BinlogStreamerConfig;
+import dev.ferry.runtime.binlog.SourceServer;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.FerryConfig;
 import dev.ferry.runtime.copy.Copier;
@@ -484,7 +485,7 @@ public final class Ferry
             throws SQLException
     {
         try (Connection connection = source.getConnection()) {
-            BinlogStreamer.checkSource(connection, config.replication().skipRowImageCheck());
+            SourceServer.checkBinlogSettings(connection, config.replication().skipRowImageCheck());
             if (SourceReplication.isReplica(connection) && !config.replication().allowReplicaSource()) {
                 throw new FerryException("the source " + config.source().address() + " is a replica: its data may lag behind its primary. "
                         + "Move from the primary, or set replication.allowReplicaSource: true (ferry then waits for the replica to catch up "
@@ -566,7 +567,7 @@ public final class Ferry
             }
             startCreateStatements = createStatements;
             try (Connection connection = source.getConnection()) {
-                startPosition = BinlogStreamer.currentPosition(connection);
+                startPosition = SourceServer.currentPosition(connection);
             }
             if (!config.replication().replicateSchemaChanges()) {
                 return tables;
@@ -785,7 +786,7 @@ public final class Ferry
     private ReplicationBarrier barrier()
     {
         return connection -> {
-            BinlogPosition position = BinlogStreamer.currentPosition(connection);
+            BinlogPosition position = SourceServer.currentPosition(connection);
             while (!applier.awaitApplied(position, Duration.ofSeconds(1))) {
                 checkStreaming();
             }
@@ -866,7 +867,7 @@ public final class Ferry
     {
         BinlogPosition current;
         try (Connection connection = source.getConnection()) {
-            current = BinlogStreamer.currentPosition(connection);
+            current = SourceServer.currentPosition(connection);
         }
         return applier.awaitApplied(current, Duration.ofSeconds(1));
     }
@@ -887,7 +888,7 @@ public final class Ferry
         }
         BinlogPosition end;
         try (Connection connection = source.getConnection()) {
-            end = BinlogStreamer.currentPosition(connection);
+            end = SourceServer.currentPosition(connection);
         }
         if (!applier.awaitApplied(end, config.cutover().catchUpTimeout())) {
             throw new FerryException("cutover: the applier did not reach the source's final position " + end + " within "
