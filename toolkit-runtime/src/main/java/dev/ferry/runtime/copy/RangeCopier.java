@@ -2,18 +2,18 @@ package dev.ferry.runtime.copy;
 
 import dev.ferry.api.model.Column;
 import dev.ferry.api.model.Key;
-import dev.ferry.api.model.RangeState;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.RowBatch;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
-import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.CopyConfig.LockStrategy;
+import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.InsertStatement;
-import dev.ferry.runtime.sql.LoadDataStatement;
 import dev.ferry.runtime.sql.KeyCodec;
 import dev.ferry.runtime.sql.KeyPredicate;
+import dev.ferry.runtime.sql.LoadDataStatement;
+import dev.ferry.runtime.state.RangeState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
