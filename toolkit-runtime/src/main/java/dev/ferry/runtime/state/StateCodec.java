@@ -50,8 +50,8 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Jackson parses the document into a tree and writes every value; this class builds the tree,
  * lays it out and checks it ({@link StateDecoder} reads the fields, {@link StateRules} holds the
- * rules for copy progress). Encoding is deterministic: keys sorted, two-space indentation, a container on one line when it
- * fits in 100 characters, {@code \n} line ends, no trailing newline. Decoding checks everything and
+ * rules for copy progress). Encoding is deterministic: keys sorted, two-space indentation, a
+ * container on one line when it fits in 100 characters, {@code \n} line ends, no trailing newline. Decoding checks everything and
  * refuses, with a {@link StateException} naming each problem and what to do, any document ferry
  * would not have written: empty, not JSON (with line and column), another format version, missing
  * or ill-typed fields (by JSON path), unknown fields, or impossible values such as a negative
