@@ -39,6 +39,8 @@ import static java.util.Objects.requireNonNull;
  * applier converges on it for the same reason it converges on an ordinary copy: the batch is read
  * and written under the copy's lock strategy, so no change to its rows is applied in between.
  */
+// Over 600 lines on purpose: one range's batch loop (read, write, resync delete, retry, follow a DDL)
+// shares its prepared statements and connections; split, each part would need all of that state.
 final class RangeCopier
 {
     private static final Logger log = LoggerFactory.getLogger(RangeCopier.class);
