@@ -1,9 +1,6 @@
 package dev.ferry.cli;
 
 import dev.ferry.api.FerryException;
-import dev.ferry.api.model.FerryState;
-import dev.ferry.api.model.RangeState;
-import dev.ferry.api.model.TableCopyState;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.state.StateStore;
 import dev.ferry.runtime.PipelinePlugins;
@@ -12,7 +9,10 @@ import dev.ferry.runtime.RuntimePluginContext;
 import dev.ferry.runtime.config.ConfigException;
 import dev.ferry.runtime.config.ConfigLoader;
 import dev.ferry.runtime.sql.DataSources;
+import dev.ferry.runtime.state.FerryState;
+import dev.ferry.runtime.state.RangeState;
 import dev.ferry.runtime.state.StateCodec;
+import dev.ferry.runtime.state.TableCopyState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

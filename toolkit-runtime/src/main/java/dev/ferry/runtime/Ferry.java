@@ -1,9 +1,9 @@
 package dev.ferry.runtime;
 
 import dev.ferry.api.FerryException;
-import dev.ferry.api.model.FerryState;
+import dev.ferry.runtime.state.FerryState;
 import dev.ferry.api.model.PositionPair;
-import dev.ferry.api.model.TableCopyState;
+import dev.ferry.runtime.state.TableCopyState;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.state.StateStore;

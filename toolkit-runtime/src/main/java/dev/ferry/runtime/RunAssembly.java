@@ -3,13 +3,12 @@ package dev.ferry.runtime;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.model.BinlogPosition;
-import dev.ferry.api.model.FerryState;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.state.StateStore;
 import dev.ferry.runtime.apply.BinlogApplier;
 import dev.ferry.runtime.apply.SchemaChangeHandler;
-import dev.ferry.runtime.binlog.BinlogStreamer;
 import dev.ferry.runtime.binlog.BinlogStreamerConfig;
+import dev.ferry.runtime.binlog.SourceServer;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.DatabaseConfig;
 import dev.ferry.runtime.config.FerryConfig;
@@ -31,6 +30,7 @@ import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.schema.TargetSchemas;
 import dev.ferry.runtime.sql.DataSources;
 import dev.ferry.runtime.state.Checkpointer;
+import dev.ferry.runtime.state.FerryState;
 import dev.ferry.runtime.state.ResumePlanner;
 import dev.ferry.runtime.state.StateSaver;
 
@@ -135,7 +135,7 @@ final class RunAssembly
             throws SQLException
     {
         try (Connection connection = databases.source().getConnection()) {
-            BinlogStreamer.checkSource(connection, config.replication().skipRowImageCheck());
+            SourceServer.checkBinlogSettings(connection, config.replication().skipRowImageCheck());
             if (SourceReplication.isReplica(connection) && !config.replication().allowReplicaSource()) {
                 throw new FerryException("the source " + config.source().address() + " is a replica: its data may lag behind its primary. "
                         + "Move from the primary, or set replication.allowReplicaSource: true (ferry then waits for the replica to catch up "

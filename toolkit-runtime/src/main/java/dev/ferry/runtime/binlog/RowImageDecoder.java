@@ -527,79 +527,12 @@ public final class RowImageDecoder
         for (int i = 0; i < columnCount; i++) {
             int code = EventDeserializers.realType(binlogTypes[i] & 0xFF, metadata[i]);
             ColumnType type = table.columns().get(i).type();
-            if (!compatible(type, code)) {
+            if (!BinlogColumnTypes.matches(type, code)) {
                 return "column " + columnName(i) + " of " + table.name() + " is " + table.columns().get(i).columnType()
                         + " in the schema but has binlog type code " + code;
             }
         }
         return null;
-    }
-
-    private static boolean compatible(ColumnType type, int code)
-    {
-        switch (type) {
-            case TINYINT:
-                return code == 1;
-            case SMALLINT:
-                return code == 2;
-            case MEDIUMINT:
-                return code == 9;
-            case INT:
-                return code == 3;
-            case BIGINT:
-                return code == 8;
-            case YEAR:
-                return code == 13;
-            case DECIMAL:
-                return code == 246 || code == 0;
-            case FLOAT:
-                return code == 4;
-            case DOUBLE:
-                return code == 5;
-            case BIT:
-                return code == 16;
-            case DATE:
-                return code == 10 || code == 14;
-            case TIME:
-                return code == 11 || code == 19;
-            case DATETIME:
-                return code == 12 || code == 18;
-            case TIMESTAMP:
-                return code == 7 || code == 17;
-            case CHAR:
-            case BINARY:
-                return code == 254;
-            case VARCHAR:
-            case VARBINARY:
-                return code == 15 || code == 253;
-            case ENUM:
-                return code == 247;
-            case SET:
-                return code == 248;
-            case TINYTEXT:
-            case TEXT:
-            case MEDIUMTEXT:
-            case LONGTEXT:
-            case TINYBLOB:
-            case BLOB:
-            case MEDIUMBLOB:
-            case LONGBLOB:
-                return code == 252 || (code >= 249 && code <= 251);
-            case JSON:
-                // MySQL's binary JSON, or MariaDB's JSON alias of LONGTEXT
-                return code == 245 || code == 252;
-            case GEOMETRY:
-            case POINT:
-            case LINESTRING:
-            case POLYGON:
-            case MULTIPOINT:
-            case MULTILINESTRING:
-            case MULTIPOLYGON:
-            case GEOMETRYCOLLECTION:
-                return code == 255;
-            default:
-                return true;
-        }
     }
 
     private String columnName(int i)

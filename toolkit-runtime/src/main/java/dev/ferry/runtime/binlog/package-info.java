@@ -1,5 +1,8 @@
 /**
- * Reads the source binlog: one class owns the BinaryLogClient, checks the source's binlog settings
- * and reads its positions; row images are decoded into rows, GTIDs tracked.
+ * Reads the source binlog: {@link dev.ferry.runtime.binlog.BinlogStreamer} owns the BinaryLogClient
+ * (connect, reconnect), {@link dev.ferry.runtime.binlog.EventDispatcher} hands each event to its
+ * handler, row images are decoded into rows and GTIDs tracked;
+ * {@link dev.ferry.runtime.binlog.SourceServer} asks the source for its flavor, binlog settings and
+ * current position.
  */
 package dev.ferry.runtime.binlog;

@@ -4,8 +4,6 @@ import dev.ferry.api.Metrics;
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.filter.SqlPredicate;
 import dev.ferry.api.model.ForeignKey;
-import dev.ferry.api.model.RangeState;
-import dev.ferry.api.model.TableCopyState;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.throttle.Throttler;
@@ -14,6 +12,8 @@ import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.RewritesConfig;
 import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.schema.TableRenames;
+import dev.ferry.runtime.state.RangeState;
+import dev.ferry.runtime.state.TableCopyState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

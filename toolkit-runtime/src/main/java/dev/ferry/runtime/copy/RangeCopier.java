@@ -2,18 +2,18 @@ package dev.ferry.runtime.copy;
 
 import dev.ferry.api.model.Column;
 import dev.ferry.api.model.Key;
-import dev.ferry.api.model.RangeState;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.RowBatch;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
-import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.CopyConfig.LockStrategy;
+import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.InsertStatement;
-import dev.ferry.runtime.sql.LoadDataStatement;
 import dev.ferry.runtime.sql.KeyCodec;
 import dev.ferry.runtime.sql.KeyPredicate;
+import dev.ferry.runtime.sql.LoadDataStatement;
+import dev.ferry.runtime.state.RangeState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +39,8 @@ import static java.util.Objects.requireNonNull;
  * applier converges on it for the same reason it converges on an ordinary copy: the batch is read
  * and written under the copy's lock strategy, so no change to its rows is applied in between.
  */
+// Over 600 lines on purpose: one range's batch loop (read, write, resync delete, retry, follow a DDL)
+// shares its prepared statements and connections; split, each part would need all of that state.
 final class RangeCopier
 {
     private static final Logger log = LoggerFactory.getLogger(RangeCopier.class);

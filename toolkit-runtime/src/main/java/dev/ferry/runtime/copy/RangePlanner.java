@@ -5,11 +5,11 @@ import dev.ferry.api.model.Column;
 import dev.ferry.api.model.ColumnType;
 import dev.ferry.api.model.Key;
 import dev.ferry.api.model.KeyValue;
-import dev.ferry.api.model.RangeState;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.sql.KeyCodec;
 import dev.ferry.runtime.sql.KeyPredicate;
+import dev.ferry.runtime.state.RangeState;
 
 import javax.sql.DataSource;
 

@@ -1,10 +1,10 @@
 package dev.ferry.runtime.copy;
 
 import dev.ferry.api.filter.SqlPredicate;
-import dev.ferry.api.model.RangeState;
-import dev.ferry.api.model.TableCopyState;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.state.RangeState;
+import dev.ferry.runtime.state.TableCopyState;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import dev.ferry.api.FerryException;
 import dev.ferry.api.model.BinlogPosition;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.api.verify.Verifier;
-import dev.ferry.runtime.binlog.BinlogStreamer;
+import dev.ferry.runtime.binlog.SourceServer;
 import dev.ferry.runtime.config.FerryConfig;
 import dev.ferry.runtime.core.RunSignals;
 import dev.ferry.runtime.replication.Replication;
@@ -96,7 +96,7 @@ public final class CutoverSequence
         }
         BinlogPosition end;
         try (Connection connection = source.getConnection()) {
-            end = BinlogStreamer.currentPosition(connection);
+            end = SourceServer.currentPosition(connection);
         }
         if (!replication.awaitApplied(end, config.cutover().catchUpTimeout())) {
             throw new FerryException("cutover: the applier did not reach the source's final position " + end + " within "
@@ -141,7 +141,7 @@ public final class CutoverSequence
     {
         BinlogPosition current;
         try (Connection connection = source.getConnection()) {
-            current = BinlogStreamer.currentPosition(connection);
+            current = SourceServer.currentPosition(connection);
         }
         return replication.awaitApplied(current, Duration.ofSeconds(1));
     }

@@ -2,6 +2,7 @@ package dev.ferry.runtime.cutover;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.runtime.binlog.SourceFlavor;
+import dev.ferry.runtime.binlog.SourceServer;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,7 +26,7 @@ public final class SourceReplication
     public static boolean isReplica(Connection connection)
             throws SQLException
     {
-        SourceFlavor flavor = SourceFlavor.detect(connection);
+        SourceFlavor flavor = SourceServer.flavor(connection);
         try (Statement statement = connection.createStatement()) {
             if (flavor == SourceFlavor.MARIADB) {
                 try (ResultSet rows = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Slaves_running'")) {
@@ -55,7 +56,7 @@ public final class SourceReplication
                     return Optional.of(Duration.ofMillis(Math.round(Double.parseDouble(text(rows, 1)) * 1000)));
                 }
             }
-            SourceFlavor flavor = SourceFlavor.detect(connection);
+            SourceFlavor flavor = SourceServer.flavor(connection);
             String sql = flavor == SourceFlavor.MARIADB ? "SHOW SLAVE STATUS" : "SHOW REPLICA STATUS";
             try (ResultSet rows = statement.executeQuery(sql)) {
                 if (!rows.next()) {

@@ -1,7 +1,6 @@
 package dev.ferry.runtime.ddl;
 
 import dev.ferry.api.model.PositionPair;
-import dev.ferry.api.model.SchemaEvent;
 import dev.ferry.api.model.TableName;
 
 import java.util.Collections;

@@ -4,7 +4,6 @@ import dev.ferry.api.FerryException;
 import dev.ferry.api.Metrics;
 import dev.ferry.api.filter.TableFilter;
 import dev.ferry.api.model.PositionPair;
-import dev.ferry.api.model.SchemaEvent;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.verify.Verifier;

@@ -1,7 +1,7 @@
 package dev.ferry.runtime.ddl;
 
-import dev.ferry.api.model.SchemaEvent.Kind;
 import dev.ferry.api.model.TableName;
+import dev.ferry.runtime.ddl.SchemaEvent.Kind;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
 import net.sf.jsqlparser.schema.Table;

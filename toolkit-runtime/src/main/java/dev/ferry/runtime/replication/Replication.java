@@ -6,6 +6,7 @@ import dev.ferry.api.model.PositionPair;
 import dev.ferry.runtime.apply.BinlogApplier;
 import dev.ferry.runtime.binlog.BinlogStreamer;
 import dev.ferry.runtime.binlog.BinlogStreamerConfig;
+import dev.ferry.runtime.binlog.SourceServer;
 import dev.ferry.runtime.schema.SchemaRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +95,7 @@ public final class Replication
     public void awaitAppliedUpToCurrent(Connection source)
             throws SQLException, InterruptedException
     {
-        BinlogPosition position = BinlogStreamer.currentPosition(source);
+        BinlogPosition position = SourceServer.currentPosition(source);
         while (!applier.awaitApplied(position, Duration.ofSeconds(1))) {
             checkHealthy();
         }

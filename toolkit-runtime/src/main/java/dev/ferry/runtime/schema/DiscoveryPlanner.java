@@ -6,7 +6,7 @@ import dev.ferry.api.filter.TableFilter;
 import dev.ferry.api.model.BinlogPosition;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
-import dev.ferry.runtime.binlog.BinlogStreamer;
+import dev.ferry.runtime.binlog.SourceServer;
 import dev.ferry.runtime.config.FerryConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,7 +135,7 @@ public final class DiscoveryPlanner
             }
             BinlogPosition startPosition;
             try (Connection connection = source.getConnection()) {
-                startPosition = BinlogStreamer.currentPosition(connection);
+                startPosition = SourceServer.currentPosition(connection);
             }
             if (!replicateSchemaChanges || sameSchemas(tables)) {
                 return new Discovered(tables, createStatements, startPosition);

@@ -1,8 +1,6 @@
 package dev.ferry.runtime.state;
 
-import dev.ferry.api.model.FerryState;
 import dev.ferry.api.model.PositionPair;
-import dev.ferry.api.model.TableCopyState;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.state.StateStore;
 import org.slf4j.Logger;

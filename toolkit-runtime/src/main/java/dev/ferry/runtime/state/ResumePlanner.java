@@ -3,7 +3,7 @@ package dev.ferry.runtime.state;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.filter.TableFilter;
-import dev.ferry.api.model.FerryState;
+import dev.ferry.runtime.state.FerryState;
 import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;

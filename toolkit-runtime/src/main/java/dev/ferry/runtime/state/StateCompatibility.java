@@ -1,6 +1,5 @@
 package dev.ferry.runtime.state;
 
-import dev.ferry.api.model.FerryState;
 import dev.ferry.api.model.TableName;
 
 import java.util.ArrayList;

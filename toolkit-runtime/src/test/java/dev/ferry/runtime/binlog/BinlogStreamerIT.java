@@ -221,11 +221,11 @@ class BinlogStreamerIT
     {
         database.executeOnSource("CREATE TABLE a (id INT PRIMARY KEY)", "INSERT INTO a VALUES (1)");
         try (Connection connection = database.source().open()) {
-            BinlogPosition position = BinlogStreamer.currentPosition(connection);
-            assertEquals(SourceFlavor.MARIADB, SourceFlavor.detect(connection));
+            BinlogPosition position = SourceServer.currentPosition(connection);
+            assertEquals(SourceFlavor.MARIADB, SourceServer.flavor(connection));
             assertTrue(position.offset() > 4);
             assertTrue(position.gtidSet().matches("\\d+-\\d+-\\d+(,\\d+-\\d+-\\d+)*"), position.gtidSet());
-            BinlogStreamer.checkSource(connection, false);
+            SourceServer.checkBinlogSettings(connection, false);
         }
     }
 

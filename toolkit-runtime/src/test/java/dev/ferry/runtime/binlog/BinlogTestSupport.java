@@ -41,7 +41,7 @@ final class BinlogTestSupport
             throws SQLException
     {
         try (Connection connection = server.open()) {
-            return BinlogStreamer.currentPosition(connection);
+            return SourceServer.currentPosition(connection);
         }
     }
 

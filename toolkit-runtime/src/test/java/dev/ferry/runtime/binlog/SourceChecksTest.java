@@ -35,7 +35,7 @@ class SourceChecksTest
     {
         FakeJdbc jdbc = mysql("8.4.3")
                 .answer("SHOW BINARY LOG STATUS", MYSQL_STATUS, row("binlog.000012", 1570L, "", "", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5,\n4e11fa47-71ca-11e1-9e33-c80aa9429562:1-9"));
-        BinlogPosition position = BinlogStreamer.currentPosition(jdbc.connection());
+        BinlogPosition position = SourceServer.currentPosition(jdbc.connection());
         assertEquals(new BinlogPosition("binlog.000012", 1570, "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5,4e11fa47-71ca-11e1-9e33-c80aa9429562:1-9"), position);
         assertFalse(jdbc.executed().contains("SHOW MASTER STATUS"));
     }
@@ -46,7 +46,7 @@ class SourceChecksTest
     {
         FakeJdbc jdbc = mysql("8.0.36")
                 .answer("SHOW MASTER STATUS", MYSQL_STATUS, row("mysql-bin.000003", 157L, "", "", ""));
-        assertEquals(new BinlogPosition("mysql-bin.000003", 157, null), BinlogStreamer.currentPosition(jdbc.connection()));
+        assertEquals(new BinlogPosition("mysql-bin.000003", 157, null), SourceServer.currentPosition(jdbc.connection()));
         assertEquals(List.of("SELECT VERSION()", "SHOW BINARY LOG STATUS", "SHOW MASTER STATUS"), jdbc.executed());
     }
 
@@ -57,7 +57,7 @@ class SourceChecksTest
         FakeJdbc jdbc = mariaDb()
                 .answer("SHOW MASTER STATUS", MARIADB_STATUS, row("bin.000007", 4096L, "", ""))
                 .answer("SELECT BINLOG_GTID_POS(?, ?)[bin.000007, 4096]", List.of("pos"), row("0-1-42,1-1-16000"));
-        assertEquals(new BinlogPosition("bin.000007", 4096, "0-1-42,1-1-16000"), BinlogStreamer.currentPosition(jdbc.connection()));
+        assertEquals(new BinlogPosition("bin.000007", 4096, "0-1-42,1-1-16000"), SourceServer.currentPosition(jdbc.connection()));
         assertFalse(jdbc.executed().contains("SHOW BINARY LOG STATUS"));
     }
 
@@ -65,7 +65,7 @@ class SourceChecksTest
     void binaryLoggingOff()
     {
         FakeJdbc jdbc = mariaDb().answer("SHOW MASTER STATUS", MARIADB_STATUS, null);
-        FerryException e = assertThrows(FerryException.class, () -> BinlogStreamer.currentPosition(jdbc.connection()));
+        FerryException e = assertThrows(FerryException.class, () -> SourceServer.currentPosition(jdbc.connection()));
         assertTrue(e.getMessage().contains("binary logging is off"), e.getMessage());
     }
 
@@ -78,7 +78,7 @@ class SourceChecksTest
                 .variable("binlog_row_image", "MINIMAL")
                 .variable("binlog_transaction_compression", 1)
                 .variable("binlog_row_value_options", "PARTIAL_JSON");
-        FerryException e = assertThrows(FerryException.class, () -> BinlogStreamer.checkSource(jdbc.connection(), false));
+        FerryException e = assertThrows(FerryException.class, () -> SourceServer.checkBinlogSettings(jdbc.connection(), false));
         String message = e.getMessage();
         assertTrue(message.contains("binlog_format is STATEMENT") && message.contains("SET GLOBAL binlog_format=ROW")
                 && message.contains("binlog_format=ROW under [mysqld] in my.cnf") && message.contains("keep logging in the old format"), message);
@@ -96,8 +96,8 @@ class SourceChecksTest
                 .variable("binlog_format", "ROW")
                 .variable("binlog_row_image", "MINIMAL")
                 .variable("log_bin_compress", 0);
-        BinlogStreamer.checkSource(jdbc.connection(), true);
-        FerryException e = assertThrows(FerryException.class, () -> BinlogStreamer.checkSource(jdbc.connection(), false));
+        SourceServer.checkBinlogSettings(jdbc.connection(), true);
+        FerryException e = assertThrows(FerryException.class, () -> SourceServer.checkBinlogSettings(jdbc.connection(), false));
         assertTrue(e.getMessage().contains("binlog_row_image is MINIMAL"), e.getMessage());
     }
 
@@ -109,7 +109,7 @@ class SourceChecksTest
                 .variable("binlog_format", "MIXED")
                 .variable("binlog_row_image", "FULL")
                 .variable("log_bin_compress", 1);
-        String message = assertThrows(FerryException.class, () -> BinlogStreamer.checkSource(jdbc.connection(), false)).getMessage();
+        String message = assertThrows(FerryException.class, () -> SourceServer.checkBinlogSettings(jdbc.connection(), false)).getMessage();
         assertTrue(message.contains("binary logging is off") && message.contains("binlog_format is MIXED") && message.contains("log_bin_compress=OFF"), message);
     }
 

@@ -1,8 +1,6 @@
 package dev.ferry.runtime.copy;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.ferry.api.model.RangeState;
-import dev.ferry.api.model.TableCopyState;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.verify.VerificationResult;
@@ -16,6 +14,8 @@ import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.schema.SchemaLoader;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.DataSources;
+import dev.ferry.runtime.state.RangeState;
+import dev.ferry.runtime.state.TableCopyState;
 import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TableAssertions;

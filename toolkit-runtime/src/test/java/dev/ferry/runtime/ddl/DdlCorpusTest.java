@@ -1,6 +1,5 @@
 package dev.ferry.runtime.ddl;
 
-import dev.ferry.api.model.SchemaEvent;
 import dev.ferry.api.model.TableName;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;

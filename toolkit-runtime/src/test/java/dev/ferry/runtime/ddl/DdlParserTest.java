@@ -2,9 +2,8 @@ package dev.ferry.runtime.ddl;
 
 import dev.ferry.api.model.BinlogPosition;
 import dev.ferry.api.model.PositionPair;
-import dev.ferry.api.model.SchemaEvent;
-import dev.ferry.api.model.SchemaEvent.Kind;
 import dev.ferry.api.model.TableName;
+import dev.ferry.runtime.ddl.SchemaEvent.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

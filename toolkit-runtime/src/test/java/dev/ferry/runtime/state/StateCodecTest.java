@@ -1,12 +1,9 @@
 package dev.ferry.runtime.state;
 
 import dev.ferry.api.model.BinlogPosition;
-import dev.ferry.api.model.FerryState;
 import dev.ferry.api.model.Key;
 import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.model.PositionPair;
-import dev.ferry.api.model.RangeState;
-import dev.ferry.api.model.TableCopyState;
 import dev.ferry.api.model.TableName;
 import dev.ferry.runtime.core.FerryVersion;
 import org.junit.jupiter.api.Test;

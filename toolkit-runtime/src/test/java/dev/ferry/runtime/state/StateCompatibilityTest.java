@@ -1,8 +1,5 @@
 package dev.ferry.runtime.state;
 
-import dev.ferry.api.model.FerryState;
-import dev.ferry.api.model.RangeState;
-import dev.ferry.api.model.TableCopyState;
 import dev.ferry.api.model.TableName;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.ferry.api.model;
+package dev.ferry.runtime.state;
 
 import java.util.List;
 

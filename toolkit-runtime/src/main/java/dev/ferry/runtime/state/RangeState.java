@@ -1,4 +1,6 @@
-package dev.ferry.api.model;
+package dev.ferry.runtime.state;
+
+import dev.ferry.api.model.Key;
 
 /**
  * Progress of one key range of a table's copy. A range holds the keys {@code k} with

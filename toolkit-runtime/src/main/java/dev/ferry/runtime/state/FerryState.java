@@ -1,4 +1,7 @@
-package dev.ferry.api.model;
+package dev.ferry.runtime.state;
+
+import dev.ferry.api.model.PositionPair;
+import dev.ferry.api.model.TableName;
 
 import java.time.Instant;
 import java.util.Map;
