@@ -3,6 +3,7 @@
  */
 module dev.ferry.plugins.verifiers {
     requires dev.ferry.api;
+    requires com.fasterxml.jackson.databind;
 
     provides dev.ferry.api.verify.VerifierFactory with
             dev.ferry.plugins.verifiers.NoneVerifierFactory,

@@ -1,9 +1,9 @@
 package dev.ferry.benchmarks;
 
+import dev.ferry.api.model.KeySql;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.sql.InsertStatement;
-import dev.ferry.runtime.sql.KeyCodec;
 import dev.ferry.runtime.sql.LoadDataStatement;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,7 +49,8 @@ public class CopyBatchBenchmark
     private Connection connection;
     private InsertStatement insert;
     private LoadDataStatement load;
-    private KeyCodec keys;
+    private KeySql keys;
+    private int[] keyPositions;
     private List<Row> rows;
     private int[] positions;
     private PreparedStatement serverSide;
@@ -62,7 +63,11 @@ public class CopyBatchBenchmark
         connection = BenchmarkTables.connect();
         insert = new InsertStatement(BenchmarkTables.NAME, table.writableColumns(), InsertStatement.Mode.IGNORE);
         load = new LoadDataStatement(BenchmarkTables.NAME, table.writableColumns());
-        keys = new KeyCodec(table.paginationKey(), table.writableColumns());
+        keys = KeySql.of(table.paginationKey().columns());
+        keyPositions = new int[keys.size()];
+        for (int i = 0; i < keyPositions.length; i++) {
+            keyPositions[i] = table.writableColumns().indexOf(keys.columns().get(i));
+        }
         rows = BenchmarkTables.rows(batchSize, 42);
         positions = new int[table.writableColumns().size()];
         for (int i = 0; i < positions.length; i++) {
@@ -87,7 +92,7 @@ public class CopyBatchBenchmark
             throws SQLException
     {
         insert.bind(serverSide, rows, 0, rows.size(), positions);
-        blackhole.consume(keys.keyOf(rows.get(rows.size() - 1)));
+        blackhole.consume(keys.keyOf(rows.get(rows.size() - 1), keyPositions));
     }
 
     /**
@@ -97,6 +102,6 @@ public class CopyBatchBenchmark
     public void encodeLoadDataBatch(Blackhole blackhole)
     {
         load.encode(rows, 0, rows.size(), positions);
-        blackhole.consume(keys.keyOf(rows.get(rows.size() - 1)));
+        blackhole.consume(keys.keyOf(rows.get(rows.size() - 1), keyPositions));
     }
 }

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +35,7 @@ import static java.util.Objects.requireNonNull;
 final class InlineVerifier
         implements Verifier
 {
-    private static final String FORMAT = "1";
+    private static final int FORMAT = 1;
 
     private final InlineVerifierConfig config;
     private final PluginContext context;
@@ -78,7 +79,7 @@ final class InlineVerifier
         }
         if (savedState != null) {
             try {
-                if (!(Json.parse(savedState) instanceof Map<?, ?> state) || !FORMAT.equals(String.valueOf(state.get("format")))) {
+                if (!(StateJson.parse(savedState) instanceof Map<?, ?> state) || !String.valueOf(FORMAT).equals(String.valueOf(state.get("format")))) {
                     throw new IllegalArgumentException("not an inline verifier state of format " + FORMAT);
                 }
                 backlog.readJson(state.get("tables"), this::keySize);
@@ -245,9 +246,11 @@ final class InlineVerifier
     @Override
     public String saveState()
     {
-        StringBuilder out = new StringBuilder("{\"format\":").append(FORMAT).append(",\"verifier\":\"inline\",");
-        backlog.writeJson(out);
-        return out.append('}').toString();
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("format", FORMAT);
+        state.put("verifier", "inline");
+        state.put("tables", backlog.toJson());
+        return StateJson.write(state);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +34,7 @@ import static java.util.Objects.requireNonNull;
 final class IterativeVerifier
         implements Verifier
 {
-    private static final String FORMAT = "1";
+    private static final int FORMAT = 1;
 
     private final IterativeVerifierConfig config;
     private final PluginContext context;
@@ -69,7 +70,7 @@ final class IterativeVerifier
             return;
         }
         try {
-            if (!(Json.parse(savedState) instanceof Map<?, ?> state) || !FORMAT.equals(String.valueOf(state.get("format")))) {
+            if (!(StateJson.parse(savedState) instanceof Map<?, ?> state) || !String.valueOf(FORMAT).equals(String.valueOf(state.get("format")))) {
                 throw new IllegalArgumentException("not an iterative verifier state of format " + FORMAT);
             }
             if (Boolean.TRUE.equals(state.get("passDone"))) {
@@ -202,9 +203,12 @@ final class IterativeVerifier
         if (!passDone) {
             return null;
         }
-        StringBuilder out = new StringBuilder("{\"format\":").append(FORMAT).append(",\"verifier\":\"iterative\",\"passDone\":true,");
-        backlog.writeJson(out);
-        return out.append('}').toString();
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("format", FORMAT);
+        state.put("verifier", "iterative");
+        state.put("passDone", true);
+        state.put("tables", backlog.toJson());
+        return StateJson.write(state);
     }
 
     private void runPass(DiffSink sink)

@@ -7,6 +7,7 @@ import dev.ferry.api.model.TableName;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -214,38 +215,29 @@ final class KeyBacklog
     }
 
     /**
-     * Writes {@code "tables":[...]} (without braces) for the saved state.
+     * The value of {@code "tables"} in the saved state ({@link StateJson}), tables sorted.
      */
-    void writeJson(StringBuilder out)
+    List<Object> toJson()
     {
-        out.append("\"tables\":[");
+        List<Object> result = new ArrayList<>();
         Map<TableName, TableKeys> sorted = new TreeMap<>(tables);
-        boolean first = true;
         for (Map.Entry<TableName, TableKeys> entry : sorted.entrySet()) {
-            if (!first) {
-                out.append(',');
+            Map<String, Object> table = new LinkedHashMap<>();
+            table.put("database", entry.getKey().database());
+            table.put("table", entry.getKey().table());
+            table.put("wholeTable", entry.getValue().wholeTable);
+            List<Object> keys = new ArrayList<>();
+            for (Key key : snapshot(entry.getKey())) {
+                keys.add(KeyText.write(key));
             }
-            first = false;
-            out.append("{\"database\":");
-            Json.quote(out, entry.getKey().database());
-            out.append(",\"table\":");
-            Json.quote(out, entry.getKey().table());
-            out.append(",\"wholeTable\":").append(entry.getValue().wholeTable);
-            out.append(",\"keys\":[");
-            List<Key> keys = snapshot(entry.getKey());
-            for (int i = 0; i < keys.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                KeyText.write(out, keys.get(i));
-            }
-            out.append("]}");
+            table.put("keys", keys);
+            result.add(table);
         }
-        out.append(']');
+        return result;
     }
 
     /**
-     * Restores tables written by {@link #writeJson}; {@code keySize} gives the current key arity
+     * Restores tables written by {@link #toJson}; {@code keySize} gives the current key arity
      * of a table (0 when it has no usable key, -1 when it is no longer copied), and a table whose
      * saved keys do not fit is marked whole.
      *

@@ -16,16 +16,16 @@ final class KeyText
 {
     private KeyText() {}
 
-    static void write(StringBuilder out, Key key)
+    /**
+     * The key as a JSON array ({@link StateJson}): one string per part.
+     */
+    static List<String> write(Key key)
     {
-        out.append('[');
+        List<String> parts = new ArrayList<>(key.size());
         for (int i = 0; i < key.size(); i++) {
-            if (i > 0) {
-                out.append(',');
-            }
-            Json.quote(out, encode(key.get(i)));
+            parts.add(encode(key.get(i)));
         }
-        out.append(']');
+        return parts;
     }
 
     /**

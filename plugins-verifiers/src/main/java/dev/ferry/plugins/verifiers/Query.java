@@ -1,13 +1,10 @@
 package dev.ferry.plugins.verifiers;
 
-import dev.ferry.api.model.Column;
-import dev.ferry.api.model.ColumnType;
-import dev.ferry.api.model.KeyValue;
+import dev.ferry.api.model.Key;
+import dev.ferry.api.model.KeySql;
 import dev.ferry.api.model.Row;
-import dev.ferry.api.model.SqlParameters;
 
 import java.math.BigDecimal;
-import java.nio.charset.Charset;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,10 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A SELECT under construction and its parameters. Keys are bound so that the server compares
- * them exactly and can use the key's index: integers as integers (unsigned values above
- * {@code Long.MAX_VALUE} as exact decimals), decimals as decimals, text as text so that the
- * column's collation applies, binary strings as bytes.
+ * A SELECT under construction and its parameters. Key conditions and their binding come from
+ * {@link KeySql}, so the verifiers read exactly the rows the copy reads for the same key bounds.
  */
 final class Query
 {
@@ -27,9 +22,11 @@ final class Query
     private final List<Object> parameters = new ArrayList<>();
     private boolean hasWhere;
 
-    private record KeyParameter(Column column, KeyValue value) {}
+    private record Bound(KeySql.Condition condition, Key key) {}
 
-    private record WireParameter(Column column, Charset charset, byte[] wire) {}
+    private record Keys(KeySql key, List<Key> keys) {}
+
+    private record KeysOf(KeySql key, List<Row> rows, int from, int to, int[] positions) {}
 
     Query(String select)
     {
@@ -42,14 +39,35 @@ final class Query
         hasWhere = true;
     }
 
-    void key(Column column, KeyValue value)
+    /**
+     * Adds the key condition {@code condition} against {@code key}.
+     */
+    void condition(KeySql.Condition condition, Key key)
     {
-        parameters.add(new KeyParameter(column, value));
+        where();
+        sql.append(condition.sql());
+        parameters.add(new Bound(condition, key));
     }
 
-    void wire(Column column, Charset charset, byte[] wire)
+    /**
+     * Adds the condition that the key is one of {@code keys} (not empty).
+     */
+    void keys(KeySql key, List<Key> keys)
     {
-        parameters.add(new WireParameter(column, charset, wire));
+        where();
+        sql.append(key.in(keys.size()));
+        parameters.add(new Keys(key, List.copyOf(keys)));
+    }
+
+    /**
+     * Adds the condition that the key is one of those of {@code rows[from, to)}, whose key columns
+     * sit at {@code positions}, bound from their bytes.
+     */
+    void keysOf(KeySql key, List<Row> rows, int from, int to, int[] positions)
+    {
+        where();
+        sql.append(key.in(to - from));
+        parameters.add(new KeysOf(key, rows, from, to, positions));
     }
 
     /**
@@ -90,35 +108,32 @@ final class Query
     void bind(PreparedStatement statement)
             throws SQLException
     {
+        int index = 1;
         for (int i = 0; i < parameters.size(); i++) {
             Object parameter = parameters.get(i);
-            int index = i + 1;
-            if (parameter instanceof KeyParameter key) {
-                SqlParameters.bindKeyValue(statement, index, key.column(), key.value());
+            if (parameter instanceof Bound bound) {
+                index = bound.condition().bind(statement, index, bound.key());
             }
-            else if (parameter instanceof WireParameter wire) {
-                bindWire(statement, index, wire.column(), wire.charset(), wire.wire());
+            else if (parameter instanceof Keys keys) {
+                for (int k = 0; k < keys.keys().size(); k++) {
+                    index = keys.key().bindKey(statement, index, keys.keys().get(k));
+                }
+            }
+            else if (parameter instanceof KeysOf keysOf) {
+                int[] positions = keysOf.positions();
+                for (int r = keysOf.from(); r < keysOf.to(); r++) {
+                    Row row = keysOf.rows().get(r);
+                    for (int part = 0; part < positions.length; part++) {
+                        keysOf.key().bindWire(statement, index++, part, row.get(positions[part]));
+                    }
+                }
             }
             else if (parameter instanceof java.math.BigInteger big) {
-                statement.setBigDecimal(index, new BigDecimal(big));
+                statement.setBigDecimal(index++, new BigDecimal(big));
             }
             else {
-                statement.setObject(index, parameter);
+                statement.setObject(index++, parameter);
             }
         }
-    }
-
-    /**
-     * As {@link SqlParameters#bindWire}, except that temporal values go as text: compared with a
-     * temporal column, the server reads a string as a date and time.
-     */
-    static void bindWire(PreparedStatement statement, int index, Column column, Charset charset, byte[] wire)
-            throws SQLException
-    {
-        if (wire != null && column.type().family() == ColumnType.Family.TEMPORAL) {
-            statement.setString(index, new String(wire, charset));
-            return;
-        }
-        SqlParameters.bindWire(statement, index, column, charset, wire);
     }
 }

@@ -1,18 +1,14 @@
 package dev.ferry.plugins.verifiers;
 
-import dev.ferry.api.model.MySqlCharsets;
 import dev.ferry.api.filter.SqlPredicate;
 import dev.ferry.api.model.Column;
-import dev.ferry.api.model.ColumnType;
-import dev.ferry.api.model.IndexInfo;
 import dev.ferry.api.model.Key;
-import dev.ferry.api.model.KeyValue;
+import dev.ferry.api.model.KeyColumns;
+import dev.ferry.api.model.KeySql;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,8 +25,9 @@ import static java.util.Objects.requireNonNull;
  * them. Rows read by the verifier ({@link #selectColumns()}) hold the compared columns first,
  * then key columns that are not compared. Immutable; a schema change produces a new plan.
  *
- * <p>The row key is the copy's pagination key, else the primary key; a table with neither (or
- * with key columns that cannot be compared in SQL) is "keyless" and compared as a whole.
+ * <p>The row key is {@link KeyColumns#rowKey}: the copy's pagination key, else a usable primary
+ * key; a table with neither is "keyless" and compared as a whole. Key SQL and key binding come
+ * from {@link KeySql}, the same the copy reads its ranges with.
  */
 final class TablePlan
 {
@@ -44,7 +41,9 @@ final class TablePlan
     private final int[] comparedInWritable;
     private final int[] keyInWritable;
     private final int[] keyInTable;
-    private final Charset[] keyCharsets;
+    // null for a keyless table
+    private final KeySql key;
+    private final KeySql.Condition[] bounds;
     private final Optional<SqlPredicate> predicate;
     private final String sourceSelect;
     private final String targetSelect;
@@ -66,7 +65,14 @@ final class TablePlan
         Set<String> ignoredNames = lowerCase(ignored);
         Set<String> compressedNames = lowerCase(compressed.keySet());
 
-        this.keyColumns = chooseKey(schema);
+        this.keyColumns = KeyColumns.rowKey(schema);
+        this.key = keyColumns.isEmpty() ? null : KeySql.of(keyColumns);
+        this.bounds = new KeySql.Condition[KeySql.Operator.values().length];
+        if (key != null) {
+            for (KeySql.Operator operator : KeySql.Operator.values()) {
+                bounds[operator.ordinal()] = key.compare(operator);
+            }
+        }
         List<Column> writable = schema.writableColumns();
         List<Column> select = new ArrayList<>();
         List<Boolean> compressedFlags = new ArrayList<>();
@@ -98,62 +104,19 @@ final class TablePlan
         this.keyInSelect = new int[keySize];
         this.keyInWritable = new int[keySize];
         this.keyInTable = new int[keySize];
-        this.keyCharsets = new Charset[keySize];
         for (int i = 0; i < keySize; i++) {
             Column column = keyColumns.get(i);
             keyInSelect[i] = indexOf(select, column.name());
             keyInWritable[i] = indexOf(writable, column.name());
             keyInTable[i] = schema.columnIndex(column.name());
-            keyCharsets[i] = column.type().family() == ColumnType.Family.TEXT ? MySqlCharsets.forMySqlName(column.charset()) : StandardCharsets.UTF_8;
         }
-        this.sourceSelect = "SELECT " + columnList(select) + " FROM " + schema.name().quoted();
-        this.targetSelect = "SELECT " + columnList(select) + " FROM " + target.quoted();
-        this.orderBy = columnList(keyColumns);
-        this.sourceKeySelect = "SELECT " + orderBy + " FROM " + schema.name().quoted();
-        this.targetKeySelect = "SELECT " + orderBy + " FROM " + target.quoted();
+        this.sourceSelect = "SELECT " + KeySql.columnList(select) + " FROM " + schema.name().quoted();
+        this.targetSelect = "SELECT " + KeySql.columnList(select) + " FROM " + target.quoted();
+        this.orderBy = key == null ? "" : key.orderBy(false);
+        this.sourceKeySelect = "SELECT " + KeySql.columnList(keyColumns) + " FROM " + schema.name().quoted();
+        this.targetKeySelect = "SELECT " + KeySql.columnList(keyColumns) + " FROM " + target.quoted();
         // null lets the fingerprinter skip the per-value check
         this.snappy = anyCompressed ? compressedColumns : null;
-    }
-
-    private static List<Column> chooseKey(TableSchema schema)
-    {
-        List<Column> pagination = schema.paginationKey().columns();
-        if (!pagination.isEmpty()) {
-            return decodable(pagination) ? pagination : List.of();
-        }
-        Optional<IndexInfo> primary = schema.primaryKey();
-        if (primary.isEmpty()) {
-            return List.of();
-        }
-        List<Column> columns = new ArrayList<>();
-        for (String name : primary.get().columns()) {
-            Optional<Column> column = schema.column(name);
-            // ENUM, SET and floating point sort or compare differently in SQL than their text
-            if (column.isEmpty() || !column.get().isPaginationCapable() || column.get().nullable()) {
-                return List.of();
-            }
-            columns.add(column.get());
-        }
-        return decodable(columns) ? List.copyOf(columns) : List.of();
-    }
-
-    /**
-     * Whether every text key column has a charset keys can be decoded with; a table whose key
-     * cannot be is compared whole, which needs no decoding.
-     */
-    private static boolean decodable(List<Column> columns)
-    {
-        for (Column column : columns) {
-            if (column.type().family() == ColumnType.Family.TEXT) {
-                try {
-                    MySqlCharsets.forMySqlName(column.charset());
-                }
-                catch (IllegalArgumentException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     TableSchema schema()
@@ -292,15 +255,7 @@ final class TablePlan
      */
     Key keyOf(Row row, int[] positions)
     {
-        KeyValue[] values = new KeyValue[positions.length];
-        for (int i = 0; i < positions.length; i++) {
-            byte[] wire = row.get(positions[i]);
-            if (wire == null) {
-                return null;
-            }
-            values[i] = KeyValue.fromWire(keyColumns.get(i), wire, keyCharsets[i]);
-        }
-        return Key.of(values);
+        return key.keyOf(row, positions);
     }
 
     /**
@@ -336,12 +291,10 @@ final class TablePlan
     {
         Query query = new Query(side == Side.SOURCE ? sourceSelect : targetSelect);
         if (lower != null) {
-            query.where();
-            compare(query, lower.key(), lower.inclusive() ? ">=" : ">", lower.inclusive());
+            query.condition(bound(lower.inclusive() ? KeySql.Operator.GREATER_OR_EQUAL : KeySql.Operator.GREATER), lower.key());
         }
         if (upper != null) {
-            query.where();
-            compare(query, upper.key(), upper.inclusive() ? "<=" : "<", upper.inclusive());
+            query.condition(bound(upper.inclusive() ? KeySql.Operator.LESS_OR_EQUAL : KeySql.Operator.LESS), upper.key());
         }
         if (side == Side.SOURCE) {
             addPredicate(query);
@@ -359,14 +312,7 @@ final class TablePlan
     Query keys(Side side, List<Key> keys)
     {
         Query query = new Query(side == Side.SOURCE ? sourceSelect : targetSelect);
-        query.where();
-        appendKeyIn(query, keys.size());
-        for (int k = 0; k < keys.size(); k++) {
-            Key key = keys.get(k);
-            for (int part = 0; part < keyColumns.size(); part++) {
-                query.key(keyColumns.get(part), key.get(part));
-            }
-        }
+        query.keys(key, keys);
         if (side == Side.SOURCE) {
             addPredicate(query);
         }
@@ -381,14 +327,7 @@ final class TablePlan
     Query targetKeysOf(List<Row> rows, int from, int to, int[] positions)
     {
         Query query = new Query(targetSelect);
-        query.where();
-        appendKeyIn(query, to - from);
-        for (int r = from; r < to; r++) {
-            Row row = rows.get(r);
-            for (int part = 0; part < keyColumns.size(); part++) {
-                query.wire(keyColumns.get(part), keyCharsets[part], row.get(positions[part]));
-            }
-        }
+        query.keysOf(key, rows, from, to, positions);
         query.sql.append(" ORDER BY ").append(orderBy);
         return query;
     }
@@ -401,8 +340,7 @@ final class TablePlan
     {
         Query query = new Query(targetKeySelect);
         if (lower != null) {
-            query.where();
-            compare(query, lower.key(), lower.inclusive() ? ">=" : ">", lower.inclusive());
+            query.condition(bound(lower.inclusive() ? KeySql.Operator.GREATER_OR_EQUAL : KeySql.Operator.GREATER), lower.key());
         }
         query.sql.append(" ORDER BY ").append(orderBy).append(" LIMIT ").append(limit);
         return query;
@@ -415,13 +353,7 @@ final class TablePlan
     Query sourceKeysOf(List<Row> rows, int[] positions)
     {
         Query query = new Query(sourceKeySelect);
-        query.where();
-        appendKeyIn(query, rows.size());
-        for (Row row : rows) {
-            for (int part = 0; part < keyColumns.size(); part++) {
-                query.wire(keyColumns.get(part), keyCharsets[part], row.get(positions[part]));
-            }
-        }
+        query.keysOf(key, rows, 0, rows.size(), positions);
         return query;
     }
 
@@ -446,63 +378,9 @@ final class TablePlan
         return "SELECT MIN(" + column + "), MAX(" + column + ") FROM " + schema.name().quoted();
     }
 
-    private void appendKeyIn(Query query, int count)
+    private KeySql.Condition bound(KeySql.Operator operator)
     {
-        StringBuilder sql = query.sql;
-        if (keyColumns.size() == 1) {
-            sql.append(keyColumns.get(0).quotedName()).append(" IN (");
-            for (int i = 0; i < count; i++) {
-                sql.append(i == 0 ? "?" : ", ?");
-            }
-            sql.append(')');
-            return;
-        }
-        // OR of ANDs rather than a row-constructor IN: both MySQL and MariaDB range-scan it
-        sql.append('(');
-        for (int i = 0; i < count; i++) {
-            sql.append(i == 0 ? "(" : " OR (");
-            for (int part = 0; part < keyColumns.size(); part++) {
-                if (part > 0) {
-                    sql.append(" AND ");
-                }
-                sql.append(keyColumns.get(part).quotedName()).append(" = ?");
-            }
-            sql.append(')');
-        }
-        sql.append(')');
-    }
-
-    /**
-     * A composite comparison {@code (a, b) > (x, y)} written as
-     * {@code a >= x AND (a > x OR (a = x AND b > y))}, which both MySQL's and MariaDB's range
-     * optimizers use (MariaDB does not range-scan row constructors).
-     */
-    private void compare(Query query, Key key, String operator, boolean inclusive)
-    {
-        StringBuilder sql = query.sql;
-        int n = keyColumns.size();
-        String strict = operator.substring(0, 1);
-        if (n == 1) {
-            sql.append(keyColumns.get(0).quotedName()).append(' ').append(operator).append(" ?");
-            query.key(keyColumns.get(0), key.get(0));
-            return;
-        }
-        sql.append('(').append(keyColumns.get(0).quotedName()).append(' ').append(strict).append("= ? AND (");
-        query.key(keyColumns.get(0), key.get(0));
-        for (int term = 0; term < n; term++) {
-            if (term > 0) {
-                sql.append(" OR ");
-            }
-            sql.append('(');
-            for (int eq = 0; eq < term; eq++) {
-                sql.append(keyColumns.get(eq).quotedName()).append(" = ? AND ");
-                query.key(keyColumns.get(eq), key.get(eq));
-            }
-            boolean last = term == n - 1;
-            sql.append(keyColumns.get(term).quotedName()).append(' ').append(last && inclusive ? operator : strict).append(" ?)");
-            query.key(keyColumns.get(term), key.get(term));
-        }
-        sql.append("))");
+        return bounds[operator.ordinal()];
     }
 
     private void addPredicate(Query query)
@@ -514,18 +392,6 @@ final class TablePlan
                 query.raw(parameter);
             }
         }
-    }
-
-    private static String columnList(List<Column> columns)
-    {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < columns.size(); i++) {
-            if (i > 0) {
-                text.append(", ");
-            }
-            text.append(columns.get(i).quotedName());
-        }
-        return text.toString();
     }
 
     private static int indexOf(List<Column> columns, String name)

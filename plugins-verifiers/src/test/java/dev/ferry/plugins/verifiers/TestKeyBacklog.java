@@ -33,9 +33,8 @@ class TestKeyBacklog
                 Key.of(new KeyValue.Bytes(new byte[0])),
                 Key.of(new KeyValue.SignedInt(2), new KeyValue.Text("b"), KeyValue.Bytes.fromHex("01")));
         for (Key key : keys) {
-            StringBuilder json = new StringBuilder();
-            KeyText.write(json, key);
-            assertEquals(key, KeyText.read(Json.parse(json.toString())), json.toString());
+            String json = StateJson.write(KeyText.write(key));
+            assertEquals(key, KeyText.read(StateJson.parse(json)), json);
         }
     }
 
@@ -54,7 +53,7 @@ class TestKeyBacklog
 
         String json = save(backlog);
         KeyBacklog restored = new KeyBacklog(100);
-        restored.readJson(((Map<?, ?>) Json.parse(json)).get("tables"), table -> table.equals(PAIRS) ? 2 : 1);
+        restored.readJson(((Map<?, ?>) StateJson.parse(json)).get("tables"), table -> table.equals(PAIRS) ? 2 : 1);
         assertEquals(List.of(Key.of(new KeyValue.UnsignedInt(7)), Key.of(new KeyValue.UnsignedInt(-1L))), restored.snapshot(ITEMS));
         assertEquals(List.of(Key.of(new KeyValue.SignedInt(2), new KeyValue.Text("b"))), restored.snapshot(PAIRS));
         assertTrue(restored.wholeTable(LOGS));
@@ -69,7 +68,7 @@ class TestKeyBacklog
         backlog.add(ITEMS, Key.of(new KeyValue.SignedInt(1)));
         backlog.add(PAIRS, Key.of(new KeyValue.SignedInt(1)));
         KeyBacklog restored = new KeyBacklog(100);
-        restored.readJson(((Map<?, ?>) Json.parse(save(backlog))).get("tables"), table -> table.equals(ITEMS) ? -1 : 2);
+        restored.readJson(((Map<?, ?>) StateJson.parse(save(backlog))).get("tables"), table -> table.equals(ITEMS) ? -1 : 2);
         assertEquals(List.of(PAIRS), restored.tables());
         assertTrue(restored.wholeTable(PAIRS));
     }
@@ -78,10 +77,10 @@ class TestKeyBacklog
     void rejectsMalformedState()
     {
         KeyBacklog backlog = new KeyBacklog(10);
-        assertThrows(IllegalArgumentException.class, () -> backlog.readJson(Json.parse("{}"), table -> 1));
-        assertThrows(IllegalArgumentException.class, () -> backlog.readJson(Json.parse("[{\"database\":\"a\",\"table\":\"b\",\"keys\":[[\"x:1\"]]}]"), table -> 1));
-        assertThrows(IllegalArgumentException.class, () -> backlog.readJson(Json.parse("[{\"database\":\"a\",\"table\":\"b\",\"keys\":[[\"u:-1\"]]}]"), table -> 1));
-        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\":[1,}"));
+        assertThrows(IllegalArgumentException.class, () -> backlog.readJson(StateJson.parse("{}"), table -> 1));
+        assertThrows(IllegalArgumentException.class, () -> backlog.readJson(StateJson.parse("[{\"database\":\"a\",\"table\":\"b\",\"keys\":[[\"x:1\"]]}]"), table -> 1));
+        assertThrows(IllegalArgumentException.class, () -> backlog.readJson(StateJson.parse("[{\"database\":\"a\",\"table\":\"b\",\"keys\":[[\"u:-1\"]]}]"), table -> 1));
+        assertThrows(IllegalArgumentException.class, () -> StateJson.parse("{\"a\":[1,}"));
     }
 
     @Test
@@ -119,8 +118,6 @@ class TestKeyBacklog
 
     private static String save(KeyBacklog backlog)
     {
-        StringBuilder out = new StringBuilder("{");
-        backlog.writeJson(out);
-        return out.append('}').toString();
+        return StateJson.write(java.util.Map.of("tables", backlog.toJson()));
     }
 }

@@ -6,7 +6,7 @@ import dev.ferry.api.model.SqlParameters;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.sql.InsertStatement;
-import dev.ferry.runtime.sql.KeyCodec;
+import dev.ferry.api.model.KeySql;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,7 +46,7 @@ final class TableStatements
         this.columns = schema.columns().toArray(Column[]::new);
         this.charsets = new java.nio.charset.Charset[columns.length];
         for (int i = 0; i < columns.length; i++) {
-            charsets[i] = KeyCodec.charsetOf(columns[i]);
+            charsets[i] = KeySql.charsetOf(columns[i]);
         }
         Optional<int[]> keyPositions = ApplyKey.positions(schema);
         this.key = keyPositions.orElse(null);

@@ -6,7 +6,7 @@ import dev.ferry.api.model.RowBatch;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.InsertStatement;
-import dev.ferry.runtime.sql.KeyPredicate;
+import dev.ferry.runtime.sql.SelectList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +111,7 @@ final class FullTableCopier
                 context.locks().lockExclusive(table.name());
                 try (Statement delete = target.createStatement()) {
                     delete.executeUpdate("DELETE FROM " + plan.target().quoted());
-                    String sql = "SELECT " + KeyPredicate.selectList(columns) + " FROM " + table.name().quoted()
+                    String sql = "SELECT " + SelectList.of(columns) + " FROM " + table.name().quoted()
                             + plan.predicate().map(p -> " WHERE " + p.sql()).orElse("");
                     try (PreparedStatement select = source.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
                         RangePlanner.bind(select, plan.predicate());

@@ -2,6 +2,7 @@ package dev.ferry.runtime.copy;
 
 import dev.ferry.api.model.Column;
 import dev.ferry.api.model.Key;
+import dev.ferry.api.model.KeySql;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.RowBatch;
 import dev.ferry.api.model.TableName;
@@ -10,9 +11,8 @@ import dev.ferry.runtime.config.CopyConfig.LockStrategy;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.InsertStatement;
-import dev.ferry.runtime.sql.KeyCodec;
-import dev.ferry.runtime.sql.KeyPredicate;
 import dev.ferry.runtime.sql.LoadDataStatement;
+import dev.ferry.runtime.sql.SelectList;
 import dev.ferry.runtime.state.RangeState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,16 +57,17 @@ final class RangeCopier
     private TableSchema table;
     private List<Column> columns;
     private int[] positions;
-    private KeyCodec codec;
+    private KeySql keySql;
+    private int[] keyPositions;
     private InsertStatement insert;
     private LoadDataStatement load;
     private java.sql.Statement loadStatement;
     private String firstSql;
     private String nextSql;
-    private KeyPredicate.Sql lowBound;
-    private KeyPredicate.Sql highBound;
-    private KeyPredicate.Sql cursorBound;
-    private KeyPredicate.Sql lastBound;
+    private KeySql.Condition lowBound;
+    private KeySql.Condition highBound;
+    private KeySql.Condition cursorBound;
+    private KeySql.Condition lastBound;
     private Connection source;
     private Connection target;
     private PreparedStatement fullInsert;
@@ -89,14 +90,14 @@ final class RangeCopier
         for (int i = 0; i < positions.length; i++) {
             positions[i] = i;
         }
-        this.codec = new KeyCodec(table.paginationKey(), columns);
+        this.keySql = KeySql.of(table.paginationKey().columns());
+        this.keyPositions = keyPositions(table.name(), keySql.columns(), columns);
         this.insert = new InsertStatement(plan.target(), columns, plan.resync() ? InsertStatement.Mode.UPSERT : InsertStatement.Mode.IGNORE);
         this.load = new LoadDataStatement(plan.target(), columns);
-        List<Column> key = table.paginationKey().columns();
-        this.lowBound = KeyPredicate.compare(key, KeyPredicate.Operator.GREATER);
-        this.highBound = KeyPredicate.compare(key, KeyPredicate.Operator.LESS_OR_EQUAL);
-        this.cursorBound = KeyPredicate.compare(key, descending ? KeyPredicate.Operator.LESS : KeyPredicate.Operator.GREATER);
-        this.lastBound = KeyPredicate.compare(key, descending ? KeyPredicate.Operator.GREATER_OR_EQUAL : KeyPredicate.Operator.LESS_OR_EQUAL);
+        this.lowBound = keySql.compare(KeySql.Operator.GREATER);
+        this.highBound = keySql.compare(KeySql.Operator.LESS_OR_EQUAL);
+        this.cursorBound = keySql.compare(descending ? KeySql.Operator.LESS : KeySql.Operator.GREATER);
+        this.lastBound = keySql.compare(descending ? KeySql.Operator.GREATER_OR_EQUAL : KeySql.Operator.LESS_OR_EQUAL);
         this.firstSql = select(false);
         this.nextSql = select(true);
     }
@@ -107,19 +108,19 @@ final class RangeCopier
         List<String> conditions = new ArrayList<>();
         plan.predicate().ifPresent(predicate -> conditions.add("(" + predicate.sql() + ")"));
         if (range.low() != null) {
-            conditions.add(lowBound.text());
+            conditions.add(lowBound.sql());
         }
         if (range.high() != null) {
-            conditions.add(highBound.text());
+            conditions.add(highBound.sql());
         }
         if (afterCursor) {
-            conditions.add(cursorBound.text());
+            conditions.add(cursorBound.sql());
         }
-        StringBuilder sql = new StringBuilder("SELECT ").append(KeyPredicate.selectList(columns)).append(" FROM ").append(table.name().quoted());
+        StringBuilder sql = new StringBuilder("SELECT ").append(SelectList.of(columns)).append(" FROM ").append(table.name().quoted());
         if (!conditions.isEmpty()) {
             sql.append(" WHERE ").append(String.join(" AND ", conditions));
         }
-        sql.append(" ORDER BY ").append(KeyPredicate.orderBy(table.paginationKey().columns(), descending));
+        sql.append(" ORDER BY ").append(keySql.orderBy(descending));
         sql.append(" LIMIT ").append(context.config().batchSize());
         if (context.config().lockStrategy() == LockStrategy.SOURCE_DB) {
             sql.append(" LOCK IN SHARE MODE");
@@ -282,7 +283,7 @@ final class RangeCopier
                 }
                 return new BatchOutcome(0, cursor);
             }
-            Key lastKey = codec.keyOf(rows.get(rows.size() - 1));
+            Key lastKey = keyOf(rows.get(rows.size() - 1));
             if (plan.resync()) {
                 // the last batch of the range also clears what lies after its last key
                 deleteMissing(target, cursor, rows, rows.size() < context.config().batchSize() ? null : lastKey);
@@ -393,13 +394,13 @@ final class RangeCopier
     {
         int index = RangePlanner.bind(statement, plan.predicate());
         if (range.low() != null) {
-            index = bindKey(statement, index, lowBound, range.low());
+            index = lowBound.bind(statement, index, range.low());
         }
         if (range.high() != null) {
-            index = bindKey(statement, index, highBound, range.high());
+            index = highBound.bind(statement, index, range.high());
         }
         if (cursor != null) {
-            index = bindKey(statement, index, cursorBound, cursor);
+            index = cursorBound.bind(statement, index, cursor);
         }
         return index;
     }
@@ -412,47 +413,31 @@ final class RangeCopier
             throws SQLException
     {
         RangeState range = plan.range(rangeIndex);
-        List<Column> key = table.paginationKey().columns();
         List<String> conditions = new ArrayList<>();
         plan.predicate().ifPresent(predicate -> conditions.add("(" + predicate.sql() + ")"));
         if (range.low() != null) {
-            conditions.add(lowBound.text());
+            conditions.add(lowBound.sql());
         }
         if (range.high() != null) {
-            conditions.add(highBound.text());
+            conditions.add(highBound.sql());
         }
         if (cursor != null) {
-            conditions.add(cursorBound.text());
+            conditions.add(cursorBound.sql());
         }
         if (upTo != null) {
-            conditions.add(lastBound.text());
+            conditions.add(lastBound.sql());
         }
         if (!rows.isEmpty()) {
-            StringBuilder tuple = new StringBuilder(key.size() == 1 ? "?" : "(");
-            if (key.size() > 1) {
-                for (int i = 0; i < key.size(); i++) {
-                    tuple.append(i == 0 ? "?" : ",?");
-                }
-                tuple.append(')');
-            }
-            StringBuilder in = new StringBuilder();
-            in.append(key.size() == 1 ? key.get(0).quotedName() : "(" + KeyPredicate.columnList(key) + ")").append(" NOT IN (");
-            for (int i = 0; i < rows.size(); i++) {
-                in.append(i == 0 ? "" : ",").append(tuple);
-            }
-            conditions.add(in.append(')').toString());
+            conditions.add(keySql.notIn(rows.size()));
         }
         String sql = "DELETE FROM " + plan.target().quoted() + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions));
         try (PreparedStatement statement = target.prepareStatement(sql)) {
             int index = bindRange(statement, range, cursor);
             if (upTo != null) {
-                index = bindKey(statement, index, lastBound, upTo);
+                index = lastBound.bind(statement, index, upTo);
             }
             for (Row row : rows) {
-                Key rowKey = codec.keyOf(row);
-                for (int part = 0; part < key.size(); part++) {
-                    codec.bind(statement, index++, rowKey, part);
-                }
+                index = keySql.bindKey(statement, index, keyOf(row));
             }
             int deleted = statement.executeUpdate();
             if (deleted > 0) {
@@ -461,14 +446,31 @@ final class RangeCopier
         }
     }
 
-    private int bindKey(PreparedStatement statement, int index, KeyPredicate.Sql predicate, Key key)
-            throws SQLException
+    private Key keyOf(Row row)
     {
-        int[] parts = predicate.parts();
-        for (int part : parts) {
-            codec.bind(statement, index++, key, part);
+        Key key = keySql.keyOf(row, keyPositions);
+        if (key == null) {
+            throw new IllegalStateException("a key column of " + table.name() + " (" + keySql.columnList() + ") is NULL");
         }
-        return index;
+        return key;
+    }
+
+    private static int[] keyPositions(TableName name, List<Column> key, List<Column> rowColumns)
+    {
+        int[] positions = new int[key.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = -1;
+            for (int j = 0; j < rowColumns.size(); j++) {
+                if (rowColumns.get(j).name().equalsIgnoreCase(key.get(i).name())) {
+                    positions[i] = j;
+                    break;
+                }
+            }
+            if (positions[i] < 0) {
+                throw new IllegalArgumentException("key column " + key.get(i).name() + " of " + name + " is not among its copied columns");
+            }
+        }
+        return positions;
     }
 
     private void write(Connection target, List<Row> rows)

@@ -4,11 +4,10 @@ import dev.ferry.api.filter.SqlPredicate;
 import dev.ferry.api.model.Column;
 import dev.ferry.api.model.ColumnType;
 import dev.ferry.api.model.Key;
+import dev.ferry.api.model.KeySql;
 import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableSchema;
-import dev.ferry.runtime.sql.KeyCodec;
-import dev.ferry.runtime.sql.KeyPredicate;
 import dev.ferry.runtime.state.RangeState;
 
 import javax.sql.DataSource;
@@ -119,11 +118,14 @@ public final class RangePlanner
     private List<Key> indexBoundaries(TableSchema table, Optional<SqlPredicate> predicate)
             throws SQLException
     {
-        List<Column> key = table.paginationKey().columns();
-        KeyCodec codec = new KeyCodec(table.paginationKey(), key);
-        KeyPredicate.Sql after = KeyPredicate.compare(key, KeyPredicate.Operator.GREATER);
-        String base = "SELECT " + KeyPredicate.columnList(key) + " FROM " + table.name().quoted();
-        String order = " ORDER BY " + KeyPredicate.orderBy(key, false) + " LIMIT 1 OFFSET " + (rangeSize - 1);
+        KeySql key = KeySql.of(table.paginationKey().columns());
+        int[] keyPositions = new int[key.size()];
+        for (int i = 0; i < keyPositions.length; i++) {
+            keyPositions[i] = i;
+        }
+        KeySql.Condition after = key.compare(KeySql.Operator.GREATER);
+        String base = "SELECT " + key.columnList() + " FROM " + table.name().quoted();
+        String order = " ORDER BY " + key.orderBy(false) + " LIMIT 1 OFFSET " + (rangeSize - 1);
         List<Key> boundaries = new ArrayList<>();
         try (Connection connection = source.getConnection()) {
             Key previous = null;
@@ -131,15 +133,13 @@ public final class RangePlanner
                 List<String> conditions = new ArrayList<>();
                 predicate.ifPresent(p -> conditions.add("(" + p.sql() + ")"));
                 if (previous != null) {
-                    conditions.add(after.text());
+                    conditions.add(after.sql());
                 }
                 String sql = base + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)) + order;
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
                     int index = bind(statement, predicate);
                     if (previous != null) {
-                        for (int part : after.parts()) {
-                            codec.bind(statement, index++, previous, part);
-                        }
+                        after.bind(statement, index, previous);
                     }
                     try (ResultSet rows = statement.executeQuery()) {
                         if (!rows.next()) {
@@ -149,7 +149,10 @@ public final class RangePlanner
                         for (int i = 0; i < values.length; i++) {
                             values[i] = rows.getBytes(i + 1);
                         }
-                        previous = codec.keyOf(Row.wrap(values));
+                        previous = key.keyOf(Row.wrap(values), keyPositions);
+                        if (previous == null) {
+                            throw new IllegalStateException("a key column of " + table.name() + " (" + key.columnList() + ") is NULL");
+                        }
                         boundaries.add(previous);
                     }
                 }

@@ -3,6 +3,7 @@ package dev.ferry.runtime.schema;
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.model.Column;
 import dev.ferry.api.model.IndexInfo;
+import dev.ferry.api.model.KeyColumns;
 import dev.ferry.api.model.PaginationKey;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
@@ -18,9 +19,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Chooses each table's pagination key, in this order: tables listed in
  * {@code copy.fullCopyTables} → {@code copy.paginationColumns} (or the copy filter's choice) →
- * primary key → {@code copy.fallbackColumn}. A key must be NOT NULL, of a type that can paginate,
- * and unique; configured columns that are not unique on their own get the primary key appended
- * as a tie-breaker.
+ * primary key → {@code copy.fallbackColumn}. A key must pass {@link KeyColumns#problems} (the rule
+ * the verifiers' {@link KeyColumns#rowKey} shares) and be unique; configured columns that are not
+ * unique on their own get the primary key appended as a tie-breaker.
  */
 public final class PaginationKeys
 {
@@ -59,7 +60,7 @@ public final class PaginationKeys
         Optional<IndexInfo> primary = table.primaryKey();
         String unusablePrimary = null;
         if (primary.isPresent()) {
-            List<String> problems = problems(table, primary.get().columns());
+            List<String> problems = KeyColumns.problems(table, primary.get().columns());
             if (problems.isEmpty()) {
                 return table.withPaginationKey(new PaginationKey(columns(table, primary.get().columns()), "primary key"));
             }
@@ -85,14 +86,14 @@ public final class PaginationKeys
                 throw new SchemaException("table " + table.name() + " has no column " + column + " (" + source + ")");
             }
         }
-        List<String> problems = problems(table, columns);
+        List<String> problems = KeyColumns.problems(table, columns);
         if (!problems.isEmpty()) {
             throw new SchemaException("table " + table.name() + " cannot be paginated by " + columns + " (" + source + "): " + String.join("; ", problems));
         }
         List<String> keyColumns = new ArrayList<>(columns);
         if (!isUnique(table, columns)) {
             Optional<IndexInfo> primary = table.primaryKey();
-            if (primary.isEmpty() || !problems(table, primary.get().columns()).isEmpty()) {
+            if (primary.isEmpty() || !KeyColumns.problems(table, primary.get().columns()).isEmpty()) {
                 throw new SchemaException("table " + table.name() + ": columns " + columns + " (" + source
                         + ") are not unique and the table has no usable primary key to break ties; choose unique columns");
             }
@@ -103,24 +104,6 @@ public final class PaginationKeys
             }
         }
         return new PaginationKey(columns(table, keyColumns), source);
-    }
-
-    private static List<String> problems(TableSchema table, List<String> columns)
-    {
-        List<String> problems = new ArrayList<>();
-        for (String name : columns) {
-            Column column = table.column(name).orElseThrow();
-            if (!column.isPaginationCapable()) {
-                problems.add("column " + column.name() + " is " + column.columnType() + ", which cannot paginate");
-            }
-            if (column.nullable()) {
-                problems.add("column " + column.name() + " is nullable");
-            }
-            if (column.generated()) {
-                problems.add("column " + column.name() + " is generated");
-            }
-        }
-        return problems;
     }
 
     private static boolean isUnique(TableSchema table, List<String> columns)

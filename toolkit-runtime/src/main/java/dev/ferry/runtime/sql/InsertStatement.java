@@ -2,6 +2,7 @@ package dev.ferry.runtime.sql;
 
 import dev.ferry.api.model.Column;
 import dev.ferry.api.model.ColumnType;
+import dev.ferry.api.model.KeySql;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableName;
 
@@ -46,7 +47,7 @@ public final class InsertStatement
         requireNonNull(target, "target is null");
         requireNonNull(mode, "mode is null");
         this.columnCount = columns.size();
-        this.prefix = (mode == Mode.IGNORE ? "INSERT IGNORE INTO " : "INSERT INTO ") + target.quoted() + " (" + KeyPredicate.columnList(columns) + ") VALUES ";
+        this.prefix = (mode == Mode.IGNORE ? "INSERT IGNORE INTO " : "INSERT INTO ") + target.quoted() + " (" + KeySql.columnList(columns) + ") VALUES ";
         StringBuilder placeholders = new StringBuilder("(");
         for (int i = 0; i < columnCount; i++) {
             placeholders.append(i == 0 ? "" : ",").append(placeholder(columns.get(i)));

@@ -3,6 +3,7 @@ package dev.ferry.runtime.copy;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.api.model.Column;
 import dev.ferry.api.model.Key;
+import dev.ferry.api.model.KeySql;
 import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
@@ -11,8 +12,7 @@ import dev.ferry.runtime.config.DatabaseConfig;
 import dev.ferry.runtime.schema.SchemaException;
 import dev.ferry.runtime.schema.SchemaLoader;
 import dev.ferry.runtime.sql.DataSources;
-import dev.ferry.runtime.sql.KeyCodec;
-import dev.ferry.runtime.sql.KeyPredicate;
+import dev.ferry.runtime.sql.SelectList;
 import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TableAssertions;
@@ -277,25 +277,18 @@ class CopyKeysIT
             Key high = Key.of(new KeyValue.SignedInt(120), new KeyValue.Text("b010"));
             Key cursor = Key.of(new KeyValue.SignedInt(77), new KeyValue.Text("b033"));
             for (boolean descending : new boolean[] {false, true}) {
-                KeyPredicate.Sql lowBound = KeyPredicate.compare(key, KeyPredicate.Operator.GREATER);
-                KeyPredicate.Sql highBound = KeyPredicate.compare(key, KeyPredicate.Operator.LESS_OR_EQUAL);
-                KeyPredicate.Sql after = KeyPredicate.compare(key, descending ? KeyPredicate.Operator.LESS : KeyPredicate.Operator.GREATER);
-                String select = "SELECT " + KeyPredicate.selectList(table.writableColumns()) + " FROM " + table.name().quoted()
-                        + " WHERE " + lowBound.text() + " AND " + highBound.text() + " AND " + after.text()
-                        + " ORDER BY " + KeyPredicate.orderBy(key, descending) + " LIMIT 7";
-                KeyCodec codec = new KeyCodec(table.paginationKey(), table.writableColumns());
+                KeySql keySql = KeySql.of(key);
+                KeySql.Condition lowBound = keySql.compare(KeySql.Operator.GREATER);
+                KeySql.Condition highBound = keySql.compare(KeySql.Operator.LESS_OR_EQUAL);
+                KeySql.Condition after = keySql.compare(descending ? KeySql.Operator.LESS : KeySql.Operator.GREATER);
+                String select = "SELECT " + SelectList.of(table.writableColumns()) + " FROM " + table.name().quoted()
+                        + " WHERE " + lowBound.sql() + " AND " + highBound.sql() + " AND " + after.sql()
+                        + " ORDER BY " + keySql.orderBy(descending) + " LIMIT 7";
                 try (Connection connection = source.getConnection();
                         PreparedStatement explain = connection.prepareStatement("EXPLAIN " + select)) {
-                    int index = 1;
-                    for (int part : lowBound.parts()) {
-                        codec.bind(explain, index++, low, part);
-                    }
-                    for (int part : highBound.parts()) {
-                        codec.bind(explain, index++, high, part);
-                    }
-                    for (int part : after.parts()) {
-                        codec.bind(explain, index++, cursor, part);
-                    }
+                    int index = lowBound.bind(explain, 1, low);
+                    index = highBound.bind(explain, index, high);
+                    after.bind(explain, index, cursor);
                     Map<String, String> plan = firstRow(explain);
                     assertEquals("range", plan.get("type"), "descending " + descending + ": " + plan + " for " + select);
                     assertEquals("PRIMARY", plan.get("key"), plan.toString());

@@ -1,17 +1,18 @@
-package dev.ferry.runtime.sql;
+package dev.ferry.api.model;
 
-import dev.ferry.api.model.Column;
-import dev.ferry.api.model.ColumnType;
-import dev.ferry.runtime.sql.KeyPredicate.Operator;
+import dev.ferry.api.model.KeySql.Operator;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class KeyPredicateTest
+class KeySqlTest
 {
     private static final Column A = column("a", 0);
     private static final Column B = column("b", 1);
@@ -92,19 +93,42 @@ class KeyPredicateTest
     void orderByAndColumnListQuoteNames()
     {
         Column odd = column("we`ird name", 3);
-        assertEquals("`a`, `we``ird name`", KeyPredicate.columnList(List.of(A, odd)));
-        assertEquals("`a`, `b`", KeyPredicate.orderBy(List.of(A, B), false));
-        assertEquals("`a` DESC, `b` DESC", KeyPredicate.orderBy(List.of(A, B), true));
-        assertEquals("`we``ird name` DESC", KeyPredicate.orderBy(List.of(odd), true));
+        assertEquals("`a`, `we``ird name`", KeySql.columnList(List.of(A, odd)));
+        assertEquals("`a`, `we``ird name`", KeySql.of(List.of(A, odd)).columnList());
+        assertEquals("`a`, `b`", KeySql.of(List.of(A, B)).orderBy(false));
+        assertEquals("`a` DESC, `b` DESC", KeySql.of(List.of(A, B)).orderBy(true));
+        assertEquals("`we``ird name` DESC", KeySql.of(List.of(odd)).orderBy(true));
     }
 
     @Test
-    void selectListReadsFloatAsDouble()
+    void keyLookupsUseInForOneColumnAndAnIndexFriendlyDisjunctionForMore()
     {
-        Column single = new Column("f", 3, ColumnType.FLOAT, "float", false, true, null, null, false, List.of());
-        Column dbl = new Column("d", 4, ColumnType.DOUBLE, "double", false, true, null, null, false, List.of());
-        assertEquals("`a`, CAST(`f` AS DOUBLE), `d`", KeyPredicate.selectList(List.of(A, single, dbl)));
-        assertEquals("`a`, `b`", KeyPredicate.selectList(List.of(A, B)));
+        assertEquals("`a` IN (?, ?, ?)", KeySql.of(List.of(A)).in(3));
+        assertEquals("((`a` = ? AND `b` = ?) OR (`a` = ? AND `b` = ?))", KeySql.of(List.of(A, B)).in(2));
+        assertEquals("`a` NOT IN (?,?)", KeySql.of(List.of(A)).notIn(2));
+        assertEquals("(`a`, `b`) NOT IN ((?,?),(?,?),(?,?))", KeySql.of(List.of(A, B)).notIn(3));
+        assertThrows(IllegalArgumentException.class, () -> KeySql.of(List.of(A)).in(0));
+        assertThrows(IllegalArgumentException.class, () -> KeySql.of(List.of()));
+    }
+
+    @Test
+    void readsKeysFromRowBytesInTheirColumnsCharset()
+    {
+        Column unsigned = new Column("u", 0, ColumnType.BIGINT, "bigint(20) unsigned", true, false, null, null, false, List.of());
+        Column latin = new Column("t", 1, ColumnType.VARCHAR, "varchar(10)", false, false, "latin1", "latin1_swedish_ci", false, List.of());
+        Column bytes = new Column("b", 2, ColumnType.VARBINARY, "varbinary(4)", false, false, null, null, false, List.of());
+        KeySql key = KeySql.of(List.of(unsigned, latin, bytes));
+        Row row = Row.wrap(new byte[][] {{(byte) 0xe4}, "18446744073709551615".getBytes(StandardCharsets.US_ASCII), null, {(byte) 0x80, 0}});
+        assertEquals(Key.of(new KeyValue.UnsignedInt(-1), new KeyValue.Text("\u00e4"), new KeyValue.Bytes(new byte[] {(byte) 0x80, 0})),
+                key.keyOf(row, new int[] {1, 0, 3}));
+        assertNull(key.keyOf(row, new int[] {1, 0, 2}), "a NULL key column gives no key");
+    }
+
+    @Test
+    void aTextKeyInACharsetFerryCannotDecodeIsRejected()
+    {
+        Column odd = new Column("t", 0, ColumnType.VARCHAR, "varchar(10)", false, false, "armscii8", "armscii8_general_ci", false, List.of());
+        assertThrows(IllegalArgumentException.class, () -> KeySql.of(List.of(odd)));
     }
 
     private static int compare(int[] left, int[] right, int width)
@@ -123,9 +147,9 @@ class KeyPredicateTest
     private static boolean evaluate(int width, Operator operator, int[] row, int[] bound)
     {
         List<Column> columns = List.of(A, B, C).subList(0, width);
-        KeyPredicate.Sql sql = KeyPredicate.compare(columns, operator);
-        String text = sql.text();
-        int[] parts = sql.parts();
+        KeySql.Condition sql = KeySql.of(columns).compare(operator);
+        String text = sql.sql();
+        int[] parts = parts(sql);
         // replace each "?" by the bound value of its part, then each column name by the row value
         StringBuilder bound2 = new StringBuilder();
         int parameter = 0;
@@ -236,9 +260,18 @@ class KeyPredicateTest
 
     private static void assertPredicate(List<Column> columns, Operator operator, String text, int... parts)
     {
-        KeyPredicate.Sql sql = KeyPredicate.compare(columns, operator);
-        assertEquals(text, sql.text());
-        assertArrayEquals(parts, sql.parts(), "parameter parts of " + text);
+        KeySql.Condition sql = KeySql.of(columns).compare(operator);
+        assertEquals(text, sql.sql());
+        assertArrayEquals(parts, parts(sql), "parameter parts of " + text);
+    }
+
+    private static int[] parts(KeySql.Condition condition)
+    {
+        int[] parts = new int[condition.parameterCount()];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = condition.part(i);
+        }
+        return parts;
     }
 
     private static Column column(String name, int ordinal)

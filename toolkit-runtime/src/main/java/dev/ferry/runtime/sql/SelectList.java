@@ -1,0 +1,35 @@
+package dev.ferry.runtime.sql;
+
+import dev.ferry.api.model.Column;
+import dev.ferry.api.model.ColumnType;
+
+import java.util.List;
+
+/**
+ * The column list of a copy {@code SELECT}: the quoted names, except that FLOAT columns are read
+ * as DOUBLE. The text protocol renders a FLOAT with six significant digits (1.0000001 comes back
+ * as {@code 1}, 16777215 as {@code 16777200}); the DOUBLE text of the same value is exact, and the
+ * target stores it back into its FLOAT column unchanged.
+ */
+public final class SelectList
+{
+    private SelectList() {}
+
+    public static String of(List<Column> columns)
+    {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            if (i > 0) {
+                text.append(", ");
+            }
+            Column column = columns.get(i);
+            if (column.type() == ColumnType.FLOAT) {
+                text.append("CAST(").append(column.quotedName()).append(" AS DOUBLE)");
+            }
+            else {
+                text.append(column.quotedName());
+            }
+        }
+        return text.toString();
+    }
+}
