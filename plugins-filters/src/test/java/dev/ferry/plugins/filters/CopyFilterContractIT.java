@@ -6,8 +6,12 @@ import dev.ferry.api.filter.SqlPredicate;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.schema.SchemaLoader;
+import dev.ferry.runtime.sql.SessionSettings;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.spi.TestingDataSource;
+import dev.ferry.testing.spi.TestingPluginConfig;
+import dev.ferry.testing.spi.TestingPluginContext;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -52,13 +56,13 @@ abstract class CopyFilterContractIT
             throws Exception
     {
         db.executeOnSource(schema().toArray(new String[0]));
-        DataSource source = new TestingSource(db.source(), db.name());
+        DataSource source = TestingDataSource.of(db.source(), db.name()).withSessionSql(SessionSettings.initSql(true, true));
         List<TableSchema> tables = tables(source, db.name());
-        TestingPluginContext context = new TestingPluginContext(source, tables);
+        TestingPluginContext context = TestingPluginContext.builder().source(source).tables(tables).build();
         int rows = 0;
         for (String yaml : configs(db.name())) {
-            TestingConfig config = TestingConfig.of(yaml);
-            CopyFilter filter = factory().create(config.section(), context);
+            TestingPluginConfig config = TestingYaml.copyFilter(yaml);
+            CopyFilter filter = factory().create(config, context);
             assertEquals(List.of(), config.problems(), yaml);
             assertEquals(List.of(), filter.check(tables), yaml);
             for (TableSchema table : tables) {

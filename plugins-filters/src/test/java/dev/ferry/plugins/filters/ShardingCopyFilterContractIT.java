@@ -4,7 +4,11 @@ import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.filter.CopyFilterFactory;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.sql.SessionSettings;
 import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.spi.TestingDataSource;
+import dev.ferry.testing.spi.TestingPluginConfig;
+import dev.ferry.testing.spi.TestingPluginContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -77,15 +81,15 @@ class ShardingCopyFilterContractIT
                 "CREATE TABLE order_items (id INT NOT NULL PRIMARY KEY, order_id BIGINT NOT NULL)",
                 "INSERT INTO orders VALUES (1, 7)",
                 "INSERT INTO order_items VALUES (1, 1), (2, 404)");
-        TestingSource source = new TestingSource(db.source(), db.name());
+        TestingDataSource source = TestingDataSource.of(db.source(), db.name()).withSessionSql(SessionSettings.initSql(true, true));
         List<TableSchema> tables = tables(source, db.name());
-        TestingConfig config = TestingConfig.of("""
+        TestingPluginConfig config = TestingYaml.copyFilter("""
                 shardingKey: tenant_id
                 values: [7]
                 joinedTables:
                   %s.order_items: {joinColumn: order_id, through: orders, throughColumn: id}
                 """.formatted(db.name()));
-        CopyFilter filter = factory().create(config.section(), new TestingPluginContext(source, tables));
+        CopyFilter filter = factory().create(config, TestingPluginContext.builder().source(source).tables(tables).build());
         assertEquals(List.of(), filter.check(tables));
         TableSchema items = tables.stream().filter(t -> t.name().table().equals("order_items")).findFirst().orElseThrow();
         assertEquals(1, read(source, items, filter.copyPredicate(items)).size());

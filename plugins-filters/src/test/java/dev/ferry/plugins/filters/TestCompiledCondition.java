@@ -2,6 +2,7 @@ package dev.ferry.plugins.filters;
 
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableSchema;
+import dev.ferry.testing.spi.TestingTables;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.Charset;

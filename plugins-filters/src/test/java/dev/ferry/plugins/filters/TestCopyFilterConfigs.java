@@ -2,6 +2,8 @@ package dev.ferry.plugins.filters;
 
 import dev.ferry.api.filter.CopyFilterFactory;
 import dev.ferry.api.model.TableName;
+import dev.ferry.testing.spi.TestingPluginConfig;
+import dev.ferry.testing.spi.TestingPluginContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -21,8 +23,8 @@ class TestCopyFilterConfigs
     @Test
     void shardingDefaults()
     {
-        TestingConfig config = TestingConfig.of("shardingKey: tenant_id\nvalues: [7]");
-        ShardingConfig bound = ShardingConfig.bind(config.section());
+        TestingPluginConfig config = TestingYaml.copyFilter("shardingKey: tenant_id\nvalues: [7]");
+        ShardingConfig bound = ShardingConfig.bind(config);
         assertEquals(List.of(), config.problems());
         assertEquals(new ShardingConfig("tenant_id", List.of("7"), Map.of(), Set.of(), 10_000), bound);
     }
@@ -30,7 +32,7 @@ class TestCopyFilterConfigs
     @Test
     void shardingExplicitMapping()
     {
-        TestingConfig config = TestingConfig.of("""
+        TestingPluginConfig config = TestingYaml.copyFilter("""
                 shardingKey: tenant_id
                 values: [7, "acme", 7]
                 joinedTables:
@@ -39,7 +41,7 @@ class TestCopyFilterConfigs
                 primaryKeyTables: [shop.countries, "`shop`.`currencies`"]
                 cacheSize: 500
                 """);
-        ShardingConfig bound = ShardingConfig.bind(config.section());
+        ShardingConfig bound = ShardingConfig.bind(config);
         assertEquals(List.of(), config.problems());
         Map<TableName, ShardingConfig.Join> joined = new LinkedHashMap<>();
         joined.put(new TableName("shop", "order_items"), new ShardingConfig.Join("order_id", new TableName("shop", "orders"), "id"));
@@ -51,7 +53,7 @@ class TestCopyFilterConfigs
     @Test
     void shardingReportsEveryProblemAtOnce()
     {
-        TestingConfig config = TestingConfig.of("""
+        TestingPluginConfig config = TestingYaml.copyFilter("""
                 values: []
                 joinedTables:
                   order_items: {joinColumn: order_id, through: shop.orders, throughColumn: id}
@@ -61,7 +63,7 @@ class TestCopyFilterConfigs
                 cacheSize: 0
                 valuse: [7]
                 """);
-        ShardingConfig.bind(config.section());
+        ShardingConfig.bind(config);
         assertEquals(new TreeSet<>(List.of(
                         "copyFilter.shardingKey: is required",
                         "copyFilter.values: is required: the sharding values (tenants) to move, e.g. [7] or [7, 8]",
@@ -76,14 +78,14 @@ class TestCopyFilterConfigs
     @Test
     void shardingRefusesChainedJoins()
     {
-        TestingConfig config = TestingConfig.of("""
+        TestingPluginConfig config = TestingYaml.copyFilter("""
                 shardingKey: tenant_id
                 values: [7]
                 joinedTables:
                   shop.order_items: {joinColumn: order_id, through: shop.orders, throughColumn: id}
                   shop.item_options: {joinColumn: item_id, through: shop.order_items, throughColumn: id}
                 """);
-        ShardingConfig.bind(config.section());
+        ShardingConfig.bind(config);
         assertEquals(List.of("copyFilter.joinedTables.shop.item_options.through: table shop.order_items is itself a joined table; "
                 + "the through table must have the sharding key (joins do not chain)"), config.problems());
     }
@@ -91,8 +93,8 @@ class TestCopyFilterConfigs
     @Test
     void whereDefaults()
     {
-        TestingConfig config = TestingConfig.of("tables: {shop.orders: \"tenant_id = 7\"}");
-        WhereConfig bound = WhereConfig.bind(config.section());
+        TestingPluginConfig config = TestingYaml.copyFilter("tables: {shop.orders: \"tenant_id = 7\"}");
+        WhereConfig bound = WhereConfig.bind(config);
         assertEquals(List.of(), config.problems());
         assertEquals(Optional.empty(), bound.defaultCondition());
         assertEquals(10_000, bound.cacheSize());
@@ -103,14 +105,14 @@ class TestCopyFilterConfigs
     @Test
     void whereExplicitMapping()
     {
-        TestingConfig config = TestingConfig.of("""
+        TestingPluginConfig config = TestingYaml.copyFilter("""
                 tables:
                   shop.orders: "tenant_id = 7 AND deleted_at IS NULL"
                   shop.audit: "created_at >= '2024-01-01'"
                 default: "tenant_id = 7"
                 cacheSize: 20
                 """);
-        WhereConfig bound = WhereConfig.bind(config.section());
+        WhereConfig bound = WhereConfig.bind(config);
         assertEquals(List.of(), config.problems());
         assertEquals(List.of(new TableName("shop", "orders"), new TableName("shop", "audit")), new ArrayList<>(bound.tables().keySet()));
         assertEquals("tenant_id = 7 AND deleted_at IS NULL", bound.tables().get(new TableName("shop", "orders")).text());
@@ -123,7 +125,7 @@ class TestCopyFilterConfigs
     @Test
     void whereReportsEveryProblemAtOnce()
     {
-        TestingConfig config = TestingConfig.of("""
+        TestingPluginConfig config = TestingYaml.copyFilter("""
                 tables:
                   shop.orders: "created_at > NOW() - 1"
                   orders: "tenant_id = 7"
@@ -131,7 +133,7 @@ class TestCopyFilterConfigs
                 default: "tenant_id IN (SELECT id FROM tenants)"
                 tenant: 7
                 """);
-        WhereConfig.bind(config.section());
+        WhereConfig.bind(config);
         List<String> problems = config.problems();
         assertEquals(5, problems.size(), problems.toString());
         assertEquals("copyFilter.tables.shop.orders: arithmetic is not supported: NOW() - 1 in \"created_at > NOW() - 1\"", problems.get(0));
@@ -145,8 +147,8 @@ class TestCopyFilterConfigs
     @Test
     void whereNeedsTablesOrADefault()
     {
-        TestingConfig config = TestingConfig.of("cacheSize: 5");
-        WhereConfig.bind(config.section());
+        TestingPluginConfig config = TestingYaml.copyFilter("cacheSize: 5");
+        WhereConfig.bind(config);
         assertEquals(List.of("copyFilter: set tables (db.table: condition, e.g. {shop.orders: \"tenant_id = 7\"}) or default "
                 + "(the condition of every table), or both"), config.problems());
     }
@@ -165,11 +167,11 @@ class TestCopyFilterConfigs
     @Test
     void createValidatesWithoutTouchingTheServers()
     {
-        TestingConfig config = TestingConfig.of("tables: {shop.orders: \"tenant_id = NOW()\"}");
-        new WhereCopyFilterFactory().create(config.section(), new TestingPluginContext());
+        TestingPluginConfig config = TestingYaml.copyFilter("tables: {shop.orders: \"tenant_id = NOW()\"}");
+        new WhereCopyFilterFactory().create(config, TestingPluginContext.offline());
         assertEquals(List.of("copyFilter.tables.shop.orders: functions are not supported: NOW() in \"tenant_id = NOW()\""), config.problems());
-        TestingConfig sharding = TestingConfig.of("shardingKey: tenant_id\nvalues: [7]");
-        new ShardingCopyFilterFactory().create(sharding.section(), new TestingPluginContext());
+        TestingPluginConfig sharding = TestingYaml.copyFilter("shardingKey: tenant_id\nvalues: [7]");
+        new ShardingCopyFilterFactory().create(sharding, TestingPluginContext.offline());
         assertEquals(List.of(), sharding.problems());
     }
 }

@@ -2,6 +2,9 @@ package dev.ferry.plugins.filters;
 
 import dev.ferry.api.filter.SqlPredicate;
 import dev.ferry.api.model.TableSchema;
+import dev.ferry.testing.spi.TestingPluginConfig;
+import dev.ferry.testing.spi.TestingPluginContext;
+import dev.ferry.testing.spi.TestingTables;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -70,8 +73,8 @@ class TestShardingCopyFilter
     @Test
     void findsAThroughTableThatIsNotMoved()
     {
-        TestingPluginContext context = new TestingPluginContext(ORDERS);
-        ShardingCopyFilter filter = new ShardingCopyFilter(ShardingConfig.bind(TestingConfig.of(BASE).section()), "copyFilter", context,
+        TestingPluginContext context = TestingPluginContext.builder().tables(ORDERS).build();
+        ShardingCopyFilter filter = new ShardingCopyFilter(ShardingConfig.bind(TestingYaml.copyFilter(BASE)), "copyFilter", context,
                 TestingQueries.none());
         assertEquals(List.of(), filter.check(List.of(ORDER_ITEMS)));
         assertEquals(Optional.of(new SqlPredicate("`order_id` IN (SELECT `id` FROM `shop`.`orders` WHERE `tenant_id` IN (?, ?))", List.of(7L, 8L))),
@@ -110,8 +113,8 @@ class TestShardingCopyFilter
     @Test
     void paginatesByTheShardingKeyWhenAnIndexAllowsIt()
     {
-        TestingPluginContext context = new TestingPluginContext();
-        ShardingCopyFilter filter = new ShardingCopyFilter(ShardingConfig.bind(TestingConfig.of(BASE).section()), "copyFilter", context,
+        TestingPluginContext context = TestingPluginContext.offline();
+        ShardingCopyFilter filter = new ShardingCopyFilter(ShardingConfig.bind(TestingYaml.copyFilter(BASE)), "copyFilter", context,
                 TestingQueries.none());
         // (tenant_id) is (tenant_id, id) in InnoDB; (tenant_id, id) explicitly
         assertEquals(Optional.of(List.of("tenant_id", "id")), filter.paginationColumns(ACCOUNTS));
@@ -130,8 +133,8 @@ class TestShardingCopyFilter
     @Test
     void warnsOnceNamingTheIndexToAdd()
     {
-        TestingPluginContext context = new TestingPluginContext();
-        ShardingCopyFilter filter = new ShardingCopyFilter(ShardingConfig.bind(TestingConfig.of(BASE).section()), "copyFilter", context,
+        TestingPluginContext context = TestingPluginContext.offline();
+        ShardingCopyFilter filter = new ShardingCopyFilter(ShardingConfig.bind(TestingYaml.copyFilter(BASE)), "copyFilter", context,
                 TestingQueries.none());
         TableSchema events = TestingTables.table("shop.events").column("id", "bigint(20)").column("tenant_id", "int(11)")
                 .column("created_at", "datetime").primaryKey("id").index("tenant_created", "tenant_id", "created_at").build();
@@ -216,8 +219,8 @@ class TestShardingCopyFilter
     @Test
     void movesNoRowOfATableThatAppearsUncoveredLater()
     {
-        TestingPluginContext context = new TestingPluginContext();
-        ShardingCopyFilter filter = new ShardingCopyFilter(ShardingConfig.bind(TestingConfig.of(BASE).section()), "copyFilter", context,
+        TestingPluginContext context = TestingPluginContext.offline();
+        ShardingCopyFilter filter = new ShardingCopyFilter(ShardingConfig.bind(TestingYaml.copyFilter(BASE)), "copyFilter", context,
                 TestingQueries.none());
         assertEquals(List.of(), filter.check(List.of(ACCOUNTS, ORDERS, ORDER_ITEMS, COUNTRIES)));
         assertEquals(Optional.of(new SqlPredicate("FALSE", List.of())), filter.copyPredicate(AUDIT));
@@ -241,9 +244,9 @@ class TestShardingCopyFilter
 
     private static ShardingCopyFilter filter(String yaml, TestingQueries queries)
     {
-        TestingConfig config = TestingConfig.of(yaml);
-        ShardingConfig bound = ShardingConfig.bind(config.section());
+        TestingPluginConfig config = TestingYaml.copyFilter(yaml);
+        ShardingConfig bound = ShardingConfig.bind(config);
         assertEquals(List.of(), config.problems());
-        return new ShardingCopyFilter(bound, "copyFilter", new TestingPluginContext(), queries);
+        return new ShardingCopyFilter(bound, "copyFilter", TestingPluginContext.offline(), queries);
     }
 }

@@ -3,6 +3,9 @@ package dev.ferry.plugins.filters;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.filter.SqlPredicate;
 import dev.ferry.api.model.TableSchema;
+import dev.ferry.testing.spi.TestingPluginConfig;
+import dev.ferry.testing.spi.TestingPluginContext;
+import dev.ferry.testing.spi.TestingTables;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -31,7 +34,7 @@ class TestWhereCopyFilter
                   shop.orders: "tenant = 7 OR status < 'm'"
                   shop.ordres: "tenant_id = 7"
                 default: "tenant_id = 7"
-                """, new TestingPluginContext());
+                """, TestingPluginContext.offline());
         assertEquals(List.of(
                         "copyFilter.tables.shop.orders: table shop.orders has no column tenant (columns: id, tenant_id, status, deleted_at)",
                         "copyFilter.tables.shop.orders: column status has the collation utf8mb4_general_ci, under which the server orders strings "
@@ -45,7 +48,7 @@ class TestWhereCopyFilter
     @Test
     void movesTablesWithoutAConditionWhole()
     {
-        TestingPluginContext context = new TestingPluginContext();
+        TestingPluginContext context = TestingPluginContext.offline();
         WhereCopyFilter filter = filter("tables: {shop.orders: \"tenant_id = 7 AND deleted_at IS NULL\"}", context);
         assertEquals(List.of(), filter.check(List.of(ORDERS, ACCOUNTS, COUNTRIES)));
         assertEquals(List.of("INFO copy filter: 2 tables have no condition (copyFilter.tables, copyFilter.default) and are moved whole: "
@@ -64,7 +67,7 @@ class TestWhereCopyFilter
         WhereCopyFilter filter = filter("""
                 tables: {shop.orders: "status IN ('paid')"}
                 default: "tenant_id = 7"
-                """, new TestingPluginContext());
+                """, TestingPluginContext.offline());
         assertEquals(List.of(), filter.check(List.of(ORDERS, ACCOUNTS)));
         assertEquals(Optional.of(new SqlPredicate("`tenant_id` = ?", List.of(7L))), filter.copyPredicate(ACCOUNTS));
         assertEquals(Optional.of(new SqlPredicate("`status` IN (?)", List.of("paid"))), filter.copyPredicate(ORDERS));
@@ -76,7 +79,7 @@ class TestWhereCopyFilter
     @Test
     void followsSchemaChangesAndFailsWhenTheConditionNoLongerFits()
     {
-        WhereCopyFilter filter = filter("tables: {shop.orders: \"tenant_id = 7\"}", new TestingPluginContext());
+        WhereCopyFilter filter = filter("tables: {shop.orders: \"tenant_id = 7\"}", TestingPluginContext.offline());
         assertEquals(List.of(), filter.check(List.of(ORDERS)));
         TableSchema added = TestingTables.table("shop.orders").column("id", "bigint(20)").column("region", "char(2)").column("tenant_id", "int(11)")
                 .primaryKey("id").build();
@@ -90,8 +93,8 @@ class TestWhereCopyFilter
 
     private static WhereCopyFilter filter(String yaml, TestingPluginContext context)
     {
-        TestingConfig config = TestingConfig.of(yaml);
-        WhereConfig bound = WhereConfig.bind(config.section());
+        TestingPluginConfig config = TestingYaml.copyFilter(yaml);
+        WhereConfig bound = WhereConfig.bind(config);
         assertEquals(List.of(), config.problems());
         return new WhereCopyFilter(bound, "copyFilter", context.logger(WhereCopyFilter.class), TestingQueries.none());
     }

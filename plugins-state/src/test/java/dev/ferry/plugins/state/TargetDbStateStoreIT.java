@@ -6,6 +6,8 @@ import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.state.StateStore;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.spi.TestingDataSource;
+import dev.ferry.testing.spi.TestingPluginContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +54,7 @@ class TargetDbStateStoreIT
     private TargetDbStateStore open(String table, long runId)
     {
         TargetDbStateStore store = new TargetDbStateStore(new TargetDbStateConfig(db.name(), table, true),
-                new TestingPluginContext(new TestingDataSource(db.target()), runId));
+                TestingPluginContext.builder().target(TestingDataSource.of(db.target(), "")).runId(runId).build());
         store.start();
         return store;
     }

@@ -2,6 +2,7 @@ package dev.ferry.plugins.throttlers;
 
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.throttle.ThrottlerFactory;
+import dev.ferry.testing.spi.TestingPluginContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.ServiceLoader;
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 abstract class AbstractThrottlerContractTest
 {
     protected final FakeDataSource database = new FakeDataSource();
-    protected final TestingPluginContext context = new TestingPluginContext(database.dataSource(), database.dataSource());
+    protected final TestingPluginContext context = TestingPluginContext.builder().source(database.dataSource()).target(database.dataSource()).build();
 
     /**
      * The factory under test, as registered.

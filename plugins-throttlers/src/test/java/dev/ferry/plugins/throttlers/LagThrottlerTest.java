@@ -2,6 +2,8 @@ package dev.ferry.plugins.throttlers;
 
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.throttle.ThrottlerFactory;
+import dev.ferry.testing.spi.TestingPluginConfig;
+import dev.ferry.testing.spi.TestingPluginContext;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -26,13 +28,12 @@ class LagThrottlerTest
     @Override
     protected Throttler newThrottler()
     {
-        return lag("{\"query\": \"" + QUERY + "\"}");
+        return lag(TestingPluginConfig.builder("throttlers.copy[0]").set("query", QUERY).build());
     }
 
-    private PollingThrottler lag(String json)
+    private PollingThrottler lag(TestingPluginConfig config)
     {
-        TestingConfigs config = TestingConfigs.of(json);
-        PollingThrottler throttler = (PollingThrottler) factory().create(config.section(), context);
+        PollingThrottler throttler = (PollingThrottler) factory().create(config, context);
         assertEquals(List.of(), config.problems());
         return throttler;
     }
@@ -54,24 +55,24 @@ class LagThrottlerTest
     @Test
     void configDefaults()
     {
-        TestingConfigs config = TestingConfigs.of("{\"query\": \"SELECT 1\"}");
-        assertEquals(new LagConfig("SELECT 1", Duration.ofSeconds(1), DatabaseSide.SOURCE, Duration.ofSeconds(5)), LagConfig.bind(config.section()));
+        TestingPluginConfig config = TestingPluginConfig.builder("throttlers.copy[0]").set("query", "SELECT 1").build();
+        assertEquals(new LagConfig("SELECT 1", Duration.ofSeconds(1), DatabaseSide.SOURCE, Duration.ofSeconds(5)), LagConfig.bind(config));
         assertEquals(List.of(), config.problems());
     }
 
     @Test
     void configExplicit()
     {
-        TestingConfigs config = TestingConfigs.of("{\"query\": \"SELECT 1\", \"interval\": \"250ms\", \"connection\": \"target\", \"maxLag\": \"30s\"}");
-        assertEquals(new LagConfig("SELECT 1", Duration.ofMillis(250), DatabaseSide.TARGET, Duration.ofSeconds(30)), LagConfig.bind(config.section()));
+        TestingPluginConfig config = TestingPluginConfig.builder("throttlers.copy[0]").set("query", "SELECT 1").set("interval", "250ms").set("connection", "target").set("maxLag", "30s").build();
+        assertEquals(new LagConfig("SELECT 1", Duration.ofMillis(250), DatabaseSide.TARGET, Duration.ofSeconds(30)), LagConfig.bind(config));
         assertEquals(List.of(), config.problems());
     }
 
     @Test
     void configProblemsAreAllReported()
     {
-        TestingConfigs config = TestingConfigs.of("{\"interval\": \"1ms\", \"connection\": \"replica\", \"maxLag\": 5, \"maxlag\": \"5s\"}");
-        factory().create(config.section(), context);
+        TestingPluginConfig config = TestingPluginConfig.builder("throttlers.copy[0]").set("interval", "1ms").set("connection", "replica").set("maxLag", 5).set("maxlag", "5s").build();
+        factory().create(config, context);
         assertEquals(List.of(
                         "throttlers.copy[0].query: is required",
                         "throttlers.copy[0].interval: must be at least 10ms (got 0.001s)",
@@ -94,7 +95,7 @@ class LagThrottlerTest
     @Test
     void throttlesWhileLagIsAboveMaxLag()
     {
-        try (PollingThrottler throttler = lag("{\"query\": \"" + QUERY + "\", \"maxLag\": \"5s\"}")) {
+        try (PollingThrottler throttler = lag(TestingPluginConfig.builder("throttlers.copy[0]").set("query", QUERY).set("maxLag", "5s").build())) {
             database.answer(new Object[] {new BigDecimal("12.5")});
             throttler.poll();
             assertTrue(throttler.isThrottled());
@@ -114,7 +115,7 @@ class LagThrottlerTest
     @Test
     void fractionalMaxLagIsPrintedInSeconds()
     {
-        try (PollingThrottler throttler = lag("{\"query\": \"" + QUERY + "\", \"maxLag\": \"1500ms\"}")) {
+        try (PollingThrottler throttler = lag(TestingPluginConfig.builder("throttlers.copy[0]").set("query", QUERY).set("maxLag", "1500ms").build())) {
             database.answer(new Object[] {2L});
             throttler.poll();
             assertEquals("lag 2.0s > 1.5s", throttler.reason());
@@ -124,7 +125,7 @@ class LagThrottlerTest
     @Test
     void aFailingQueryThrottlesAndIsLoggedOncePerChange()
     {
-        try (PollingThrottler throttler = lag("{\"query\": \"" + QUERY + "\"}")) {
+        try (PollingThrottler throttler = lag(TestingPluginConfig.builder("throttlers.copy[0]").set("query", QUERY).build())) {
             database.fail("Table 'meta.heartbeat' doesn't exist");
             throttler.poll();
             throttler.poll();
@@ -150,7 +151,7 @@ class LagThrottlerTest
     @Test
     void resultsThatAreNotOneNumberThrottleWithTheReason()
     {
-        try (PollingThrottler throttler = lag("{\"query\": \"" + QUERY + "\"}")) {
+        try (PollingThrottler throttler = lag(TestingPluginConfig.builder("throttlers.copy[0]").set("query", QUERY).build())) {
             database.answer();
             throttler.poll();
             assertEquals("lag query failed: returned no row; it must return one row with one number", throttler.reason());
@@ -178,9 +179,9 @@ class LagThrottlerTest
     void runsOnTheConfiguredConnection()
     {
         FakeDataSource target = new FakeDataSource();
-        TestingPluginContext sides = new TestingPluginContext(database.dataSource(), target.dataSource());
-        TestingConfigs config = TestingConfigs.of("{\"query\": \"" + QUERY + "\", \"connection\": \"target\"}");
-        try (PollingThrottler throttler = (PollingThrottler) factory().create(config.section(), sides)) {
+        TestingPluginContext sides = TestingPluginContext.builder().source(database.dataSource()).target(target.dataSource()).build();
+        TestingPluginConfig config = TestingPluginConfig.builder("throttlers.copy[0]").set("query", QUERY).set("connection", "target").build();
+        try (PollingThrottler throttler = (PollingThrottler) factory().create(config, sides)) {
             target.answer(new Object[] {0});
             throttler.poll();
             assertFalse(throttler.isThrottled());
@@ -194,7 +195,7 @@ class LagThrottlerTest
             throws InterruptedException
     {
         database.answer(new Object[] {0});
-        Throttler throttler = lag("{\"query\": \"" + QUERY + "\", \"interval\": \"10ms\"}");
+        Throttler throttler = lag(TestingPluginConfig.builder("throttlers.copy[0]").set("query", QUERY).set("interval", "10ms").build());
         throttler.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (throttler.isThrottled() && System.nanoTime() < deadline) {

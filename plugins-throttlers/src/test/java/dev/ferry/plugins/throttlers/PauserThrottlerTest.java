@@ -2,6 +2,7 @@ package dev.ferry.plugins.throttlers;
 
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.throttle.ThrottlerFactory;
+import dev.ferry.testing.spi.TestingPluginConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -22,7 +23,7 @@ class PauserThrottlerTest
     @Override
     protected Throttler newThrottler()
     {
-        return factory().create(TestingConfigs.of("{}").section(), context);
+        return factory().create(TestingPluginConfig.empty("throttlers.copy[0]"), context);
     }
 
     @Override
@@ -40,24 +41,24 @@ class PauserThrottlerTest
     @Test
     void configDefaults()
     {
-        TestingConfigs config = TestingConfigs.of("{}");
-        assertEquals(new PauserConfig(false), PauserConfig.bind(config.section()));
+        TestingPluginConfig config = TestingPluginConfig.empty("throttlers.copy[0]");
+        assertEquals(new PauserConfig(false), PauserConfig.bind(config));
         assertEquals(List.of(), config.problems());
     }
 
     @Test
     void configExplicit()
     {
-        TestingConfigs config = TestingConfigs.of("{\"paused\": true}");
-        assertEquals(new PauserConfig(true), PauserConfig.bind(config.section()));
+        TestingPluginConfig config = TestingPluginConfig.builder("throttlers.copy[0]").set("paused", true).build();
+        assertEquals(new PauserConfig(true), PauserConfig.bind(config));
         assertEquals(List.of(), config.problems());
     }
 
     @Test
     void configProblems()
     {
-        TestingConfigs config = TestingConfigs.of("{\"paused\": \"yes\", \"pasued\": true}");
-        factory().create(config.section(), context);
+        TestingPluginConfig config = TestingPluginConfig.builder("throttlers.copy[0]").set("paused", "yes").set("pasued", true).build();
+        factory().create(config, context);
         assertEquals(List.of(
                         "throttlers.copy[0].paused: must be true or false (got \"yes\")",
                         "throttlers.copy[0].pasued: unknown key; known keys here: paused"),
@@ -70,7 +71,7 @@ class PauserThrottlerTest
         try (Throttler throttler = newThrottler()) {
             assertFalse(throttler.isThrottled());
         }
-        try (Throttler throttler = factory().create(TestingConfigs.of("{\"paused\": true}").section(), context)) {
+        try (Throttler throttler = factory().create(TestingPluginConfig.builder("throttlers.copy[0]").set("paused", true).build(), context)) {
             assertTrue(throttler.isThrottled());
             assertEquals("paused by operator", throttler.reason());
         }

@@ -3,6 +3,9 @@ package dev.ferry.plugins.throttlers;
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.spi.TestingDataSource;
+import dev.ferry.testing.spi.TestingPluginConfig;
+import dev.ferry.testing.spi.TestingPluginContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,7 +37,10 @@ class PollingThrottlersIT
 
     private static TestingPluginContext context(TestDatabase db)
     {
-        return new TestingPluginContext(new ServerDataSource(db.source(), db.name()), new ServerDataSource(db.target(), db.name()));
+        return TestingPluginContext.builder()
+                .source(TestingDataSource.of(db.source(), db.name()))
+                .target(TestingDataSource.of(db.target(), db.name()))
+                .build();
     }
 
     @Test
@@ -46,9 +52,10 @@ class PollingThrottlersIT
                 "CREATE TABLE heartbeat (id INT NOT NULL PRIMARY KEY, ts DATETIME(6) NOT NULL)",
                 "INSERT INTO heartbeat VALUES (1, NOW(6) - INTERVAL 20 SECOND)");
         TestingPluginContext context = context(db);
-        TestingConfigs config = TestingConfigs.of("{\"query\": \"SELECT TIMESTAMPDIFF(MICROSECOND, MAX(ts), NOW(6)) / 1e6 FROM " + db.name()
-                + ".heartbeat\", \"interval\": \"50ms\", \"maxLag\": \"5s\"}");
-        try (Throttler throttler = new LagThrottlerFactory().create(config.section(), context)) {
+        TestingPluginConfig config = TestingPluginConfig.builder("throttlers.copy[0]")
+                .set("query", "SELECT TIMESTAMPDIFF(MICROSECOND, MAX(ts), NOW(6)) / 1e6 FROM " + db.name() + ".heartbeat")
+                .set("interval", "50ms").set("maxLag", "5s").build();
+        try (Throttler throttler = new LagThrottlerFactory().create(config, context)) {
             assertEquals(List.of(), config.problems());
             throttler.start();
             await(throttler, t -> t.reason().matches("lag 2\\d\\.\\ds > 5s"));
@@ -73,9 +80,9 @@ class PollingThrottlersIT
     {
         db.target().execute("CREATE DATABASE `" + db.name() + "`");
         db.executeOnTarget("CREATE TABLE lag_seconds (lag DOUBLE NOT NULL)", "INSERT INTO lag_seconds VALUES (30)");
-        TestingConfigs config = TestingConfigs.of("{\"query\": \"SELECT lag FROM " + db.name() + ".lag_seconds\", \"interval\": \"50ms\", "
-                + "\"connection\": \"target\", \"maxLag\": \"10s\"}");
-        try (Throttler throttler = new LagThrottlerFactory().create(config.section(), context(db))) {
+        TestingPluginConfig config = TestingPluginConfig.builder("throttlers.copy[0]").set("query", "SELECT lag FROM " + db.name() + ".lag_seconds")
+                .set("interval", "50ms").set("connection", "target").set("maxLag", "10s").build();
+        try (Throttler throttler = new LagThrottlerFactory().create(config, context(db))) {
             throttler.start();
             await(throttler, t -> t.reason().equals("lag 30.0s > 10s"));
             db.executeOnTarget("UPDATE lag_seconds SET lag = 0.5");
@@ -91,10 +98,10 @@ class PollingThrottlersIT
         int sleepers = 12;
         int baseline = threadsRunning(db);
         int max = baseline + sleepers / 2;
-        TestingConfigs config = TestingConfigs.of("{\"max\": " + max + ", \"interval\": \"50ms\"}");
+        TestingPluginConfig config = TestingPluginConfig.builder("throttlers.copy[0]").set("max", max).set("interval", "50ms").build();
         ExecutorService load = Executors.newFixedThreadPool(sleepers);
         List<Long> connectionIds = new ArrayList<>();
-        try (Throttler throttler = new ThreadsRunningThrottlerFactory().create(config.section(), context(db))) {
+        try (Throttler throttler = new ThreadsRunningThrottlerFactory().create(config, context(db))) {
             assertEquals(List.of(), config.problems());
             throttler.start();
             await(throttler, t -> !t.isThrottled());

@@ -1,13 +1,5 @@
 package dev.ferry.plugins.throttlers;
 
-import dev.ferry.api.PluginConfig;
-import dev.ferry.api.PluginContext;
-import dev.ferry.api.filter.TableFilter;
-import dev.ferry.api.filter.TableFilterFactory;
-import dev.ferry.api.model.TableName;
-import dev.ferry.api.verify.VerificationResult;
-import dev.ferry.api.verify.Verifier;
-import dev.ferry.api.verify.VerifierFactory;
 import dev.ferry.runtime.Ferry;
 import dev.ferry.runtime.PipelinePlugins;
 import dev.ferry.runtime.RuntimeMetrics;
@@ -25,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Builds a ferry run in-process the way the runtime's {@code TestingFerry} does, so that the
  * built-in throttlers of this module are found by the plugin registry (the runtime's tests do not
- * see them). The plugins below stand in for the table filter and verifier modules.
+ * see them). The SPI test kit's {@code testing-databases} table filter and {@code none} verifier
+ * (registered in this module's test {@code META-INF/services}) stand in for the filter and verifier modules.
  */
 final class TestingRun
 {
@@ -59,57 +52,5 @@ final class TestingRun
         RuntimePluginContext context = new RuntimePluginContext(loaded.config().rewrites(), metrics, RUN_IDS.incrementAndGet());
         PipelinePlugins plugins = PipelinePlugins.assemble(loaded, PluginRegistry.load(List.of()), context);
         return new Ferry(plugins, context, metrics);
-    }
-
-    /**
-     * {@code tableFilter.type: testing-databases}: whole databases.
-     */
-    public static final class DatabasesTableFilterFactory
-            implements TableFilterFactory
-    {
-        @Override
-        public String name()
-        {
-            return "testing-databases";
-        }
-
-        @Override
-        public TableFilter create(PluginConfig config, PluginContext context)
-        {
-            List<String> databases = config.stringList("databases");
-            return new TableFilter()
-            {
-                @Override
-                public boolean acceptsDatabase(String database)
-                {
-                    return databases.contains(database);
-                }
-
-                @Override
-                public boolean acceptsTable(TableName table)
-                {
-                    return databases.contains(table.database());
-                }
-            };
-        }
-    }
-
-    /**
-     * {@code verifier.type: none}.
-     */
-    public static final class NoVerifierFactory
-            implements VerifierFactory
-    {
-        @Override
-        public String name()
-        {
-            return "none";
-        }
-
-        @Override
-        public Verifier create(PluginConfig config, PluginContext context)
-        {
-            return () -> VerificationResult.notRun("testing: no verification");
-        }
     }
 }

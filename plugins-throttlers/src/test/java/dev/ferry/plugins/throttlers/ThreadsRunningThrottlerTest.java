@@ -2,6 +2,7 @@ package dev.ferry.plugins.throttlers;
 
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.throttle.ThrottlerFactory;
+import dev.ferry.testing.spi.TestingPluginConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -23,8 +24,8 @@ class ThreadsRunningThrottlerTest
     @Override
     protected Throttler newThrottler()
     {
-        TestingConfigs config = TestingConfigs.of("{\"max\": 30}");
-        Throttler throttler = factory().create(config.section(), context);
+        TestingPluginConfig config = TestingPluginConfig.builder("throttlers.copy[0]").set("max", 30).build();
+        Throttler throttler = factory().create(config, context);
         assertEquals(List.of(), config.problems());
         return throttler;
     }
@@ -46,16 +47,16 @@ class ThreadsRunningThrottlerTest
     @Test
     void configExplicit()
     {
-        TestingConfigs config = TestingConfigs.of("{\"max\": 50, \"interval\": \"2s\"}");
-        assertEquals(new ThreadsRunningConfig(50, Duration.ofSeconds(2)), ThreadsRunningConfig.bind(config.section()));
+        TestingPluginConfig config = TestingPluginConfig.builder("throttlers.copy[0]").set("max", 50).set("interval", "2s").build();
+        assertEquals(new ThreadsRunningConfig(50, Duration.ofSeconds(2)), ThreadsRunningConfig.bind(config));
         assertEquals(List.of(), config.problems());
     }
 
     @Test
     void configDefaultsAndMaxIsRequired()
     {
-        TestingConfigs config = TestingConfigs.of("{}");
-        assertEquals(Duration.ofSeconds(1), ThreadsRunningConfig.bind(config.section()).interval());
+        TestingPluginConfig config = TestingPluginConfig.empty("throttlers.copy[0]");
+        assertEquals(Duration.ofSeconds(1), ThreadsRunningConfig.bind(config).interval());
         assertEquals(List.of("throttlers.copy[0].max: is required: the number of running threads on the source above which the stage waits, e.g. 50"),
                 config.problems());
     }
@@ -63,8 +64,8 @@ class ThreadsRunningThrottlerTest
     @Test
     void configRejectsAMaxBelowOne()
     {
-        TestingConfigs config = TestingConfigs.of("{\"max\": 0}");
-        factory().create(config.section(), context);
+        TestingPluginConfig config = TestingPluginConfig.builder("throttlers.copy[0]").set("max", 0).build();
+        factory().create(config, context);
         assertEquals(List.of("throttlers.copy[0].max: must be between 1 and 1000000 (got 0)"), config.problems());
     }
 

@@ -9,6 +9,7 @@ import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.api.verify.VerifierFactory;
 import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.spi.TestingPluginContext;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,7 @@ class InlineVerifierIT
                 "CREATE TABLE items (id INT NOT NULL PRIMARY KEY, v VARCHAR(20))",
                 "INSERT INTO items VALUES (1, 'a'), (2, 'b'), (3, 'c')");
         db.executeOnTarget("UPDATE items SET v = 'stale' WHERE id = 2");
-        TestingPluginContext context = TestingPluginContext.connect(db, Optional.empty());
+        TestingPluginContext context = VerifierContexts.connect(db, Optional.empty());
         try (Verifier verifier = create(Map.of(), context)) {
             verifier.start(null);
             copy(verifier, context);
@@ -136,7 +137,7 @@ class InlineVerifierIT
         onBothSides(db,
                 "CREATE TABLE items (id INT NOT NULL PRIMARY KEY, v VARCHAR(20))",
                 "INSERT INTO items VALUES (1, 'a'), (2, 'b'), (3, 'c')");
-        TestingPluginContext context = TestingPluginContext.connect(db, Optional.empty());
+        TestingPluginContext context = VerifierContexts.connect(db, Optional.empty());
         try (Verifier verifier = create(Map.of(), context)) {
             verifier.start(null);
             copy(verifier, context);
@@ -154,7 +155,7 @@ class InlineVerifierIT
                 "CREATE TABLE pairs (a INT NOT NULL, b VARBINARY(8) NOT NULL, v VARCHAR(10), PRIMARY KEY (a, b))",
                 "INSERT INTO pairs VALUES (1, x'00ff', 'x'), (2, x'', 'x'), (3, x'7f', 'x')");
         db.executeOnTarget("UPDATE pairs SET v = 'y' WHERE a = 3");
-        TestingPluginContext context = TestingPluginContext.connect(db, Optional.empty());
+        TestingPluginContext context = VerifierContexts.connect(db, Optional.empty());
         String state;
         try (Verifier verifier = create(Map.of("interval", "1h"), context)) {
             verifier.start(null);
@@ -178,7 +179,7 @@ class InlineVerifierIT
                 "CREATE TABLE items (id INT NOT NULL PRIMARY KEY, v INT)",
                 "INSERT INTO items SELECT a.d * 100 + b.d * 10 + c.d, 0 FROM digits a, digits b, digits c");
         db.executeOnTarget("UPDATE items SET v = 1");
-        TestingPluginContext context = TestingPluginContext.connect(db, Optional.empty());
+        TestingPluginContext context = VerifierContexts.connect(db, Optional.empty());
         try (Verifier verifier = create(Map.of("maxExpectedDowntime", "1ms", "interval", "1h", "batchSize", 100), context)) {
             verifier.start(null);
             copy(verifier, context);

@@ -12,6 +12,7 @@ import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.api.verify.VerifierFactory;
 import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.spi.TestingPluginContext;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -49,7 +50,7 @@ class IterativeVerifierIT
         onBothSides(db,
                 "CREATE TABLE items (id INT NOT NULL PRIMARY KEY, v VARCHAR(20))",
                 "INSERT INTO items VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')");
-        TestingPluginContext context = TestingPluginContext.connect(db, Optional.empty());
+        TestingPluginContext context = VerifierContexts.connect(db, Optional.empty());
         try (Verifier verifier = create(Map.of(), context)) {
             verifier.start(null);
             // row 2 differs during the pass (its change has not been applied yet)
@@ -75,7 +76,7 @@ class IterativeVerifierIT
         onBothSides(db,
                 "CREATE TABLE items (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, v VARCHAR(20))",
                 "INSERT INTO items VALUES (1, 'a'), (" + MAX_UNSIGNED + ", 'max')");
-        TestingPluginContext context = TestingPluginContext.connect(db, Optional.empty());
+        TestingPluginContext context = VerifierContexts.connect(db, Optional.empty());
         String state;
         try (Verifier verifier = create(Map.of(), context)) {
             verifier.start(null);

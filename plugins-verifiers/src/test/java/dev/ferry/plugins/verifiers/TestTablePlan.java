@@ -2,14 +2,13 @@ package dev.ferry.plugins.verifiers;
 
 import dev.ferry.api.filter.SqlPredicate;
 import dev.ferry.api.model.Column;
-import dev.ferry.api.model.ColumnType;
-import dev.ferry.api.model.IndexInfo;
 import dev.ferry.api.model.Key;
 import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.model.PaginationKey;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
+import dev.ferry.testing.spi.TestingTables;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -33,14 +32,18 @@ class TestTablePlan
      */
     static TableSchema pairs()
     {
-        List<Column> columns = List.of(
-                new Column("a", 0, ColumnType.INT, "int", false, false, null, null, false, List.of()),
-                new Column("b", 1, ColumnType.VARCHAR, "varchar(10)", false, false, "utf8mb4", "utf8mb4_general_ci", false, List.of()),
-                new Column("v", 2, ColumnType.BLOB, "blob", false, true, null, null, false, List.of()),
-                new Column("note", 3, ColumnType.TEXT, "text", false, true, "utf8mb4", "utf8mb4_general_ci", false, List.of()),
-                new Column("g", 4, ColumnType.INT, "int", false, true, null, null, true, List.of()));
-        return new TableSchema(PAIRS, columns, List.of(new IndexInfo("PRIMARY", List.of("a", "b"), true)), List.of(),
-                new PaginationKey(columns.subList(0, 2), "primary key"), "fp");
+        return pairsColumns().primaryKey("a", "b").build();
+    }
+
+    private static TestingTables.Builder pairsColumns()
+    {
+        return TestingTables.table(PAIRS)
+                .column("a", "int")
+                .column("b", "varchar(10)")
+                .nullable("v", "blob")
+                .nullable("note", "text")
+                .generated("g", "int")
+                .fingerprint("fp");
     }
 
     @Test
@@ -95,8 +98,7 @@ class TestTablePlan
     @Test
     void singleColumnKeysUseIn()
     {
-        TableSchema schema = pairs();
-        TableSchema single = schema.withPaginationKey(new PaginationKey(List.of(schema.columns().get(0)), "copy.paginationColumns"));
+        TableSchema single = pairsColumns().primaryKey("a", "b").paginationKey("copy.paginationColumns", "a").build();
         TablePlan plan = new TablePlan(single, PAIRS, List.of(), Map.of(), Optional.empty());
         assertEquals("SELECT `a`, `b`, `v`, `note` FROM `shop`.`pairs` WHERE `a` IN (?, ?, ?) ORDER BY `a`",
                 plan.keys(TablePlan.Side.TARGET, List.of(Key.of(new KeyValue.SignedInt(1)), Key.of(new KeyValue.SignedInt(2)), Key.of(new KeyValue.SignedInt(3)))).sql());
@@ -108,7 +110,7 @@ class TestTablePlan
     {
         TableSchema schema = pairs().withPaginationKey(PaginationKey.fullCopy());
         assertEquals(List.of("a", "b"), names(new TablePlan(schema, PAIRS, List.of(), Map.of(), Optional.empty()).keyColumns()));
-        TableSchema noKey = new TableSchema(PAIRS, schema.columns(), List.of(), List.of(), PaginationKey.fullCopy(), "fp");
+        TableSchema noKey = pairsColumns().build();
         TablePlan plan = new TablePlan(noKey, PAIRS, List.of(), Map.of(), Optional.empty());
         assertTrue(plan.keyless());
         assertFalse(plan.batchesHaveKey());

@@ -6,6 +6,8 @@ import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.verify.VerifierFactory;
+import dev.ferry.testing.spi.TestingPluginConfig;
+import dev.ferry.testing.spi.TestingPluginContext;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,7 +24,7 @@ class TestVerifierConfigs
     @Test
     void iterativeDefaults()
     {
-        TestingPluginConfig config = TestingPluginConfig.of(Map.of());
+        TestingPluginConfig config = TestingPluginConfig.of("verifier", Map.of());
         IterativeVerifierConfig bound = IterativeVerifierConfig.bind(config);
         assertEquals(new IterativeVerifierConfig(new ComparisonConfig("verifier", 1000, 10, 200_000, Map.of(), Map.of()), 4), bound);
         assertEquals(List.of(), config.problems());
@@ -31,7 +33,7 @@ class TestVerifierConfigs
     @Test
     void iterativeExplicitMapping()
     {
-        TestingPluginConfig config = TestingPluginConfig.of(Map.of(
+        TestingPluginConfig config = TestingPluginConfig.of("verifier", Map.of(
                 "batchSize", 250,
                 "concurrency", 8,
                 "maxReportedKeys", 3,
@@ -49,7 +51,7 @@ class TestVerifierConfigs
     @Test
     void inlineDefaults()
     {
-        TestingPluginConfig config = TestingPluginConfig.of(Map.of());
+        TestingPluginConfig config = TestingPluginConfig.of("verifier", Map.of());
         InlineVerifierConfig bound = InlineVerifierConfig.bind(config);
         assertEquals(new InlineVerifierConfig(ComparisonConfig.defaults(), Duration.ofSeconds(1), Optional.empty(), true), bound);
         assertEquals(List.of(), config.problems());
@@ -58,7 +60,7 @@ class TestVerifierConfigs
     @Test
     void inlineExplicitMapping()
     {
-        TestingPluginConfig config = TestingPluginConfig.of(Map.of("interval", "250ms", "maxExpectedDowntime", "30s", "batchSize", 10, "checkExtraRows", false));
+        TestingPluginConfig config = TestingPluginConfig.of("verifier", Map.of("interval", "250ms", "maxExpectedDowntime", "30s", "batchSize", 10, "checkExtraRows", false));
         InlineVerifierConfig bound = InlineVerifierConfig.bind(config);
         assertEquals(List.of(), config.problems());
         assertEquals(List.of(), config.unreadKeys());
@@ -71,7 +73,7 @@ class TestVerifierConfigs
     @Test
     void reportsEveryProblemAtOnce()
     {
-        TestingPluginConfig config = TestingPluginConfig.of(Map.of(
+        TestingPluginConfig config = TestingPluginConfig.of("verifier", Map.of(
                 "batchSize", 0,
                 "interval", "0s",
                 "ignoredColumns", Map.of("orders", List.of("x")),
@@ -102,13 +104,13 @@ class TestVerifierConfigs
                 return true;
             }
         };
-        TestingPluginConfig config = TestingPluginConfig.of(Map.of());
-        new ChecksumTableVerifierFactory().create(config, TestingPluginContext.offline(Optional.of(filter)));
+        TestingPluginConfig config = TestingPluginConfig.of("verifier", Map.of());
+        new ChecksumTableVerifierFactory().create(config, TestingPluginContext.builder().copyFilter(filter).build());
         assertEquals(List.of("verifier: checksum-table compares whole tables and cannot honour the copy filter (copyFilter); "
                 + "use verifier.type inline or iterative, which compare only the rows the filter moves"), config.problems());
 
-        TestingPluginConfig unfiltered = TestingPluginConfig.of(Map.of());
-        new ChecksumTableVerifierFactory().create(unfiltered, TestingPluginContext.offline(Optional.empty()));
+        TestingPluginConfig unfiltered = TestingPluginConfig.of("verifier", Map.of());
+        new ChecksumTableVerifierFactory().create(unfiltered, TestingPluginContext.offline());
         assertEquals(List.of(), unfiltered.problems());
     }
 

@@ -7,12 +7,14 @@ import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
-import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.api.verify.VerificationResult.TableMismatch;
+import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.api.verify.VerifierFactory;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.spi.TestingPluginConfig;
+import dev.ferry.testing.spi.TestingPluginContext;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -292,7 +294,7 @@ abstract class VerifierContractIT
     VerificationResult verify(TestDatabase db, Map<String, Object> config, Optional<CopyFilter> copyFilter)
             throws Exception
     {
-        TestingPluginContext context = TestingPluginContext.connect(db, copyFilter);
+        TestingPluginContext context = VerifierContexts.connect(db, copyFilter);
         try (Verifier verifier = create(config, context)) {
             return drive(verifier, context);
         }
@@ -302,7 +304,7 @@ abstract class VerifierContractIT
     {
         Map<String, Object> merged = new LinkedHashMap<>(baseConfig());
         merged.putAll(config);
-        TestingPluginConfig pluginConfig = TestingPluginConfig.of(merged);
+        TestingPluginConfig pluginConfig = TestingPluginConfig.of("verifier", merged);
         Verifier verifier = factory().create(pluginConfig, context);
         assertEquals(List.of(), pluginConfig.problems());
         assertEquals(List.of(), pluginConfig.unreadKeys());

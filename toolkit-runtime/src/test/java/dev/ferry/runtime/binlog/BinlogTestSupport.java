@@ -6,22 +6,17 @@ import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.schema.SchemaLoader;
 import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.TestDatabase;
+import dev.ferry.testing.spi.TestingDataSource;
 
-import javax.sql.DataSource;
-
-import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.ResultSet;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.logging.Logger;
 
 /**
  * Shared pieces of the binlog ITs.
@@ -50,7 +45,7 @@ final class BinlogTestSupport
      */
     static Function<TableName, Optional<TableSchema>> schemas(TestDatabase database)
     {
-        SchemaLoader loader = new SchemaLoader(dataSource(database.source()));
+        SchemaLoader loader = new SchemaLoader(TestingDataSource.of(database.source(), ""));
         Map<TableName, Optional<TableSchema>> cache = new ConcurrentHashMap<>();
         return name -> cache.computeIfAbsent(name, key -> {
             try {
@@ -60,64 +55,6 @@ final class BinlogTestSupport
                 throw new IllegalStateException(e);
             }
         });
-    }
-
-    static DataSource dataSource(MySqlServer server)
-    {
-        return new DataSource()
-        {
-            @Override
-            public Connection getConnection()
-                    throws SQLException
-            {
-                return server.open();
-            }
-
-            @Override
-            public Connection getConnection(String username, String password)
-                    throws SQLException
-            {
-                return DriverManager.getConnection(server.jdbcUrl(""), username, password);
-            }
-
-            @Override
-            public PrintWriter getLogWriter()
-            {
-                return null;
-            }
-
-            @Override
-            public void setLogWriter(PrintWriter out) {}
-
-            @Override
-            public void setLoginTimeout(int seconds) {}
-
-            @Override
-            public int getLoginTimeout()
-            {
-                return 0;
-            }
-
-            @Override
-            public Logger getParentLogger()
-                    throws SQLFeatureNotSupportedException
-            {
-                throw new SQLFeatureNotSupportedException();
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> type)
-                    throws SQLException
-            {
-                throw new SQLException("not a wrapper");
-            }
-
-            @Override
-            public boolean isWrapperFor(Class<?> type)
-            {
-                return false;
-            }
-        };
     }
 
     /**
@@ -145,5 +82,4 @@ final class BinlogTestSupport
         }
         throw new AssertionError("no Binlog Dump thread of the streamer found");
     }
-
 }

@@ -1,6 +1,8 @@
 package com.example.ferry.plugin;
 
 import dev.ferry.api.throttle.Throttler;
+import dev.ferry.testing.spi.TestingPluginConfig;
+import dev.ferry.testing.spi.TestingPluginContext;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -27,10 +29,10 @@ class QuietHoursThrottlerFactoryTest
     void throttlesInsideTheWindowOnTheContextClock()
     {
         Map<String, Object> values = Map.of("start", "22:00", "end", "06:00", "zone", "Europe/Berlin");
-        TestingPluginConfig config = new TestingPluginConfig("throttlers.copy[0]", values);
+        TestingPluginConfig config = TestingPluginConfig.of("throttlers.copy[0]", values);
 
-        Throttler inside = FACTORY.create(config, new TestingPluginContext(at("2025-01-15T22:30:00Z")));
-        Throttler outside = FACTORY.create(config, new TestingPluginContext(at("2025-01-15T12:00:00Z")));
+        Throttler inside = FACTORY.create(config, context(at("2025-01-15T22:30:00Z")));
+        Throttler outside = FACTORY.create(config, context(at("2025-01-15T12:00:00Z")));
 
         assertEquals(List.of(), config.problems());
         assertTrue(inside.isThrottled());
@@ -42,8 +44,8 @@ class QuietHoursThrottlerFactoryTest
     @Test
     void zoneDefaultsToUtc()
     {
-        TestingPluginConfig config = new TestingPluginConfig("throttlers.copy[0]", Map.of("start", "09:00", "end", "10:00"));
-        Throttler throttler = FACTORY.create(config, new TestingPluginContext(at("2025-01-15T09:15:00Z")));
+        TestingPluginConfig config = TestingPluginConfig.of("throttlers.copy[0]", Map.of("start", "09:00", "end", "10:00"));
+        Throttler throttler = FACTORY.create(config, context(at("2025-01-15T09:15:00Z")));
         assertEquals(List.of(), config.problems());
         assertTrue(throttler.isThrottled());
         assertEquals("quiet hours 09:00-10:00 UTC", throttler.reason());
@@ -53,8 +55,8 @@ class QuietHoursThrottlerFactoryTest
     void reportsEveryBadValueAtOnce()
     {
         Map<String, Object> values = Map.of("start", "25:00", "zone", "Mars/Olympus");
-        TestingPluginConfig config = new TestingPluginConfig("throttlers.replication[1]", values);
-        FACTORY.create(config, new TestingPluginContext(at("2025-01-15T09:15:00Z")));
+        TestingPluginConfig config = TestingPluginConfig.of("throttlers.replication[1]", values);
+        FACTORY.create(config, context(at("2025-01-15T09:15:00Z")));
         assertEquals(List.of(
                         "throttlers.replication[1].start: must be a time of day as HH:mm between 00:00 and 23:59 (got \"25:00\")",
                         "throttlers.replication[1].end: is required",
@@ -65,19 +67,24 @@ class QuietHoursThrottlerFactoryTest
     @Test
     void rejectsAnEmptyWindow()
     {
-        TestingPluginConfig config = new TestingPluginConfig("throttlers.copy[0]", Map.of("start", "09:00", "end", "09:00"));
-        FACTORY.create(config, new TestingPluginContext(at("2025-01-15T09:15:00Z")));
+        TestingPluginConfig config = TestingPluginConfig.of("throttlers.copy[0]", Map.of("start", "09:00", "end", "09:00"));
+        FACTORY.create(config, context(at("2025-01-15T09:15:00Z")));
         assertEquals(List.of("throttlers.copy[0].end: must differ from start (both are 09:00): the window would be empty"), config.problems());
     }
 
     @Test
     void rejectsTimesNotWrittenAsHoursAndMinutes()
     {
-        TestingPluginConfig config = new TestingPluginConfig("throttlers.copy[0]", Map.of("start", "9:00", "end", "1320"));
-        FACTORY.create(config, new TestingPluginContext(at("2025-01-15T09:15:00Z")));
+        TestingPluginConfig config = TestingPluginConfig.of("throttlers.copy[0]", Map.of("start", "9:00", "end", "1320"));
+        FACTORY.create(config, context(at("2025-01-15T09:15:00Z")));
         assertEquals(2, config.problems().size(), config.problems().toString());
         assertTrue(config.problems().get(0).startsWith("throttlers.copy[0].start: must be a time of day as HH:mm"), config.problems().toString());
         assertTrue(config.problems().get(1).endsWith("(got \"1320\")"), config.problems().toString());
+    }
+
+    private static TestingPluginContext context(Clock clock)
+    {
+        return TestingPluginContext.builder().clock(clock).build();
     }
 
     private static Clock at(String instant)

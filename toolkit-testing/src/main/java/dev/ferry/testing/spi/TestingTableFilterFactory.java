@@ -1,4 +1,4 @@
-package dev.ferry.plugins.verifiers;
+package dev.ferry.testing.spi;
 
 import dev.ferry.api.PluginConfig;
 import dev.ferry.api.PluginContext;
@@ -9,10 +9,12 @@ import dev.ferry.api.model.TableName;
 import java.util.List;
 
 /**
- * A table filter taking whole databases, for the verifier ITs that run ferry end to end (the
- * built-in filters live in a module that depends on this one for its tests).
+ * {@code tableFilter.type: testing-databases}: whole databases ({@code databases}) except the
+ * tables in {@code excludeTables} ({@code db.table}). For tests that run ferry in-process in
+ * modules that cannot see the built-in filters; register it in the test's
+ * {@code META-INF/services/dev.ferry.api.filter.TableFilterFactory}.
  */
-public final class TestingDatabasesFilterFactory
+public final class TestingTableFilterFactory
         implements TableFilterFactory
 {
     @Override
@@ -25,6 +27,7 @@ public final class TestingDatabasesFilterFactory
     public TableFilter create(PluginConfig config, PluginContext context)
     {
         List<String> databases = config.stringList("databases");
+        List<String> excludeTables = config.stringList("excludeTables");
         return new TableFilter()
         {
             @Override
@@ -36,7 +39,7 @@ public final class TestingDatabasesFilterFactory
             @Override
             public boolean acceptsTable(TableName table)
             {
-                return databases.contains(table.database());
+                return acceptsDatabase(table.database()) && !excludeTables.contains(table.toString());
             }
         };
     }
