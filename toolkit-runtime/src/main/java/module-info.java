@@ -3,6 +3,7 @@
  */
 module dev.ferry.runtime {
     requires transitive dev.ferry.api;
+    requires transitive dev.ferry.config;
     requires java.net.http;
     requires jdk.httpserver;
     requires com.fasterxml.jackson.databind;

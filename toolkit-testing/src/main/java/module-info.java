@@ -6,6 +6,7 @@ module dev.ferry.testing {
     requires transitive org.junit.jupiter.api;
     requires transitive java.sql;
     requires transitive dev.ferry.api;
+    requires dev.ferry.config;
 
     exports dev.ferry.testing;
     exports dev.ferry.testing.spi;

@@ -2,6 +2,7 @@ package dev.ferry.runtime.config;
 
 import dev.ferry.api.FerryException;
 
+import dev.ferry.config.ConfigProblem;
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package dev.ferry.runtime.config;
 
+import dev.ferry.config.ConfigTree;
+
 import static java.util.Objects.requireNonNull;
 
 /**

@@ -2,6 +2,7 @@ package dev.ferry.runtime.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.ferry.config.ConfigTree;
 import java.time.Duration;
 
 import static java.util.Objects.requireNonNull;

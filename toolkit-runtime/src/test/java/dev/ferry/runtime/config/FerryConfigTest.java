@@ -2,6 +2,7 @@ package dev.ferry.runtime.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.api.model.TableName;
+import dev.ferry.config.ConfigProblem;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.ferry.runtime.config;
+package dev.ferry.config;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package dev.ferry.runtime.config;
+package dev.ferry.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -62,6 +62,15 @@ public final class ConfigTree
         return new ConfigTree((ObjectNode) root, "", problems);
     }
 
+    /**
+     * A section at {@code path} (e.g. {@code verifier}, {@code throttlers.copy[0]}), as a plugin's
+     * factory receives it; {@code section} must be an object.
+     */
+    public static ConfigTree section(String path, ObjectNode section, List<ConfigProblem> problems)
+    {
+        return new ConfigTree(section, path, problems);
+    }
+
     @Override
     public String path()
     {
@@ -110,6 +119,25 @@ public final class ConfigTree
         for (ConfigTree child : children) {
             child.reportUnknownKeys();
         }
+    }
+
+    /**
+     * Full paths of the keys no accessor read so far, here and in nested sections; reports nothing.
+     */
+    public List<String> unreadKeys()
+    {
+        List<String> unread = new ArrayList<>();
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!read.contains(name)) {
+                unread.add(childPath(name));
+            }
+        }
+        for (ConfigTree child : children) {
+            unread.addAll(child.unreadKeys());
+        }
+        return unread;
     }
 
     @Override
