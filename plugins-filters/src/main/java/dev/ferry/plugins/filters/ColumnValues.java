@@ -75,7 +75,7 @@ final class ColumnValues
     private static final Pattern FRACTION_DIGITS = Pattern.compile("\\((\\d)\\)");
     private static final Pattern DATE_TIME = Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})(?: (\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))?)?");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)");
-    private static final long NOT_A_LONG = Long.MIN_VALUE;
+    static final long NOT_A_LONG = Long.MIN_VALUE;
     private static final long NOT_A_TIME = -1;
 
     private final Column column;
@@ -205,21 +205,21 @@ final class ColumnValues
                         longs.add(integral.longValueExact());
                     }
                 }
-                return new NumberMembership(longs.stream().mapToLong(Long::longValue).toArray(), numbers.toArray(new BigDecimal[0]));
+                return new ColumnValueSets.NumberMembership(longs.stream().mapToLong(Long::longValue).toArray(), numbers.toArray(new BigDecimal[0]));
             }
             case TEMPORAL: {
                 long[] keys = new long[literals.size()];
                 for (int i = 0; i < keys.length; i++) {
                     keys[i] = temporal(literals.get(i));
                 }
-                return new TemporalMembership(keys);
+                return new ColumnValueSets.TemporalMembership(keys);
             }
             default: {
                 byte[][] encoded = new byte[literals.size()][];
                 for (int i = 0; i < encoded.length; i++) {
                     encoded[i] = bytes(literals.get(i));
                 }
-                BytesMembership bytes = new BytesMembership(encoded, padSpace);
+                ColumnValueSets.BytesMembership bytes = new ColumnValueSets.BytesMembership(encoded, padSpace);
                 if (!usesSourceCollation()) {
                     return bytes;
                 }
@@ -232,7 +232,7 @@ final class ColumnValues
                 sql.append(')');
                 CachedLookup probe = new CachedLookup(queries.create(sql.toString(), List.of(), parameters, false), cacheSize,
                         "compare column " + column.name() + " with " + literals + " under collation " + column.collation());
-                return new CollatedMembership(bytes, probe);
+                return new ColumnValueSets.CollatedMembership(bytes, probe);
             }
         }
     }
@@ -247,16 +247,16 @@ final class ColumnValues
     {
         switch (kind) {
             case NUMBER:
-                return new NumberOrdering(number(literal), literal.isLong());
+                return new ColumnValueSets.NumberOrdering(number(literal), literal.isLong());
             case TEMPORAL:
-                return new TemporalOrdering(temporal(literal));
+                return new ColumnValueSets.TemporalOrdering(temporal(literal));
             default:
                 if (usesSourceCollation()) {
                     throw new IllegalArgumentException("column " + column.name() + " has the collation " + column.collation()
                             + ", under which the server orders strings differently from ferry (which compares bytes): "
                             + "use =, <>, IN or NOT IN on it, or compare a column with a binary (_bin) collation");
                 }
-                return new BytesOrdering(bytes(literal), padSpace);
+                return new ColumnValueSets.BytesOrdering(bytes(literal), padSpace);
         }
     }
 
@@ -445,173 +445,8 @@ final class ColumnValues
         return 0;
     }
 
-    private static BigDecimal decimal(byte[] value)
+    static BigDecimal decimal(byte[] value)
     {
         return new BigDecimal(new String(value, StandardCharsets.US_ASCII));
-    }
-
-    private static final class NumberMembership
-            implements Membership
-    {
-        private final long[] longs;
-        private final BigDecimal[] numbers;
-
-        NumberMembership(long[] longs, BigDecimal[] numbers)
-        {
-            this.longs = longs;
-            this.numbers = numbers;
-        }
-
-        @Override
-        public boolean contains(byte[] value)
-        {
-            long parsed = parseLong(value);
-            if (parsed != NOT_A_LONG) {
-                // every literal that can equal an integer of at most 18 digits is in longs
-                for (long candidate : longs) {
-                    if (candidate == parsed) {
-                        return true;
-                    }
-                }
-                return false;
-            }
-            BigDecimal decimal = decimal(value);
-            for (BigDecimal candidate : numbers) {
-                if (candidate.compareTo(decimal) == 0) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    private static final class TemporalMembership
-            implements Membership
-    {
-        private final long[] keys;
-
-        TemporalMembership(long[] keys)
-        {
-            this.keys = keys;
-        }
-
-        @Override
-        public boolean contains(byte[] value)
-        {
-            long key = temporalKey(value);
-            for (long candidate : keys) {
-                if (candidate == key) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    private static final class BytesMembership
-            implements Membership
-    {
-        private final byte[][] literals;
-        private final boolean padSpace;
-
-        BytesMembership(byte[][] literals, boolean padSpace)
-        {
-            this.literals = literals;
-            this.padSpace = padSpace;
-        }
-
-        @Override
-        public boolean contains(byte[] value)
-        {
-            for (byte[] literal : literals) {
-                if (compareBytes(value, literal, padSpace) == 0) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    private static final class CollatedMembership
-            implements Membership
-    {
-        private static final java.util.function.Function<byte[], Object> AS_BYTES = value -> value;
-
-        private final BytesMembership bytes;
-        private final CachedLookup probe;
-
-        CollatedMembership(BytesMembership bytes, CachedLookup probe)
-        {
-            this.bytes = bytes;
-            this.probe = probe;
-        }
-
-        @Override
-        public boolean contains(byte[] value)
-        {
-            // equal bytes are equal under every collation; only the rest needs the server
-            return bytes.contains(value) || probe.test(value, AS_BYTES);
-        }
-    }
-
-    private static final class NumberOrdering
-            implements Ordering
-    {
-        private final BigDecimal literal;
-        private final long literalLong;
-        private final boolean isLong;
-
-        NumberOrdering(BigDecimal literal, boolean isLong)
-        {
-            this.literal = literal;
-            this.isLong = isLong;
-            this.literalLong = isLong ? literal.longValueExact() : 0;
-        }
-
-        @Override
-        public int compare(byte[] value)
-        {
-            long parsed = parseLong(value);
-            if (parsed != NOT_A_LONG) {
-                return isLong ? Long.compare(parsed, literalLong) : BigDecimal.valueOf(parsed).compareTo(literal);
-            }
-            return decimal(value).compareTo(literal);
-        }
-    }
-
-    private static final class TemporalOrdering
-            implements Ordering
-    {
-        private final long literal;
-
-        TemporalOrdering(long literal)
-        {
-            this.literal = literal;
-        }
-
-        @Override
-        public int compare(byte[] value)
-        {
-            return Long.compare(temporalKey(value), literal);
-        }
-    }
-
-    private static final class BytesOrdering
-            implements Ordering
-    {
-        private final byte[] literal;
-        private final boolean padSpace;
-
-        BytesOrdering(byte[] literal, boolean padSpace)
-        {
-            this.literal = literal;
-            this.padSpace = padSpace;
-        }
-
-        @Override
-        public int compare(byte[] value)
-        {
-            return compareBytes(value, literal, padSpace);
-        }
     }
 }
