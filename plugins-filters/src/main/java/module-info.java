@@ -5,6 +5,7 @@ module dev.ferry.plugins.filters {
     requires dev.ferry.api;
     requires java.sql;
     requires net.sf.jsqlparser;
+    requires com.github.benmanes.caffeine;
 
     provides dev.ferry.api.filter.TableFilterFactory with
             dev.ferry.plugins.filters.NamesTableFilterFactory;

@@ -13,7 +13,6 @@ module dev.ferry.runtime {
     // server-side prepared INSERTs (Connector/J's JdbcConnection.serverPrepareStatement)
     requires mysql.connector.j;
     requires net.sf.jsqlparser;
-    requires com.github.benmanes.caffeine;
     requires org.slf4j;
 
     // only what the other modules' main code uses (ArchitectureTest checks it)

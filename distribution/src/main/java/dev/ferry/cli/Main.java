@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.runtime.core.FerryVersion;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -69,6 +70,11 @@ public final class Main
         CommandLine state = new CommandLine(new StateCommand());
         state.addSubcommand(new StateCommand.Show(environment));
         commandLine.addSubcommand("state", state);
+        // `ferry generate-completion` prints the bash/zsh completion script; the build writes it to
+        // completion/ferry.bash. Hidden: an installation step, not part of a move.
+        CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+        completion.getCommandSpec().usageMessage().hidden(true);
+        commandLine.addSubcommand("generate-completion", completion);
         commandLine.setExecutionExceptionHandler(new FailureHandler());
         commandLine.setParameterExceptionHandler(new UsageHandler());
         return commandLine;

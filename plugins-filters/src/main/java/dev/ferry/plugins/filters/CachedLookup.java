@@ -1,5 +1,7 @@
 package dev.ferry.plugins.filters;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ferry.api.FerryException;
 
 import java.nio.ByteBuffer;
@@ -13,9 +15,11 @@ import static java.util.Objects.requireNonNull;
 /**
  * A yes/no question about one row value that only the source can answer (does this parent row
  * belong to the tenant? are these two strings equal under the column's collation?), with the
- * answers kept in a bounded LRU cache keyed by the value's bytes.
+ * answers kept in a bounded Caffeine cache keyed by the value's bytes.
  *
- * <p>Thread-safe. Two threads missing the same key at once may both ask the source.
+ * <p>Thread-safe: the copy threads read the cache without a shared lock. Two threads missing the
+ * same key at once may both ask the source (the query runs outside the cache, so a slow source
+ * never blocks hits on other keys).
  */
 final class CachedLookup
 {
@@ -41,7 +45,7 @@ final class CachedLookup
     }
 
     private final Query query;
-    private final LruCache<ByteBuffer, Boolean> answers;
+    private final Cache<ByteBuffer, Boolean> answers;
     private final String description;
     private final LongAdder queries = new LongAdder();
 
@@ -51,7 +55,15 @@ final class CachedLookup
     CachedLookup(Query query, int capacity, String description)
     {
         this.query = requireNonNull(query, "query is null");
-        this.answers = new LruCache<>(capacity);
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive (got " + capacity + ")");
+        }
+        // evictions run on the calling thread: no common-pool task per insert, and the bound
+        // holds as soon as put returns
+        this.answers = Caffeine.newBuilder()
+                .maximumSize(capacity)
+                .executor(Runnable::run)
+                .build();
         this.description = requireNonNull(description, "description is null");
     }
 
@@ -64,7 +76,7 @@ final class CachedLookup
      */
     boolean test(byte[] value, Function<byte[], Object> parameter)
     {
-        Boolean cached = answers.get(ByteBuffer.wrap(value));
+        Boolean cached = answers.getIfPresent(ByteBuffer.wrap(value));
         if (cached != null) {
             return cached;
         }
@@ -95,5 +107,14 @@ final class CachedLookup
     long queries()
     {
         return queries.sum();
+    }
+
+    /**
+     * How many answers are cached, after pending evictions.
+     */
+    long cachedAnswers()
+    {
+        answers.cleanUp();
+        return answers.estimatedSize();
     }
 }

@@ -49,7 +49,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <h2>Joined tables and their parents</h2>
  * A binlog row image of a joined table carries only its join value, so {@link #matches} must
- * learn whether that parent belongs to the tenants. It keeps the answers in an LRU cache of
+ * learn whether that parent belongs to the tenants. It keeps the answers in a bounded cache of
  * {@code cacheSize} entries per through table, filled two ways:
  * <ul>
  * <li>from the through table's own binlog images, when the table filter moves it: the runtime

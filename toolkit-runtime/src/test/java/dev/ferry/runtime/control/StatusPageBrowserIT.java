@@ -139,7 +139,7 @@ class StatusPageBrowserIT
             }
         }
         throw new AssertionError("Chromium is not installed, so the status page cannot be checked in a browser: install it with "
-                + "`apt-get install -y chromium` (Debian; .ci/run does so), or set FERRY_CHROMIUM to a Chromium or Chrome binary. Looked for: "
+                + "`apt-get install -y chromium` (Debian; scripts/test does so), or set FERRY_CHROMIUM to a Chromium or Chrome binary. Looked for: "
                 + candidates);
     }
 }
