@@ -15,10 +15,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,6 +40,7 @@ public final class TargetTables
     private final SchemaLoader target;
     private final DataSource targetDataSource;
     private final RewritesConfig rewrites;
+    private Set<String> targetCollations;
 
     public TargetTables(SchemaLoader source, DataSource targetDataSource, RewritesConfig rewrites)
     {
@@ -83,7 +86,9 @@ public final class TargetTables
             }
             createDatabase(table.name().database(), targetName.database());
             String showCreate = createStatements.get(table.name());
-            String ddl = rewriteCreate(showCreate != null ? showCreate : source.showCreateTable(table.name()), table.name(), targetName);
+            String ddl = CollationMapping.rewrite(
+                    rewriteCreate(showCreate != null ? showCreate : source.showCreateTable(table.name()), table.name(), targetName),
+                    targetCollations(), targetName);
             try (Connection connection = targetDataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute(ddl);
             }
@@ -135,10 +140,41 @@ public final class TargetTables
         }
         String sql = "CREATE DATABASE IF NOT EXISTS " + TableName.quoteIdentifier(targetDatabase)
                 + (charset == null ? "" : " CHARACTER SET " + charset)
-                + (collation == null ? "" : " COLLATE " + collation);
+                + (collation == null ? "" : " COLLATE " + CollationMapping.forTarget(collation, targetCollations(), "database " + targetDatabase));
         try (Connection connection = targetDataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
+    }
+
+    /**
+     * Every collation name the target knows, lower case. MariaDB 10.10+ lists the full names of
+     * its UCA 14 collations ({@code utf8mb4_uca1400_ai_ci}) only in
+     * {@code COLLATION_CHARACTER_SET_APPLICABILITY.FULL_COLLATION_NAME}; MySQL has no such column.
+     */
+    private Set<String> targetCollations()
+            throws SQLException
+    {
+        if (targetCollations == null) {
+            Set<String> names = new HashSet<>();
+            try (Connection connection = targetDataSource.getConnection(); Statement statement = connection.createStatement()) {
+                try (ResultSet rows = statement.executeQuery("SELECT CAST(collation_name AS CHAR CHARACTER SET utf8mb4) FROM information_schema.collations")) {
+                    while (rows.next()) {
+                        names.add(rows.getString(1).toLowerCase(Locale.ROOT));
+                    }
+                }
+                try (ResultSet rows = statement.executeQuery(
+                        "SELECT CAST(full_collation_name AS CHAR CHARACTER SET utf8mb4) FROM information_schema.collation_character_set_applicability")) {
+                    while (rows.next()) {
+                        names.add(rows.getString(1).toLowerCase(Locale.ROOT));
+                    }
+                }
+                catch (SQLException e) {
+                    // MySQL and MariaDB before 10.10: collation_name is the full name already
+                }
+            }
+            targetCollations = Set.copyOf(names);
+        }
+        return targetCollations;
     }
 
     private Connection sourceConnection()
