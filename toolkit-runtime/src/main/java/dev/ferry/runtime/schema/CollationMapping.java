@@ -2,6 +2,11 @@ package dev.ferry.runtime.schema;
 
 import dev.ferry.api.model.TableName;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -113,9 +118,18 @@ public final class CollationMapping
      */
     public static String rewrite(String sql, Set<String> targetCollations, TableName table)
     {
-        requireNonNull(sql, "sql is null");
         requireNonNull(table, "table is null");
-        String what = "table " + table;
+        return rewrite(sql, targetCollations, "table " + table);
+    }
+
+    /**
+     * {@link #rewrite(String, Set, TableName)} for any statement; {@code what} names what it
+     * creates or changes, for the error.
+     */
+    public static String rewrite(String sql, Set<String> targetCollations, String what)
+    {
+        requireNonNull(sql, "sql is null");
+        requireNonNull(what, "what is null");
         StringBuilder out = null;
         int copied = 0;
         int length = sql.length();
@@ -157,6 +171,36 @@ public final class CollationMapping
             return sql;
         }
         return out.append(sql, copied, length).toString();
+    }
+
+    /**
+     * Every collation name a server knows, lower case. MariaDB 10.10+ lists the full names of its
+     * UCA 14 collations ({@code utf8mb4_uca1400_ai_ci}) only in
+     * {@code COLLATION_CHARACTER_SET_APPLICABILITY.FULL_COLLATION_NAME} (11.4's
+     * {@code COLLATIONS} and {@code SHOW COLLATION} print {@code uca1400_ai_ci}); MySQL has no such
+     * column, and there {@code COLLATION_NAME} is the full name.
+     */
+    public static Set<String> collationsOf(Connection connection)
+            throws SQLException
+    {
+        Set<String> names = new HashSet<>();
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet rows = statement.executeQuery("SELECT CAST(collation_name AS CHAR CHARACTER SET utf8mb4) FROM information_schema.collations")) {
+                while (rows.next()) {
+                    names.add(rows.getString(1).toLowerCase(Locale.ROOT));
+                }
+            }
+            try (ResultSet rows = statement.executeQuery(
+                    "SELECT CAST(full_collation_name AS CHAR CHARACTER SET utf8mb4) FROM information_schema.collation_character_set_applicability")) {
+                while (rows.next()) {
+                    names.add(rows.getString(1).toLowerCase(Locale.ROOT));
+                }
+            }
+            catch (SQLException e) {
+                // no full_collation_name: collation_name above is the full name already
+            }
+        }
+        return Set.copyOf(names);
     }
 
     private static int skipQuoted(String sql, int open)

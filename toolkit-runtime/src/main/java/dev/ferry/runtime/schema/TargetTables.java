@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -146,33 +145,13 @@ public final class TargetTables
         }
     }
 
-    /**
-     * Every collation name the target knows, lower case. MariaDB 10.10+ lists the full names of
-     * its UCA 14 collations ({@code utf8mb4_uca1400_ai_ci}) only in
-     * {@code COLLATION_CHARACTER_SET_APPLICABILITY.FULL_COLLATION_NAME}; MySQL has no such column.
-     */
     private Set<String> targetCollations()
             throws SQLException
     {
         if (targetCollations == null) {
-            Set<String> names = new HashSet<>();
-            try (Connection connection = targetDataSource.getConnection(); Statement statement = connection.createStatement()) {
-                try (ResultSet rows = statement.executeQuery("SELECT CAST(collation_name AS CHAR CHARACTER SET utf8mb4) FROM information_schema.collations")) {
-                    while (rows.next()) {
-                        names.add(rows.getString(1).toLowerCase(Locale.ROOT));
-                    }
-                }
-                try (ResultSet rows = statement.executeQuery(
-                        "SELECT CAST(full_collation_name AS CHAR CHARACTER SET utf8mb4) FROM information_schema.collation_character_set_applicability")) {
-                    while (rows.next()) {
-                        names.add(rows.getString(1).toLowerCase(Locale.ROOT));
-                    }
-                }
-                catch (SQLException e) {
-                    // MySQL and MariaDB before 10.10: collation_name is the full name already
-                }
+            try (Connection connection = targetDataSource.getConnection()) {
+                targetCollations = CollationMapping.collationsOf(connection);
             }
-            targetCollations = Set.copyOf(names);
         }
         return targetCollations;
     }
