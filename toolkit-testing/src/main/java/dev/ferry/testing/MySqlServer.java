@@ -128,6 +128,16 @@ public final class MySqlServer
     }
 
     /**
+     * Whether the server stores a FLOAT or DOUBLE {@code -0e0} as negative zero: MariaDB 11.4
+     * does, 10.11 stores 0. A move from a server that keeps it to one that does not turns -0
+     * into 0.
+     */
+    public boolean keepsNegativeZero()
+    {
+        return "-0".equals(query("SELECT CAST(-0e0 AS CHAR)").get(0).get(0));
+    }
+
+    /**
      * The {@code major.minor} of a {@code SELECT VERSION()} string ({@code 11.4.5-MariaDB-log}
      * gives 11 and 4).
      *
