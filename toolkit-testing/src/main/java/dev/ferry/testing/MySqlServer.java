@@ -9,6 +9,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -113,6 +115,41 @@ public final class MySqlServer
     public String version()
     {
         return version;
+    }
+
+    /**
+     * Whether {@link #version()} is at least {@code major.minor}, e.g. {@code isAtLeast(11, 4)}.
+     * For tests whose expectation depends on the server version.
+     */
+    public boolean isAtLeast(int major, int minor)
+    {
+        int[] parsed = majorMinor(version);
+        return parsed[0] > major || (parsed[0] == major && parsed[1] >= minor);
+    }
+
+    /**
+     * Whether the server stores a FLOAT or DOUBLE {@code -0e0} as negative zero: MariaDB 11.4
+     * does, 10.11 stores 0. A move from a server that keeps it to one that does not turns -0
+     * into 0.
+     */
+    public boolean keepsNegativeZero()
+    {
+        return "-0".equals(query("SELECT CAST(-0e0 AS CHAR)").get(0).get(0));
+    }
+
+    /**
+     * The {@code major.minor} of a {@code SELECT VERSION()} string ({@code 11.4.5-MariaDB-log}
+     * gives 11 and 4).
+     *
+     * @throws IllegalArgumentException when the string does not start with {@code major.minor}
+     */
+    static int[] majorMinor(String version)
+    {
+        Matcher matcher = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        if (!matcher.find()) {
+            throw new IllegalArgumentException("server version \"" + version + "\" does not start with major.minor");
+        }
+        return new int[] {Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2))};
     }
 
     /**

@@ -169,6 +169,11 @@ final class StreamPosition
     void advance(EventDeserializers.Header header)
     {
         long next = header.getNextPosition();
+        if (next == 0 && inTransaction) {
+            // MariaDB 11.4+ (binlog_legacy_event_pos=OFF, its default) writes 0 as the end of the
+            // events inside a transaction: the event ends its length after where it started
+            next = offset + header.getEventLength();
+        }
         if (next > offset && (header.getFlags() & ARTIFICIAL_EVENT_FLAG) == 0) {
             offset = next;
         }

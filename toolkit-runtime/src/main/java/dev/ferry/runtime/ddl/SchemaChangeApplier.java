@@ -9,6 +9,8 @@ import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.apply.SchemaChangeHandler;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.schema.CollationMapping;
+import dev.ferry.runtime.schema.SchemaException;
 import dev.ferry.runtime.schema.SchemaRegistry;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.schema.TargetSchemas;
@@ -56,6 +58,8 @@ public final class SchemaChangeApplier
     private final Metrics.Counter applied;
     private final Metrics.Counter ignored;
     private final Metrics.Counter skipped;
+    // read once, on the streaming thread, when the first CREATE or ALTER is applied
+    private Set<String> targetCollations;
 
     /**
      * @param targetSchemas loads a source table's schema as the target now has it (for the
@@ -145,6 +149,7 @@ public final class SchemaChangeApplier
         }
         boolean ran = true;
         try (Connection connection = target.getConnection(); Statement statement = connection.createStatement()) {
+            rewritten = fitCollations(connection, rewritten, position);
             statement.execute(rewritten);
         }
         catch (SQLException e) {
@@ -165,6 +170,28 @@ public final class SchemaChangeApplier
             renames.record(ddl.renames(), ddl.dropped(), ddl.databasesDropped());
         }
         return true;
+    }
+
+    /**
+     * An 11.4 source's {@code utf8mb4_*_0900_*} collation aliases become what they stand for on a
+     * target that lacks them (see {@link CollationMapping}).
+     */
+    private String fitCollations(Connection connection, String sql, PositionPair position)
+            throws SQLException
+    {
+        if (!sql.regionMatches(true, 0, "CREATE", 0, 6) && !sql.regionMatches(true, 0, "ALTER", 0, 5)) {
+            return sql;
+        }
+        if (targetCollations == null) {
+            targetCollations = CollationMapping.collationsOf(connection);
+        }
+        try {
+            return CollationMapping.rewrite(sql, targetCollations, "the DDL at " + position.event());
+        }
+        catch (SchemaException e) {
+            renames.abandon();
+            throw new FerryException(e.getMessage() + "; statement: " + sql, e);
+        }
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,6 +39,7 @@ public final class TargetTables
     private final SchemaLoader target;
     private final DataSource targetDataSource;
     private final RewritesConfig rewrites;
+    private Set<String> targetCollations;
 
     public TargetTables(SchemaLoader source, DataSource targetDataSource, RewritesConfig rewrites)
     {
@@ -83,7 +85,9 @@ public final class TargetTables
             }
             createDatabase(table.name().database(), targetName.database());
             String showCreate = createStatements.get(table.name());
-            String ddl = rewriteCreate(showCreate != null ? showCreate : source.showCreateTable(table.name()), table.name(), targetName);
+            String ddl = CollationMapping.rewrite(
+                    rewriteCreate(showCreate != null ? showCreate : source.showCreateTable(table.name()), table.name(), targetName),
+                    targetCollations(), targetName);
             try (Connection connection = targetDataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute(ddl);
             }
@@ -135,10 +139,21 @@ public final class TargetTables
         }
         String sql = "CREATE DATABASE IF NOT EXISTS " + TableName.quoteIdentifier(targetDatabase)
                 + (charset == null ? "" : " CHARACTER SET " + charset)
-                + (collation == null ? "" : " COLLATE " + collation);
+                + (collation == null ? "" : " COLLATE " + CollationMapping.forTarget(collation, targetCollations(), "database " + targetDatabase));
         try (Connection connection = targetDataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
+    }
+
+    private Set<String> targetCollations()
+            throws SQLException
+    {
+        if (targetCollations == null) {
+            try (Connection connection = targetDataSource.getConnection()) {
+                targetCollations = CollationMapping.collationsOf(connection);
+            }
+        }
+        return targetCollations;
     }
 
     private Connection sourceConnection()

@@ -160,6 +160,13 @@ class RowImageDecoderIT
                 }
             }
         }
+        if (database.source().keepsNegativeZero() && !database.target().keepsNegativeZero()) {
+            // MariaDB 11.4 stores -0e0 as written, 10.11 as 0: the decoded -0 (checked against the
+            // source above) can only land as 0 on such a target
+            assertEquals(List.of(List.of("0", "0", "0.0", "0.0")), database.target().query(
+                    "SELECT CAST(f AS CHAR), CAST(d AS CHAR), CAST(f74 AS DOUBLE), CAST(d103 AS DOUBLE) FROM " + database.name() + ".all_types WHERE id = 7"));
+            database.executeOnSource("UPDATE all_types SET f = 0e0, d = 0e0, f74 = 0e0, d103 = 0e0 WHERE id = 7");
+        }
         database.assertTargetEqualsSource();
         // the text protocol shows FLOAT with 6 digits: compare the stored values themselves
         String exact = "SELECT id, CAST(f AS DOUBLE), CAST(d AS DOUBLE), HEX(b64), HEX(bn), HEX(cu) FROM " + database.name() + ".all_types ORDER BY id";

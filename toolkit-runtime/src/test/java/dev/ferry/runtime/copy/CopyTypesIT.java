@@ -151,6 +151,11 @@ class CopyTypesIT
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         assertEquals(514 + 8, result.rowsCopied());
         assertEquals(8, db.target().queryLong("SELECT COUNT(*) FROM " + db.name() + ".single"));
+        if (db.source().keepsNegativeZero() && !db.target().keepsNegativeZero()) {
+            // an 11.4 source keeps row 5's -0 double, a 10.11 target can only store 0
+            assertEquals(List.of(List.of("0")), db.target().query("SELECT CAST(double_ AS CHAR) FROM " + db.name() + ".everything WHERE id = 5"));
+            db.executeOnSource("UPDATE everything SET double_ = 0e0 WHERE id = 5");
+        }
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
         List<List<String>> source = db.source().query(EXACT.formatted(db.name()));
         List<List<String>> target = db.target().query(EXACT.formatted(db.name()));

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 @RealServers
 class SchemaReplicationIT
@@ -61,6 +62,41 @@ class SchemaReplicationIT
             assertEquals(normalized(db.source().query("SHOW CREATE TABLE " + db.name() + "." + table)),
                     normalized(db.target().query("SHOW CREATE TABLE " + db.name() + "." + table)), table);
         }
+    }
+
+    @Test
+    void replicatedDdlWithMysqlCollationAliasesFitsATargetThatLacksThem(TestDatabase db)
+            throws Exception
+    {
+        assumeTrue(db.source().isAtLeast(11, 4), "needs a source with the utf8mb4_0900_* collations (MariaDB 11.4+); source is " + db.source().version());
+        db.executeOnSource(
+                "CREATE TABLE a (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL)",
+                "INSERT INTO a SELECT seq, CONCAT('a', seq) FROM seq_1_to_100");
+        try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(), "cutover:\n  automatic: false\n"))) {
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
+                Thread.sleep(50);
+            }
+            db.executeOnSource(
+                    "CREATE TABLE words (id INT NOT NULL PRIMARY KEY, word VARCHAR(20) COLLATE utf8mb4_0900_as_cs NOT NULL) "
+                            + "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci",
+                    "INSERT INTO words VALUES (1, 'Straße'), (2, 'Zoë')",
+                    "ALTER TABLE a ADD COLUMN w VARCHAR(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_sv_0900_ai_ci NULL",
+                    "UPDATE a SET w = 'Åsa' WHERE id <= 10");
+            Thread.sleep(500);
+            ferry.requestCutover();
+            Ferry.Result result = run.get();
+            executor.shutdown();
+            assertEquals(FerryPhase.DONE, result.phase(), result.message());
+        }
+        TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
+        boolean targetHasAliases = db.target().isAtLeast(11, 4);
+        assertEquals(List.of(
+                        List.of("a", "w", targetHasAliases ? "utf8mb4_sv_0900_ai_ci" : "utf8mb4_uca1400_swedish_nopad_ai_ci"),
+                        List.of("words", "word", targetHasAliases ? "utf8mb4_0900_as_cs" : "utf8mb4_uca1400_nopad_as_cs")),
+                db.target().query("SELECT table_name, column_name, collation_name FROM information_schema.columns WHERE table_schema = '" + db.name()
+                        + "' AND collation_name IS NOT NULL AND column_name IN ('w', 'word') ORDER BY 1"));
     }
 
     @ParameterizedTest(name = "rewritten: {0}")

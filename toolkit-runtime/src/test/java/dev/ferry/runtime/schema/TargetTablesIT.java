@@ -13,6 +13,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * How the target is prepared: created under rewritten names, existing tables checked, foreign
@@ -161,6 +162,26 @@ class TargetTablesIT
      * Named so that alphabetical order is exactly wrong: a_grandchild references b_child, which
      * references c_parent.
      */
+    @Test
+    void mysqlCollationAliasesBecomeWhatTheyStandForOnATargetThatLacksThem(TestDatabase db)
+            throws Exception
+    {
+        assumeTrue(db.source().isAtLeast(11, 4), "needs a source with the utf8mb4_0900_* collations (MariaDB 11.4+); source is " + db.source().version());
+        db.executeOnSource(
+                "CREATE TABLE words (id INT NOT NULL PRIMARY KEY, word VARCHAR(20) COLLATE utf8mb4_0900_ai_ci NOT NULL, UNIQUE KEY (word)) "
+                        + "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_de_pb_0900_as_cs",
+                "INSERT INTO words VALUES (1, 'Straße'), (2, 'Äpfel'), (3, 'apfel2'), (4, 'Zoë')");
+        Ferry.Result result = run(db, "");
+        assertEquals(FerryPhase.DONE, result.phase(), result.message());
+        TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
+        boolean targetHasAliases = db.target().isAtLeast(11, 4);
+        assertEquals(List.of(List.of("word", targetHasAliases ? "utf8mb4_0900_ai_ci" : "utf8mb4_uca1400_nopad_ai_ci")),
+                db.target().query("SELECT column_name, collation_name FROM information_schema.columns WHERE table_schema = '" + db.name()
+                        + "' AND table_name = 'words' AND collation_name IS NOT NULL"));
+        assertEquals(List.of(List.of(targetHasAliases ? "utf8mb4_de_pb_0900_as_cs" : "utf8mb4_uca1400_german2_nopad_as_cs")),
+                db.target().query("SELECT table_collation FROM information_schema.tables WHERE table_schema = '" + db.name() + "' AND table_name = 'words'"));
+    }
+
     private static void createFamily(TestDatabase db)
     {
         db.executeOnSource(
