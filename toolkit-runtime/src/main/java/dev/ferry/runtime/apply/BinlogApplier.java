@@ -27,6 +27,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +38,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -44,7 +46,9 @@ import static java.util.Objects.requireNonNull;
  * Applies binlog row events to the target, in binlog order, in batches of up to
  * {@code replication.batchSize} events, one target transaction per batch: inserts and updates
  * as upserts of the new image, deletes (and the old side of key-changing updates) by the old
- * image's key. Applying a batch twice leaves the target as applying it once.
+ * image's key. Applying a batch twice leaves the target as applying it once. Deletes and
+ * referenced-key updates whose foreign-key cascades the binlog does not show go through
+ * {@link CascadingApply}.
  *
  * <p>Events arrive from the binlog thread through a bounded queue (which slows the stream when
  * the target falls behind); one applier thread drains it.
@@ -88,6 +92,7 @@ public final class BinlogApplier
     private final TableLocks locks;
     private final Optional<StateStore> positionStore;
     private final SchemaChangeHandler schemaChanges;
+    private final CascadingApply cascading;
     // a statement changed the target; its handler hears when the statement's transaction ended
     private boolean schemaChanged;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -108,7 +113,8 @@ public final class BinlogApplier
     private PositionPair pendingPosition;
 
     public BinlogApplier(Settings settings, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter, Verifier verifier,
-            List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges, Metrics metrics)
+            List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges,
+            Supplier<? extends Collection<TableSchema>> tables, Metrics metrics)
     {
         this.settings = requireNonNull(settings, "settings is null");
         this.target = requireNonNull(target, "target is null");
@@ -119,6 +125,7 @@ public final class BinlogApplier
         this.locks = requireNonNull(locks, "locks is null");
         this.positionStore = requireNonNull(positionStore, "positionStore is null").filter(StateStore::writesPositionWithBatches);
         this.schemaChanges = requireNonNull(schemaChanges, "schemaChanges is null");
+        this.cascading = new CascadingApply(tables);
         this.eventsApplied = metrics.counter("apply_events", "binlog row events applied to the target");
         this.batchesApplied = metrics.counter("apply_batches", "binlog batches committed on the target");
         this.batchMillis = metrics.gauge("apply_batch_millis", "duration of the last applied batch");
@@ -358,6 +365,7 @@ public final class BinlogApplier
             boolean changed = schemaChanges.apply(statement.sql(), statement.defaultDatabase(), statement.position());
             schemaChanged |= changed;
             statements.clear();
+            cascading.reset();
             advance(statement.position());
             statement.done().countDown();
         }
@@ -463,7 +471,9 @@ public final class BinlogApplier
             for (int i = 0; i < batch.size(); i++) {
                 tables.add(batch.get(i).table().name());
             }
-            locked = locks.lockForApply(tables);
+            Set<TableName> lockedTables = new LinkedHashSet<>(tables);
+            cascading.addCascadeTargets(tables, lockedTables);
+            locked = locks.lockForApply(lockedTables);
         }
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
@@ -512,6 +522,14 @@ public final class BinlogApplier
         for (int i = 0; i < batch.size(); i++) {
             RowEvent event = batch.get(i);
             TableStatements table = statementsFor(event.table());
+            if (cascading.handles(event, table)) {
+                if (runTable != null) {
+                    flushRun(connection, runTable, runIsDelete, run);
+                    runTable = null;
+                }
+                cascading.apply(connection, table, event);
+                continue;
+            }
             boolean delete;
             Row row;
             switch (event.type()) {
