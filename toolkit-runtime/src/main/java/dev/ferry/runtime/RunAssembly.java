@@ -115,8 +115,8 @@ final class RunAssembly
         HikariDataSource target;
         try {
             // foreign_key_checks=0 on every target session: tables are created in any order (cycles
-            // included), copied in any order and applied in binlog order; cascades are performed on
-            // purpose by apply.CascadingDeletes; the final verification proves the result
+            // included), copied in any order and applied in binlog order; the final verification
+            // proves the result
             target = DataSources.create(config.target(), "target", connections, true, false,
                     config.copy().writeMethod() != CopyConfig.WriteMethod.INSERT);
         }
@@ -218,7 +218,7 @@ final class RunAssembly
         BinlogApplier.Settings settings = new BinlogApplier.Settings(replication.batchSize(), replication.writeRetries(),
                 replication.retryBackoff(), config.copy().lockStrategy(), MAX_APPLY_STATEMENT_BYTES);
         BinlogApplier applier = new BinlogApplier(settings, databases.target(), config.rewrites(), plugins.copyFilter(), plugins.verifier(),
-                plugins.replicationThrottlers(), locks, plugins.stateStore(), schemaChanges, schemas::all, metrics);
+                plugins.replicationThrottlers(), locks, plugins.stateStore(), schemaChanges, metrics);
         DatabaseConfig source = config.source();
         BinlogStreamerConfig streamerConfig = new BinlogStreamerConfig(source.host(), source.port(), source.user(), source.password().orElse(""),
                 config.runId(), replication.readRetries(), replication.retryBackoff(), replication.heartbeat(), source.connectTimeout(),

@@ -27,7 +27,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +37,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -46,9 +44,7 @@ import static java.util.Objects.requireNonNull;
  * Applies binlog row events to the target, in binlog order, in batches of up to
  * {@code replication.batchSize} events, one target transaction per batch: inserts and updates
  * as upserts of the new image, deletes (and the old side of key-changing updates) by the old
- * image's key. Applying a batch twice leaves the target as applying it once. Deletes and
- * referenced-key updates whose foreign-key cascades the binlog does not show go through
- * {@link CascadingApply}.
+ * image's key. Applying a batch twice leaves the target as applying it once.
  *
  * <p>Events arrive from the binlog thread through a bounded queue (which slows the stream when
  * the target falls behind); one applier thread drains it.
@@ -92,7 +88,6 @@ public final class BinlogApplier
     private final TableLocks locks;
     private final Optional<StateStore> positionStore;
     private final SchemaChangeHandler schemaChanges;
-    private final CascadingApply cascading;
     // a statement changed the target; its handler hears when the statement's transaction ended
     private boolean schemaChanged;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -113,8 +108,7 @@ public final class BinlogApplier
     private PositionPair pendingPosition;
 
     public BinlogApplier(Settings settings, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter, Verifier verifier,
-            List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges,
-            Supplier<? extends Collection<TableSchema>> tables, Metrics metrics)
+            List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges, Metrics metrics)
     {
         this.settings = requireNonNull(settings, "settings is null");
         this.target = requireNonNull(target, "target is null");
@@ -125,7 +119,6 @@ public final class BinlogApplier
         this.locks = requireNonNull(locks, "locks is null");
         this.positionStore = requireNonNull(positionStore, "positionStore is null").filter(StateStore::writesPositionWithBatches);
         this.schemaChanges = requireNonNull(schemaChanges, "schemaChanges is null");
-        this.cascading = new CascadingApply(tables);
         this.eventsApplied = metrics.counter("apply_events", "binlog row events applied to the target");
         this.batchesApplied = metrics.counter("apply_batches", "binlog batches committed on the target");
         this.batchMillis = metrics.gauge("apply_batch_millis", "duration of the last applied batch");
@@ -365,7 +358,6 @@ public final class BinlogApplier
             boolean changed = schemaChanges.apply(statement.sql(), statement.defaultDatabase(), statement.position());
             schemaChanged |= changed;
             statements.clear();
-            cascading.reset();
             advance(statement.position());
             statement.done().countDown();
         }
@@ -471,9 +463,7 @@ public final class BinlogApplier
             for (int i = 0; i < batch.size(); i++) {
                 tables.add(batch.get(i).table().name());
             }
-            Set<TableName> lockedTables = new LinkedHashSet<>(tables);
-            cascading.addCascadeTargets(tables, lockedTables);
-            locked = locks.lockForApply(lockedTables);
+            locked = locks.lockForApply(tables);
         }
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
@@ -522,14 +512,6 @@ public final class BinlogApplier
         for (int i = 0; i < batch.size(); i++) {
             RowEvent event = batch.get(i);
             TableStatements table = statementsFor(event.table());
-            if (cascading.handles(event, table)) {
-                if (runTable != null) {
-                    flushRun(connection, runTable, runIsDelete, run);
-                    runTable = null;
-                }
-                cascading.apply(connection, table, event);
-                continue;
-            }
             boolean delete;
             Row row;
             switch (event.type()) {

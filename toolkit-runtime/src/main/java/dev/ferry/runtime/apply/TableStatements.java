@@ -28,7 +28,6 @@ final class TableStatements
     private final int[] key;
     private final InsertStatement upsert;
     private final InsertStatement insert;
-    private final InsertStatement insertIgnore;
     private final String deleteByKeyPrefix;
     private final String deleteByKeyTerm;
     private final String deleteByRow;
@@ -53,7 +52,6 @@ final class TableStatements
         this.key = keyPositions.orElse(null);
         this.upsert = new InsertStatement(target, writableColumns, InsertStatement.Mode.UPSERT);
         this.insert = new InsertStatement(target, writableColumns, InsertStatement.Mode.PLAIN);
-        this.insertIgnore = new InsertStatement(target, writableColumns, InsertStatement.Mode.IGNORE);
         StringBuilder term = new StringBuilder("(");
         if (key != null) {
             for (int i = 0; i < key.length; i++) {
@@ -160,70 +158,5 @@ final class TableStatements
                 prepared.executeUpdate();
             }
         }
-    }
-
-    /**
-     * Positions of the identifying key columns; only for keyed tables.
-     */
-    int[] keyPositions()
-    {
-        if (key == null) {
-            throw new IllegalStateException(schema.name() + " has no identifying key");
-        }
-        return key.clone();
-    }
-
-    /**
-     * Writes {@code row} unless a row with one of its unique keys is there ({@code INSERT IGNORE}).
-     */
-    void insertIfAbsent(Connection connection, Row row)
-            throws SQLException
-    {
-        try (PreparedStatement prepared = insertIgnore.prepare(connection, List.of(row), 0, 1, writable)) {
-            prepared.executeUpdate();
-        }
-    }
-
-    /**
-     * {@code UPDATE target SET <set columns> = their values in values WHERE <key> = its values in where};
-     * keyed tables only.
-     */
-    void update(Connection connection, int[] set, Row values, Row where)
-            throws SQLException
-    {
-        StringBuilder sql = new StringBuilder("UPDATE ").append(target.quoted()).append(" SET ");
-        for (int i = 0; i < set.length; i++) {
-            sql.append(i == 0 ? "" : ", ").append(columns[set[i]].quotedName()).append(" = ?");
-        }
-        sql.append(" WHERE ").append(deleteByKeyTerm);
-        try (PreparedStatement prepared = connection.prepareStatement(sql.toString())) {
-            int index = 1;
-            for (int position : set) {
-                SqlParameters.bindWire(prepared, index++, columns[position], charsets[position], values.get(position));
-            }
-            for (int position : key) {
-                SqlParameters.bindWire(prepared, index++, columns[position], charsets[position], where.get(position));
-            }
-            prepared.executeUpdate();
-        }
-    }
-
-    /**
-     * Positions of the writable columns not in {@code excluded}.
-     */
-    int[] writableExcept(int[] excluded)
-    {
-        int[] result = new int[writable.length];
-        int count = 0;
-        for (int position : writable) {
-            boolean skip = false;
-            for (int other : excluded) {
-                skip |= other == position;
-            }
-            if (!skip) {
-                result[count++] = position;
-            }
-        }
-        return java.util.Arrays.copyOf(result, count);
     }
 }
