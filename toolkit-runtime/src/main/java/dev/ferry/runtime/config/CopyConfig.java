@@ -104,6 +104,7 @@ public record CopyConfig(
         long rangeSize = config.longValue("rangeSize", 250_000, 1_000, Long.MAX_VALUE);
         boolean createTargetTables = config.bool("createTargetTables", true);
         List<TableName> creationOrder = tables(config, "tableCreationOrder");
+        // accepted so that existing configs keep working; no effect: target sessions always run with foreign_key_checks=0
         boolean disableForeignKeyChecks = config.bool("disableForeignKeyChecks", false);
         boolean descending = config.bool("descending", false);
         LockStrategy lockStrategy = ConfigValue.oneOf(config, "lockStrategy", LockStrategy.SOURCE_DB);

@@ -3,7 +3,6 @@ package dev.ferry.runtime.copy;
 import dev.ferry.api.Metrics;
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.filter.SqlPredicate;
-import dev.ferry.api.model.ForeignKey;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.throttle.Throttler;
@@ -28,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -227,10 +225,8 @@ public final class Copier
         List<Runnable> tasks = new ArrayList<>();
         Map<TableName, String> failures = Collections.synchronizedMap(new LinkedHashMap<>());
         List<Throwable> causes = Collections.synchronizedList(new ArrayList<>());
-        Map<TablePlan, CountDownLatch> copied = copiedLatches(toCopy);
+        // target sessions run with foreign_key_checks=0: no table waits for the tables it references
         for (TablePlan plan : toCopy) {
-            List<CountDownLatch> parents = parentsCopiedEarlier(plan, toCopy, copied);
-            CountDownLatch own = copied.get(plan);
             for (int i = 0; i < plan.rangeCount(); i++) {
                 if (plan.range(i).complete()) {
                     continue;
@@ -240,9 +236,6 @@ public final class Copier
                 tasks.add(() -> {
                     boolean ended = false;
                     try {
-                        for (CountDownLatch parent : parents) {
-                            parent.await();
-                        }
                         if (current.isStopping()) {
                             return;
                         }
@@ -274,7 +267,6 @@ public final class Copier
                         if (!ended) {
                             plan.taskEnded();
                         }
-                        own.countDown();
                     }
                 });
             }
@@ -386,48 +378,5 @@ public final class Copier
             }
         }
         followUps.add(next);
-    }
-
-    /**
-     * One latch per table, open once every range task of the table ended.
-     */
-    private static Map<TablePlan, CountDownLatch> copiedLatches(List<TablePlan> toCopy)
-    {
-        Map<TablePlan, CountDownLatch> latches = new HashMap<>();
-        for (TablePlan plan : toCopy) {
-            int incomplete = 0;
-            for (int i = 0; i < plan.rangeCount(); i++) {
-                incomplete += plan.range(i).complete() ? 0 : 1;
-            }
-            latches.put(plan, new CountDownLatch(incomplete));
-        }
-        return latches;
-    }
-
-    /**
-     * With foreign key checks on, the target refuses a row whose parent row is not there yet: a
-     * table waits for the tables it references that come before it in the copy (creation) order.
-     */
-    private List<CountDownLatch> parentsCopiedEarlier(TablePlan plan, List<TablePlan> toCopy, Map<TablePlan, CountDownLatch> copied)
-    {
-        if (config.disableForeignKeyChecks()) {
-            return List.of();
-        }
-        List<CountDownLatch> parents = new ArrayList<>();
-        for (ForeignKey key : plan.table().foreignKeys()) {
-            TableName parent = key.referencedTable();
-            if (parent.equals(plan.table().name())) {
-                continue;
-            }
-            for (TablePlan earlier : toCopy) {
-                if (earlier == plan) {
-                    break;
-                }
-                if (earlier.table().name().equals(parent)) {
-                    parents.add(copied.get(earlier));
-                }
-            }
-        }
-        return parents;
     }
 }

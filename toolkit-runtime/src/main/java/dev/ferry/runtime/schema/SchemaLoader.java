@@ -190,11 +190,15 @@ public final class SchemaLoader
     private static List<ForeignKey> foreignKeys(Connection connection, TableName table)
             throws SQLException
     {
-        String sql = "SELECT CAST(constraint_name AS CHAR CHARACTER SET utf8mb4), CAST(column_name AS CHAR CHARACTER SET utf8mb4), "
-                + "CAST(referenced_table_schema AS CHAR CHARACTER SET utf8mb4), CAST(referenced_table_name AS CHAR CHARACTER SET utf8mb4), "
-                + "CAST(referenced_column_name AS CHAR CHARACTER SET utf8mb4) "
-                + "FROM information_schema.key_column_usage WHERE table_schema = ? AND table_name = ? AND referenced_table_name IS NOT NULL "
-                + "ORDER BY constraint_name, ordinal_position";
+        String sql = "SELECT CAST(k.constraint_name AS CHAR CHARACTER SET utf8mb4), CAST(k.column_name AS CHAR CHARACTER SET utf8mb4), "
+                + "CAST(k.referenced_table_schema AS CHAR CHARACTER SET utf8mb4), CAST(k.referenced_table_name AS CHAR CHARACTER SET utf8mb4), "
+                + "CAST(k.referenced_column_name AS CHAR CHARACTER SET utf8mb4), "
+                + "CAST(r.delete_rule AS CHAR CHARACTER SET utf8mb4), CAST(r.update_rule AS CHAR CHARACTER SET utf8mb4) "
+                + "FROM information_schema.key_column_usage k "
+                + "LEFT JOIN information_schema.referential_constraints r ON r.constraint_schema = k.constraint_schema "
+                + "AND r.table_name = k.table_name AND r.constraint_name = k.constraint_name "
+                + "WHERE k.table_schema = ? AND k.table_name = ? AND k.referenced_table_name IS NOT NULL "
+                + "ORDER BY k.constraint_name, k.ordinal_position";
         Map<String, List<String[]>> parts = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, table.database());
@@ -202,22 +206,37 @@ public final class SchemaLoader
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     parts.computeIfAbsent(text(rows, 1), key -> new ArrayList<>())
-                            .add(new String[] {text(rows, 2), text(rows, 3), text(rows, 4), text(rows, 5)});
+                            .add(new String[] {text(rows, 2), text(rows, 3), text(rows, 4), text(rows, 5), text(rows, 6), text(rows, 7)});
                 }
             }
         }
         List<ForeignKey> result = new ArrayList<>();
         for (Map.Entry<String, List<String[]>> entry : parts.entrySet()) {
-            List<String> columns = new ArrayList<>();
-            List<String> referenced = new ArrayList<>();
-            String[] first = entry.getValue().get(0);
-            for (String[] part : entry.getValue()) {
-                columns.add(part[0]);
-                referenced.add(part[3]);
-            }
-            result.add(new ForeignKey(entry.getKey(), columns, new TableName(first[1], first[2]), referenced));
+            result.add(foreignKey(entry.getKey(), entry.getValue()));
         }
         return result;
+    }
+
+    /**
+     * One foreign key from its {@code key_column_usage} rows joined with its referential
+     * constraint: column, referenced schema, table and column, delete rule, update rule.
+     */
+    static ForeignKey foreignKey(String name, List<String[]> parts)
+    {
+        List<String> columns = new ArrayList<>();
+        List<String> referenced = new ArrayList<>();
+        String[] first = parts.get(0);
+        for (String[] part : parts) {
+            columns.add(part[0]);
+            referenced.add(part[3]);
+        }
+        try {
+            return new ForeignKey(name, columns, new TableName(first[1], first[2]), referenced,
+                    ForeignKey.Action.fromRule(first[4]), ForeignKey.Action.fromRule(first[5]));
+        }
+        catch (IllegalArgumentException e) {
+            throw new SchemaException("foreign key " + name + " referencing " + first[1] + "." + first[2] + ": " + e.getMessage());
+        }
     }
 
     /**

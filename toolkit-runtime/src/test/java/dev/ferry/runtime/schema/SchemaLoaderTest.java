@@ -1,5 +1,7 @@
 package dev.ferry.runtime.schema;
 
+import dev.ferry.api.model.ForeignKey;
+import dev.ferry.api.model.TableName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -46,5 +48,32 @@ class SchemaLoaderTest
         assertNotEquals(base, wider);
         assertNotEquals(base, indexed);
         assertEquals(24, base.length());
+    }
+
+    @Test
+    void compositeForeignKeyWithItsActions()
+    {
+        ForeignKey key = SchemaLoader.foreignKey("fk_line", List.of(
+                new String[] {"order_id", "shop", "order_lines", "order_id", "CASCADE", "SET NULL"},
+                new String[] {"line_no", "shop", "order_lines", "line_no", "CASCADE", "SET NULL"}));
+        assertEquals(new ForeignKey("fk_line", List.of("order_id", "line_no"), TableName.parse("shop.order_lines"), List.of("order_id", "line_no"),
+                ForeignKey.Action.CASCADE, ForeignKey.Action.SET_NULL), key);
+    }
+
+    @Test
+    void foreignKeyWithoutReferentialConstraintRowHasTheDefaultActions()
+    {
+        ForeignKey key = SchemaLoader.foreignKey("fk", List.<String[]>of(new String[] {"p", "db", "parent", "id", null, null}));
+        assertEquals(ForeignKey.Action.RESTRICT, key.onDelete());
+        assertEquals(ForeignKey.Action.RESTRICT, key.onUpdate());
+    }
+
+    @Test
+    void unknownRuleNamesTheForeignKey()
+    {
+        SchemaException e = org.junit.jupiter.api.Assertions.assertThrows(SchemaException.class,
+                () -> SchemaLoader.foreignKey("fk_x", List.<String[]>of(new String[] {"p", "db", "parent", "id", "WHATEVER", "RESTRICT"})));
+        assertEquals("foreign key fk_x referencing db.parent: unknown referential action \"WHATEVER\"; "
+                + "expected RESTRICT, NO ACTION, CASCADE, SET NULL or SET DEFAULT", e.getMessage());
     }
 }

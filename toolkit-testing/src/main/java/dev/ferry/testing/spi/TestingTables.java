@@ -194,6 +194,16 @@ public final class TestingTables
         }
 
         /**
+         * A foreign key with its {@code ON DELETE} and {@code ON UPDATE} actions; {@code references} is {@code db.table}.
+         */
+        public Builder foreignKey(String keyName, List<String> columnNames, String references, List<String> referencedColumns,
+                ForeignKey.Action onDelete, ForeignKey.Action onUpdate)
+        {
+            foreignKeys.add(new ForeignKey(keyName, columnNames, TableName.parse(references), referencedColumns, onDelete, onUpdate));
+            return this;
+        }
+
+        /**
          * Paginate by these columns, chosen for {@code source} (e.g. {@code copy.paginationColumns}).
          */
         public Builder paginationKey(String source, String... columnNames)
