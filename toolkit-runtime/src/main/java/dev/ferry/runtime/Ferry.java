@@ -21,6 +21,8 @@ import dev.ferry.runtime.schema.SchemaRegistry;
 import dev.ferry.runtime.state.Checkpointer;
 import dev.ferry.runtime.state.Checkpoints;
 import dev.ferry.runtime.state.ResumePlanner;
+import dev.ferry.runtime.state.StateCompatibility;
+import dev.ferry.runtime.state.StateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,7 +200,24 @@ public final class Ferry
         return execute(true);
     }
 
+    /**
+     * Continues the run saved in the state store when there is one, else starts one: the command
+     * line a supervisor restarts after any failure. A saved run that finished ends at once, in
+     * {@link FerryPhase#DONE}, without touching anything.
+     */
+    public Result runOrResume()
+            throws InterruptedException
+    {
+        return execute(ResumePlanner.Start.AUTO);
+    }
+
     private Result execute(boolean resume)
+            throws InterruptedException
+    {
+        return execute(resume ? ResumePlanner.Start.RESUME : ResumePlanner.Start.FRESH);
+    }
+
+    private Result execute(ResumePlanner.Start mode)
             throws InterruptedException
     {
         Instant started = Instant.now();
@@ -207,17 +226,32 @@ public final class Ferry
         try {
             databases = assembly.connect();
             assembly.checkSource(databases);
-            Optional<FerryState> saved = ResumePlanner.load(plugins.stateStore(), resume);
+            Optional<FerryState> saved = ResumePlanner.load(plugins.stateStore(), mode);
+            if (saved.isPresent() && FerryPhase.DONE.label().equals(saved.get().phase())) {
+                String where = stateLocation().orElse("the state");
+                List<String> problems = StateCompatibility.check(saved.get(), config.fingerprint(), Map.of(), true);
+                if (!problems.isEmpty()) {
+                    throw new StateException("the finished run saved in " + where + " is not this config's: " + String.join("; ", problems));
+                }
+                phase.set(FerryPhase.DONE);
+                log.info("the run saved in {} finished already (cut over at {}): nothing to do", where,
+                        saved.get().position() == null ? "?" : saved.get().position().event());
+                return new Result(FerryPhase.DONE, 0, 0, Duration.between(started, Instant.now()), Duration.ZERO,
+                        VerificationResult.notRun("finished by an earlier run"), "the run saved in " + where + " finished already; nothing to do");
+            }
             RunAssembly.Plan plan = assembly.plan(databases, saved);
             schemas = plan.schemas();
             replication = assembly.replication(databases, schemas, checkpoints, this::stopCopy);
-            PositionPair start = replication.start(plan.streamFrom());
-            Instant copyStarted = Instant.now();
             copier = assembly.copier(databases, schemas, replication::awaitAppliedUpToCurrent, config.replication().replicateSchemaChanges());
             List<TablePlan> plans = copier.plan(plan.tables(), saved.map(FerryState::tables).orElse(Map.of()));
-            // the first state already lists every planned table: a resume tells the tables this
-            // run copies from those a replicated DDL created
-            startCheckpoints(saved);
+            // the first state is saved before the first row reaches the target (by the copy or the
+            // applier), so a run killed at any moment restarts with the same command line: before
+            // it, the target holds at most empty tables, which a fresh start adopts; after it, a
+            // resume continues. It lists every planned table: a resume tells the tables this run
+            // copies from those a replicated DDL created
+            startCheckpoints(saved, PositionPair.at(plan.streamFrom()));
+            PositionPair start = replication.start(plan.streamFrom());
+            Instant copyStarted = Instant.now();
 
             phase.set(FerryPhase.COPYING);
             if (config.copy().delayUntilReplicationStops() && plans.stream().anyMatch(p -> !p.isComplete())) {
@@ -276,7 +310,7 @@ public final class Ferry
         }
     }
 
-    private void startCheckpoints(Optional<FerryState> saved)
+    private void startCheckpoints(Optional<FerryState> saved, PositionPair streamFrom)
     {
         Optional<StateStore> store = plugins.stateStore();
         if (store.isEmpty()) {
@@ -290,7 +324,10 @@ public final class Ferry
                     Copier current = copier;
                     return current == null ? savedTables : current.snapshot();
                 },
-                replication::applied,
+                () -> {
+                    PositionPair applied = replication.applied();
+                    return applied == null ? streamFrom : applied;
+                },
                 plugins.verifier()::saveState);
         checkpoints.start(assembly.checkpointer(store.get(), sources), config.checkpointInterval());
     }
