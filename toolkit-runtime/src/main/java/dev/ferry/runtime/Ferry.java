@@ -15,6 +15,7 @@ import dev.ferry.runtime.copy.ReplicationBarrier;
 import dev.ferry.runtime.copy.TablePlan;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.core.RunSignals;
+import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.cutover.CutoverSequence;
 import dev.ferry.runtime.replication.Replication;
 import dev.ferry.runtime.schema.SchemaRegistry;
@@ -75,6 +76,8 @@ public final class Ferry
     private final RuntimeMetrics metrics;
     private final RunAssembly assembly;
     private final RunSignals signals = new RunSignals();
+    private final RunTuning tuning;
+    private volatile boolean tuned;
     private final Checkpoints checkpoints = new Checkpoints();
     private final AtomicReference<FerryPhase> phase = new AtomicReference<>(FerryPhase.STARTING);
     private volatile RunAssembly.Databases databases;
@@ -90,7 +93,9 @@ public final class Ferry
         this.config = plugins.config();
         this.context = requireNonNull(context, "context is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.assembly = new RunAssembly(plugins, context, metrics);
+        this.tuning = new RunTuning(new RunTuning.Values(config.copy().batchSize(), config.copy().concurrency(), config.replication().batchSize(), 0),
+                config.copy().concurrency());
+        this.assembly = new RunAssembly(plugins, context, metrics, tuning);
     }
 
     public FerryPhase phase()
@@ -111,6 +116,14 @@ public final class Ferry
     public PipelinePlugins plugins()
     {
         return plugins;
+    }
+
+    /**
+     * The settings an operator may change while the run runs, and the built-in pausers.
+     */
+    public RunTuning tuning()
+    {
+        return tuning;
     }
 
     /**
@@ -227,6 +240,7 @@ public final class Ferry
             databases = assembly.connect();
             assembly.checkSource(databases);
             Optional<FerryState> saved = ResumePlanner.load(plugins.stateStore(), mode);
+            saved.map(FerryState::tuning).ifPresent(this::restoreTuning);
             if (saved.isPresent() && FerryPhase.DONE.label().equals(saved.get().phase())) {
                 String where = stateLocation().orElse("the state");
                 List<String> problems = StateCompatibility.check(saved.get(), config.fingerprint(), Map.of(), true);
@@ -310,6 +324,26 @@ public final class Ferry
         }
     }
 
+    /**
+     * Takes the values tuned in the run a resume continues, within what this run's pools allow.
+     */
+    private void restoreTuning(RunTuning.Values values)
+    {
+        int concurrency = Math.min(values.copyConcurrency(), tuning.maxConcurrency());
+        tune(new RunTuning.Values(values.copyBatchSize(), concurrency, values.replicationBatchSize(), values.copyRowsPerSecond()));
+        log.info("resuming with the values tuned while the run ran: {}", tuning.values());
+    }
+
+    /**
+     * Applies values validated by {@link dev.ferry.runtime.control.TuningRequest}; they are kept
+     * in the state from the next checkpoint on, so a resume keeps them.
+     */
+    public void tune(RunTuning.Values values)
+    {
+        tuning.set(values);
+        tuned = true;
+    }
+
     private void startCheckpoints(Optional<FerryState> saved, PositionPair streamFrom)
     {
         Optional<StateStore> store = plugins.stateStore();
@@ -328,7 +362,8 @@ public final class Ferry
                     PositionPair applied = replication.applied();
                     return applied == null ? streamFrom : applied;
                 },
-                plugins.verifier()::saveState);
+                plugins.verifier()::saveState,
+                () -> tuned ? tuning.values() : null);
         checkpoints.start(assembly.checkpointer(store.get(), sources), config.checkpointInterval());
     }
 
