@@ -41,6 +41,8 @@ final class CopydbCommand
 {
     static final int EXIT_SIGINT = 130;
     static final int EXIT_SIGTERM = 143;
+    static final String RESUME_ALWAYS = "always";
+    static final String RESUME_AUTO = "auto";
 
     private final CliEnvironment environment;
 
@@ -50,8 +52,11 @@ final class CopydbCommand
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The config file: *.yaml, *.yml or *.json.")
     private Path config;
 
-    @Option(names = "--resume", description = "Continue the run saved in the configured state store (state.type).")
-    private boolean resume;
+    @Option(names = "--resume", arity = "0..1", fallbackValue = RESUME_ALWAYS, paramLabel = "auto",
+            description = {"Continue the run saved in the configured state store (state.type); fails when there is none.",
+                    "--resume=auto: continue it when there is one, else start: the one command line to restart after any failure",
+                    "(a finished run ends at once with exit 0)."})
+    private String resume;
 
     @Mixin
     private PluginDirOptions pluginDirs;
@@ -67,6 +72,11 @@ final class CopydbCommand
     {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (resume != null && !resume.equals(RESUME_ALWAYS) && !resume.equals(RESUME_AUTO)) {
+            err.println("ferry: --resume takes no value or \"auto\" (got \"" + resume + "\")");
+            err.flush();
+            return Main.EXIT_USAGE;
+        }
         PluginRegistry registry = pluginDirs.load(environment, true);
         ConfigLoader.Loaded loaded;
         PipelinePlugins plugins;
@@ -98,17 +108,18 @@ final class CopydbCommand
             console.start();
             Ferry.Result result;
             try {
-                result = resume ? ferry.resume() : ferry.run();
+                result = resume == null ? ferry.run() : resume.equals(RESUME_AUTO) ? ferry.runOrResume() : ferry.resume();
             }
             catch (FerryException e) {
                 reporter.reportError(e);
                 err.println("ferry: " + e.getMessage());
                 if (ferry.stateSaved()) {
                     ferry.stateLocation().ifPresent(location -> err.println("ferry: state saved to " + location
-                            + "; after fixing the cause, resume with: ferry copydb --config " + config + " --resume"));
+                            + "; after fixing the cause, resume with: ferry copydb --config " + config + " --resume"
+                            + (RESUME_AUTO.equals(resume) ? "=auto" : "")));
                 }
                 err.flush();
-                return Main.EXIT_FAILURE;
+                return ExitCodes.of(e, ferry.lastVerification());
             }
             out.println(summary(result));
             out.flush();
@@ -122,7 +133,7 @@ final class CopydbCommand
                 err.flush();
                 return signalled.get() != 0 ? signalled.get() : Main.EXIT_OK;
             }
-            return Main.EXIT_FAILURE;
+            return result.verification().failed() ? Main.EXIT_VERIFICATION : Main.EXIT_FAILURE;
         }
     }
 

@@ -21,8 +21,10 @@ import java.util.concurrent.Callable;
 import static java.util.Objects.requireNonNull;
 
 /**
- * {@code ferry}: the command line. Exit codes: {@value #EXIT_OK} success,
- * {@value #EXIT_FAILURE} runtime failure, {@value #EXIT_USAGE} bad usage or config.
+ * {@code ferry}: the command line. Exit codes, for supervisors: {@value #EXIT_OK} success,
+ * {@value #EXIT_FAILURE} runtime failure (retry: the state is saved), {@value #EXIT_USAGE} bad
+ * usage or config, {@value #EXIT_STATE} a state or schema conflict an operator must resolve,
+ * {@value #EXIT_VERIFICATION} verification failed (none of these three is retried).
  */
 @Command(
         name = "ferry",
@@ -32,15 +34,21 @@ import static java.util.Objects.requireNonNull;
         synopsisSubcommandLabel = "COMMAND",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:success",
-                "1:runtime failure",
-                "2:bad usage or config"})
+                "0:success (also: stopped on request, or a finished run restarted with --resume=auto)",
+                "1:runtime failure, e.g. a lost connection: retry the same command line",
+                "2:bad usage or config: do not retry",
+                "3:the saved state or the schemas need an operator (state of another config, table changed): do not retry",
+                "4:verification found differences: do not retry",
+                "130:stopped by SIGINT, state saved",
+                "143:stopped by SIGTERM, state saved"})
 public final class Main
         implements Callable<Integer>
 {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+    public static final int EXIT_STATE = 3;
+    public static final int EXIT_VERIFICATION = 4;
 
     @Spec
     private CommandSpec spec;

@@ -15,12 +15,15 @@ import dev.ferry.runtime.copy.ReplicationBarrier;
 import dev.ferry.runtime.copy.TablePlan;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.core.RunSignals;
+import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.cutover.CutoverSequence;
 import dev.ferry.runtime.replication.Replication;
 import dev.ferry.runtime.schema.SchemaRegistry;
 import dev.ferry.runtime.state.Checkpointer;
 import dev.ferry.runtime.state.Checkpoints;
 import dev.ferry.runtime.state.ResumePlanner;
+import dev.ferry.runtime.state.StateCompatibility;
+import dev.ferry.runtime.state.StateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +76,8 @@ public final class Ferry
     private final RuntimeMetrics metrics;
     private final RunAssembly assembly;
     private final RunSignals signals = new RunSignals();
+    private final RunTuning tuning;
+    private volatile boolean tuned;
     private final Checkpoints checkpoints = new Checkpoints();
     private final AtomicReference<FerryPhase> phase = new AtomicReference<>(FerryPhase.STARTING);
     private volatile RunAssembly.Databases databases;
@@ -88,7 +93,9 @@ public final class Ferry
         this.config = plugins.config();
         this.context = requireNonNull(context, "context is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.assembly = new RunAssembly(plugins, context, metrics);
+        this.tuning = new RunTuning(new RunTuning.Values(config.copy().batchSize(), config.copy().concurrency(), config.replication().batchSize(), 0),
+                config.copy().concurrency());
+        this.assembly = new RunAssembly(plugins, context, metrics, tuning);
     }
 
     public FerryPhase phase()
@@ -109,6 +116,14 @@ public final class Ferry
     public PipelinePlugins plugins()
     {
         return plugins;
+    }
+
+    /**
+     * The settings an operator may change while the run runs, and the built-in pausers.
+     */
+    public RunTuning tuning()
+    {
+        return tuning;
     }
 
     /**
@@ -198,7 +213,24 @@ public final class Ferry
         return execute(true);
     }
 
+    /**
+     * Continues the run saved in the state store when there is one, else starts one: the command
+     * line a supervisor restarts after any failure. A saved run that finished ends at once, in
+     * {@link FerryPhase#DONE}, without touching anything.
+     */
+    public Result runOrResume()
+            throws InterruptedException
+    {
+        return execute(ResumePlanner.Start.AUTO);
+    }
+
     private Result execute(boolean resume)
+            throws InterruptedException
+    {
+        return execute(resume ? ResumePlanner.Start.RESUME : ResumePlanner.Start.FRESH);
+    }
+
+    private Result execute(ResumePlanner.Start mode)
             throws InterruptedException
     {
         Instant started = Instant.now();
@@ -207,17 +239,33 @@ public final class Ferry
         try {
             databases = assembly.connect();
             assembly.checkSource(databases);
-            Optional<FerryState> saved = ResumePlanner.load(plugins.stateStore(), resume);
+            Optional<FerryState> saved = ResumePlanner.load(plugins.stateStore(), mode);
+            saved.map(FerryState::tuning).ifPresent(this::restoreTuning);
+            if (saved.isPresent() && FerryPhase.DONE.label().equals(saved.get().phase())) {
+                String where = stateLocation().orElse("the state");
+                List<String> problems = StateCompatibility.check(saved.get(), config.fingerprint(), Map.of(), true);
+                if (!problems.isEmpty()) {
+                    throw new StateException("the finished run saved in " + where + " is not this config's: " + String.join("; ", problems));
+                }
+                phase.set(FerryPhase.DONE);
+                log.info("the run saved in {} finished already (cut over at {}): nothing to do", where,
+                        saved.get().position() == null ? "?" : saved.get().position().event());
+                return new Result(FerryPhase.DONE, 0, 0, Duration.between(started, Instant.now()), Duration.ZERO,
+                        VerificationResult.notRun("finished by an earlier run"), "the run saved in " + where + " finished already; nothing to do");
+            }
             RunAssembly.Plan plan = assembly.plan(databases, saved);
             schemas = plan.schemas();
             replication = assembly.replication(databases, schemas, checkpoints, this::stopCopy);
-            PositionPair start = replication.start(plan.streamFrom());
-            Instant copyStarted = Instant.now();
             copier = assembly.copier(databases, schemas, replication::awaitAppliedUpToCurrent, config.replication().replicateSchemaChanges());
             List<TablePlan> plans = copier.plan(plan.tables(), saved.map(FerryState::tables).orElse(Map.of()));
-            // the first state already lists every planned table: a resume tells the tables this
-            // run copies from those a replicated DDL created
-            startCheckpoints(saved);
+            // the first state is saved before the first row reaches the target (by the copy or the
+            // applier), so a run killed at any moment restarts with the same command line: before
+            // it, the target holds at most empty tables, which a fresh start adopts; after it, a
+            // resume continues. It lists every planned table: a resume tells the tables this run
+            // copies from those a replicated DDL created
+            startCheckpoints(saved, PositionPair.at(plan.streamFrom()));
+            PositionPair start = replication.start(plan.streamFrom());
+            Instant copyStarted = Instant.now();
 
             phase.set(FerryPhase.COPYING);
             if (config.copy().delayUntilReplicationStops() && plans.stream().anyMatch(p -> !p.isComplete())) {
@@ -276,7 +324,27 @@ public final class Ferry
         }
     }
 
-    private void startCheckpoints(Optional<FerryState> saved)
+    /**
+     * Takes the values tuned in the run a resume continues, within what this run's pools allow.
+     */
+    private void restoreTuning(RunTuning.Values values)
+    {
+        int concurrency = Math.min(values.copyConcurrency(), tuning.maxConcurrency());
+        tune(new RunTuning.Values(values.copyBatchSize(), concurrency, values.replicationBatchSize(), values.copyRowsPerSecond()));
+        log.info("resuming with the values tuned while the run ran: {}", tuning.values());
+    }
+
+    /**
+     * Applies values validated by {@link dev.ferry.runtime.control.TuningRequest}; they are kept
+     * in the state from the next checkpoint on, so a resume keeps them.
+     */
+    public void tune(RunTuning.Values values)
+    {
+        tuning.set(values);
+        tuned = true;
+    }
+
+    private void startCheckpoints(Optional<FerryState> saved, PositionPair streamFrom)
     {
         Optional<StateStore> store = plugins.stateStore();
         if (store.isEmpty()) {
@@ -290,8 +358,12 @@ public final class Ferry
                     Copier current = copier;
                     return current == null ? savedTables : current.snapshot();
                 },
-                replication::applied,
-                plugins.verifier()::saveState);
+                () -> {
+                    PositionPair applied = replication.applied();
+                    return applied == null ? streamFrom : applied;
+                },
+                plugins.verifier()::saveState,
+                () -> tuned ? tuning.values() : null);
         checkpoints.start(assembly.checkpointer(store.get(), sources), config.checkpointInterval());
     }
 

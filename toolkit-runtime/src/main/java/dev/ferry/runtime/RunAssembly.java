@@ -5,6 +5,7 @@ import dev.ferry.api.FerryException;
 import dev.ferry.api.model.BinlogPosition;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.state.StateStore;
+import dev.ferry.api.throttle.Throttler;
 import dev.ferry.runtime.apply.BinlogApplier;
 import dev.ferry.runtime.apply.SchemaChangeHandler;
 import dev.ferry.runtime.binlog.BinlogStreamerConfig;
@@ -17,6 +18,7 @@ import dev.ferry.runtime.copy.Copier;
 import dev.ferry.runtime.copy.ReplicationBarrier;
 import dev.ferry.runtime.core.FerryVersion;
 import dev.ferry.runtime.core.RunSignals;
+import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.cutover.CutoverSequence;
 import dev.ferry.runtime.cutover.SourceReplication;
@@ -36,6 +38,7 @@ import dev.ferry.runtime.state.StateSaver;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -94,11 +97,13 @@ final class RunAssembly
     private final RuntimePluginContext context;
     private final RuntimeMetrics metrics;
     private final TableLocks locks = new TableLocks();
+    private final RunTuning tuning;
     // renames and drops the applier replicated, for the copy to follow renamed tables
     private final TableRenames renames = new TableRenames();
 
-    RunAssembly(PipelinePlugins plugins, RuntimePluginContext context, RuntimeMetrics metrics)
+    RunAssembly(PipelinePlugins plugins, RuntimePluginContext context, RuntimeMetrics metrics, RunTuning tuning)
     {
+        this.tuning = requireNonNull(tuning, "tuning is null");
         this.plugins = requireNonNull(plugins, "plugins is null");
         this.config = plugins.config();
         this.context = requireNonNull(context, "context is null");
@@ -198,7 +203,8 @@ final class RunAssembly
     Copier copier(Databases databases, SchemaRegistry schemas, ReplicationBarrier barrier, boolean followRenames)
     {
         return new Copier(config.copy(), databases.source(), databases.target(), config.rewrites(), plugins.copyFilter(), plugins.verifier(),
-                plugins.copyThrottlers(), locks, barrier, schemas::get, followRenames ? Optional.of(renames) : Optional.empty(), metrics);
+                withPauser("copy", plugins.copyThrottlers()), locks, barrier, schemas::get, followRenames ? Optional.of(renames) : Optional.empty(),
+                metrics, tuning);
     }
 
     /**
@@ -217,13 +223,25 @@ final class RunAssembly
         }
         BinlogApplier.Settings settings = new BinlogApplier.Settings(replication.batchSize(), replication.writeRetries(),
                 replication.retryBackoff(), config.copy().lockStrategy(), MAX_APPLY_STATEMENT_BYTES);
-        BinlogApplier applier = new BinlogApplier(settings, databases.target(), config.rewrites(), plugins.copyFilter(), plugins.verifier(),
-                plugins.replicationThrottlers(), locks, plugins.stateStore(), schemaChanges, metrics);
+        BinlogApplier applier = new BinlogApplier(settings, () -> tuning.values().replicationBatchSize(), databases.target(), config.rewrites(),
+                plugins.copyFilter(), plugins.verifier(), withPauser("replication", plugins.replicationThrottlers()), locks, plugins.stateStore(),
+                schemaChanges, metrics);
         DatabaseConfig source = config.source();
         BinlogStreamerConfig streamerConfig = new BinlogStreamerConfig(source.host(), source.port(), source.user(), source.password().orElse(""),
                 config.runId(), replication.readRetries(), replication.retryBackoff(), replication.heartbeat(), source.connectTimeout(),
                 replication.skipRowImageCheck());
         return new Replication(applier, streamerConfig, schemas, onStreamFailure);
+    }
+
+    /**
+     * The stage's built-in pauser first, then its configured throttlers.
+     */
+    private List<Throttler> withPauser(String stage, List<Throttler> throttlers)
+    {
+        List<Throttler> all = new ArrayList<>();
+        all.add(tuning.pauser(stage));
+        all.addAll(throttlers);
+        return all;
     }
 
     CutoverSequence cutover(Databases databases, RunSignals signals, Replication replication)

@@ -32,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -85,6 +86,7 @@ public final class BinlogApplier
     private final Optional<CopyFilter> copyFilter;
     private final Verifier verifier;
     private final ThrottleGate throttle;
+    private final IntSupplier batchSize;
     private final TableLocks locks;
     private final Optional<StateStore> positionStore;
     private final SchemaChangeHandler schemaChanges;
@@ -110,7 +112,18 @@ public final class BinlogApplier
     public BinlogApplier(Settings settings, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter, Verifier verifier,
             List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges, Metrics metrics)
     {
+        this(settings, settings::batchSize, target, rewrites, copyFilter, verifier, throttlers, locks, positionStore, schemaChanges, metrics);
+    }
+
+    /**
+     * @param batchSize the batch size, read before each batch: it may change while the applier runs
+     */
+    public BinlogApplier(Settings settings, IntSupplier batchSize, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
+            Verifier verifier, List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges,
+            Metrics metrics)
+    {
         this.settings = requireNonNull(settings, "settings is null");
+        this.batchSize = requireNonNull(batchSize, "batchSize is null");
         this.target = requireNonNull(target, "target is null");
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
         this.copyFilter = requireNonNull(copyFilter, "copyFilter is null");
@@ -330,7 +343,7 @@ public final class BinlogApplier
             if (!events.isEmpty()) {
                 received = events.get(events.size() - 1).position();
             }
-            if (pending.size() >= settings.batchSize()) {
+            if (pending.size() >= batchSize.getAsInt()) {
                 flush();
             }
         }
@@ -341,7 +354,7 @@ public final class BinlogApplier
             }
             else {
                 pendingPosition = end.position();
-                if (pending.size() >= settings.batchSize() || queue.isEmpty()) {
+                if (pending.size() >= batchSize.getAsInt() || queue.isEmpty()) {
                     flush();
                 }
             }

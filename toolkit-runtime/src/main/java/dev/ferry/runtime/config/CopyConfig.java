@@ -97,10 +97,14 @@ public record CopyConfig(
         requireNonNull(writeMethod, "writeMethod is null");
     }
 
+    /** the bounds of {@code copy.batchSize} and {@code copy.concurrency}, also when tuned while running */
+    public static final int MAX_BATCH_SIZE = 100_000;
+    public static final int MAX_CONCURRENCY = 256;
+
     static CopyConfig bind(PluginConfig config)
     {
-        int batchSize = config.integer("batchSize", 1000, 1, 100_000);
-        int concurrency = config.integer("concurrency", 4, 1, 256);
+        int batchSize = config.integer("batchSize", 1000, 1, MAX_BATCH_SIZE);
+        int concurrency = config.integer("concurrency", 4, 1, MAX_CONCURRENCY);
         long rangeSize = config.longValue("rangeSize", 250_000, 1_000, Long.MAX_VALUE);
         boolean createTargetTables = config.bool("createTargetTables", true);
         List<TableName> creationOrder = tables(config, "tableCreationOrder");

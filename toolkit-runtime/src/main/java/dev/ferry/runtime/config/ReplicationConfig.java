@@ -32,9 +32,12 @@ public record ReplicationConfig(
         requireNonNull(onUnparseableDdl, "onUnparseableDdl is null");
     }
 
+    /** the bound of {@code replication.batchSize}, also when tuned while running */
+    public static final int MAX_BATCH_SIZE = 100_000;
+
     static ReplicationConfig bind(PluginConfig config)
     {
-        int batchSize = config.integer("batchSize", 500, 1, 100_000);
+        int batchSize = config.integer("batchSize", 500, 1, MAX_BATCH_SIZE);
         long serverId = config.longValue("serverId", 0, 0, 4_294_967_295L);
         int readRetries = config.integer("readRetries", 5, 0, 1000);
         int writeRetries = config.integer("writeRetries", 5, 0, 1000);

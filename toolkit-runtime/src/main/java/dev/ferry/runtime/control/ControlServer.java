@@ -9,6 +9,7 @@ import dev.ferry.api.FerryException;
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.runtime.Ferry;
 import dev.ferry.runtime.core.FerryPhase;
+import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.config.ControlConfig;
 import dev.ferry.runtime.config.PluginSection;
 import org.slf4j.Logger;
@@ -50,12 +51,14 @@ import static java.util.Objects.requireNonNull;
  * <li>{@code GET /api/health}: 200, or 500 when the run or the binlog applier failed or the
  *     applier's state is older than {@code control.maxStateAge} ({@link Health})</li>
  * <li>{@code GET /metrics}: Prometheus text</li>
- * <li>{@code POST /api/pause}, {@code POST /api/unpause}: the command to every copy and
- *     replication throttler, or those of one stage with {@code ?stage=copy|replication}</li>
+ * <li>{@code POST /api/pause}, {@code POST /api/unpause}: the command to the built-in pauser and
+ *     every throttler of both stages, or of one with {@code ?stage=copy|replication}</li>
  * <li>{@code POST /api/cutover}, {@code POST /api/stop}: {@link Ferry#requestCutover()},
  *     {@link Ferry#requestStop()}</li>
  * <li>{@code POST /api/verify}: runs the verifier's before-cutover check in the background; the
  *     outcome shows in the status</li>
+ * <li>{@code POST /api/tune}: changes the copy's batch size, concurrency and rows/s cap and the
+ *     applier's batch size while the run runs ({@link TuningRequest}); 400 naming each bad key</li>
  * </ul>
  * With {@code control.token} (or {@code tokenEnv}) set, every POST needs
  * {@code Authorization: Bearer <token>}; POSTs from another web origin are refused in any case, so
@@ -74,7 +77,7 @@ public final class ControlServer
 
     private interface Handler
     {
-        Response handle(HttpExchange exchange, Map<String, String> query);
+        Response handle(HttpExchange exchange, Map<String, String> query, String body);
     }
 
     private record Response(int status, String contentType, byte[] body, Map<String, String> headers)
@@ -108,14 +111,15 @@ public final class ControlServer
         this.tokenDigest = config.token().map(ControlServer::sha256);
         this.verification = new BackgroundVerification(ferry.plugins().verifier(), clock);
         route("GET", "/", this::page);
-        route("GET", "/api/status", (exchange, query) -> Response.json(200, status()));
+        route("GET", "/api/status", (exchange, query, body) -> Response.json(200, status()));
         route("GET", "/api/health", this::health);
         route("GET", "/metrics", this::metrics);
-        route("POST", "/api/pause", (exchange, query) -> throttleCommand("pause", query));
-        route("POST", "/api/unpause", (exchange, query) -> throttleCommand("unpause", query));
-        route("POST", "/api/cutover", (exchange, query) -> cutover());
-        route("POST", "/api/stop", (exchange, query) -> stop());
-        route("POST", "/api/verify", (exchange, query) -> verify());
+        route("POST", "/api/pause", (exchange, query, body) -> throttleCommand("pause", query));
+        route("POST", "/api/unpause", (exchange, query, body) -> throttleCommand("unpause", query));
+        route("POST", "/api/cutover", (exchange, query, body) -> cutover());
+        route("POST", "/api/stop", (exchange, query, body) -> stop());
+        route("POST", "/api/verify", (exchange, query, body) -> verify());
+        route("POST", "/api/tune", (exchange, query, body) -> tune(body));
     }
 
     private void route(String method, String path, Handler handler)
@@ -226,11 +230,11 @@ public final class ControlServer
     {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-        drain(exchange.getRequestBody());
+        String body = read(exchange.getRequestBody());
         Map<String, Handler> methods = routes.get(path);
         if (methods == null) {
             return Response.error(404, "no endpoint " + path + "; endpoints: GET /, GET /api/status, GET /api/health, GET /metrics, "
-                    + "POST /api/pause, POST /api/unpause, POST /api/cutover, POST /api/stop, POST /api/verify");
+                    + "POST /api/pause, POST /api/unpause, POST /api/cutover, POST /api/stop, POST /api/verify, POST /api/tune");
         }
         Handler handler = methods.get("HEAD".equals(method) ? "GET" : method);
         if (handler == null) {
@@ -255,7 +259,10 @@ public final class ControlServer
         catch (IllegalArgumentException e) {
             return Response.error(400, "bad query string: " + e.getMessage());
         }
-        return handler.handle(exchange, query);
+        if (body == null) {
+            return Response.error(413, "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return handler.handle(exchange, query, body);
     }
 
     /**
@@ -318,16 +325,15 @@ public final class ControlServer
         }
     }
 
-    private static void drain(InputStream body)
+    /**
+     * The request body as UTF-8 text, or null when it is larger than {@link #MAX_BODY_BYTES}.
+     */
+    private static String read(InputStream body)
             throws IOException
     {
         try (body) {
-            byte[] buffer = new byte[4096];
-            long total = 0;
-            int read;
-            while (total <= MAX_BODY_BYTES && (read = body.read(buffer)) >= 0) {
-                total += read;
-            }
+            byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+            return bytes.length > MAX_BODY_BYTES ? null : new String(bytes, StandardCharsets.UTF_8);
         }
     }
 
@@ -351,7 +357,7 @@ public final class ControlServer
 
     // --- endpoints ----------------------------------------------------------------------------------
 
-    private Response page(HttpExchange exchange, Map<String, String> query)
+    private Response page(HttpExchange exchange, Map<String, String> query, String body)
     {
         byte[] nonceBytes = new byte[18];
         RANDOM.nextBytes(nonceBytes);
@@ -363,13 +369,13 @@ public final class ControlServer
                 "X-Frame-Options", "DENY"));
     }
 
-    private Response health(HttpExchange exchange, Map<String, String> query)
+    private Response health(HttpExchange exchange, Map<String, String> query, String body)
     {
         Health health = Health.check(ferry, config.maxStateAge(), clock.instant());
         return Response.json(health.healthy() ? 200 : 500, health);
     }
 
-    private Response metrics(HttpExchange exchange, Map<String, String> query)
+    private Response metrics(HttpExchange exchange, Map<String, String> query, String body)
     {
         String text = PrometheusText.render(ferry.metrics(), status());
         return new Response(200, PrometheusText.CONTENT_TYPE, text.getBytes(StandardCharsets.UTF_8), Map.of());
@@ -395,6 +401,13 @@ public final class ControlServer
         body.set("stages", StatusJson.tree(stages));
         ArrayNode sent = body.putArray("throttlers");
         for (String each : stages) {
+            Throttler pauser = ferry.tuning().pauser(each);
+            pauser.onCommand(command);
+            ObjectNode builtIn = sent.addObject();
+            builtIn.put("stage", each);
+            builtIn.put("type", "built-in");
+            builtIn.put("throttled", pauser.isThrottled());
+            builtIn.put("reason", pauser.reason());
             List<Throttler> throttlers = each.equals("copy") ? ferry.plugins().copyThrottlers() : ferry.plugins().replicationThrottlers();
             List<PluginSection> sections = each.equals("copy") ? ferry.config().copyThrottlers() : ferry.config().replicationThrottlers();
             for (int i = 0; i < throttlers.size(); i++) {
@@ -407,10 +420,6 @@ public final class ControlServer
                 entry.put("throttled", throttled);
                 entry.put("reason", throttled ? throttler.reason() : "");
             }
-        }
-        if (sent.isEmpty()) {
-            return Response.error(409, "no throttler is configured for " + String.join(" or ", stages) + ": add {type: pauser} to "
-                    + String.join(" and ", stages.stream().map(each -> "throttlers." + each).toList()) + " to " + command + " from the control API");
         }
         log.info("control: {} sent to {} throttler(s) of {}", command, sent.size(), String.join(" and ", stages));
         return Response.json(200, body);
@@ -461,6 +470,29 @@ public final class ControlServer
         body.put("verification", "started");
         body.put("status", "/api/status");
         return Response.json(202, body);
+    }
+
+    private Response tune(String body)
+    {
+        FerryPhase phase = ferry.phase();
+        if (ended(phase)) {
+            return Response.error(409, "the run already ended (" + phase.label() + ")");
+        }
+        RunTuning tuning = ferry.tuning();
+        TuningRequest.Result request = TuningRequest.parse(body, tuning.values(), tuning.maxConcurrency());
+        if (!request.valid()) {
+            ObjectNode error = StatusJson.object();
+            error.put("error", "POST /api/tune: " + String.join("; ", request.problems().stream().map(Object::toString).toList()));
+            ArrayNode problems = error.putArray("problems");
+            request.problems().forEach(problem -> problems.addObject().put("key", problem.path()).put("message", problem.message()));
+            return Response.json(400, error);
+        }
+        RunTuning.Values before = tuning.values();
+        ferry.tune(request.values());
+        log.info("control: tuned {} (was {})", request.values(), before);
+        ObjectNode result = StatusJson.object();
+        result.set("tuning", StatusJson.tree(FerryStatus.TuningStatus.of(tuning)));
+        return Response.json(200, result);
     }
 
     private static boolean ended(FerryPhase phase)

@@ -6,6 +6,7 @@ import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.runtime.Ferry;
 import dev.ferry.runtime.core.FerryVersion;
+import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.RuntimeMetrics;
 import dev.ferry.runtime.apply.BinlogApplier;
 import dev.ferry.runtime.config.PluginSection;
@@ -35,6 +36,7 @@ import static java.util.Objects.requireNonNull;
  * @param replication the binlog applier
  * @param verification the verifier's results
  * @param health what {@code GET /api/health} answers
+ * @param tuning the values {@code POST /api/tune} changes, as they are now
  */
 public record FerryStatus(
         String ferryVersion,
@@ -44,8 +46,26 @@ public record FerryStatus(
         List<TableStatus> tables,
         ReplicationStatus replication,
         VerificationStatus verification,
-        Health health)
+        Health health,
+        TuningStatus tuning)
 {
+    /**
+     * @param copyBatchSize rows per copy batch
+     * @param copyConcurrency copy batches at once
+     * @param maxCopyConcurrency the most {@code copyConcurrency} may be tuned to while running
+     * @param replicationBatchSize binlog row events per applied batch
+     * @param copyRowsPerSecond the cap on copied rows per second, 0 for none
+     */
+    public record TuningStatus(int copyBatchSize, int copyConcurrency, int maxCopyConcurrency, int replicationBatchSize, long copyRowsPerSecond)
+    {
+        static TuningStatus of(RunTuning tuning)
+        {
+            RunTuning.Values values = tuning.values();
+            return new TuningStatus(values.copyBatchSize(), values.copyConcurrency(), tuning.maxConcurrency(), values.replicationBatchSize(),
+                    values.copyRowsPerSecond());
+        }
+    }
+
     /**
      * @param rowsCopied rows copied so far
      * @param estimatedRows the tables' row estimates (at least what was copied of each)
@@ -96,7 +116,7 @@ public record FerryStatus(
     /**
      * @param throttled whether the stage is held back now: it waits on a throttler, or one says so
      * @param reason why, or empty
-     * @param throttlers each configured throttler, in config order
+     * @param throttlers the built-in pauser ({@code built-in}), then each configured throttler in config order
      */
     public record StageStatus(boolean throttled, String reason, List<ThrottlerStatus> throttlers) {}
 
@@ -165,9 +185,9 @@ public record FerryStatus(
         requireNonNull(now, "now is null");
         List<TableStatus> tables = tables(ferry.tables());
         String copyReason = ferry.copier().map(Copier::throttleReason).orElse("");
-        StageStatus copyThrottle = stage(ferry.plugins().copyThrottlers(), ferry.config().copyThrottlers(), copyReason);
-        StageStatus replicationThrottle = stage(ferry.plugins().replicationThrottlers(), ferry.config().replicationThrottlers(),
-                ferry.applier().map(BinlogApplier::throttleReason).orElse(""));
+        StageStatus copyThrottle = stage(ferry.tuning().pauser("copy"), ferry.plugins().copyThrottlers(), ferry.config().copyThrottlers(), copyReason);
+        StageStatus replicationThrottle = stage(ferry.tuning().pauser("replication"), ferry.plugins().replicationThrottlers(),
+                ferry.config().replicationThrottlers(), ferry.applier().map(BinlogApplier::throttleReason).orElse(""));
         RuntimeMetrics.NamedCounter applied = ferry.metrics().counters().get("apply_events");
         long eventsApplied = applied == null ? 0 : applied.value();
         return new FerryStatus(
@@ -182,7 +202,8 @@ public record FerryStatus(
                         ResultStatus.of(ferry.lastVerification()),
                         ResultStatus.of(ferry.plugins().verifier().currentResult()),
                         requested),
-                Health.check(ferry, ferry.config().control().maxStateAge(), now));
+                Health.check(ferry, ferry.config().control().maxStateAge(), now),
+                TuningStatus.of(ferry.tuning()));
     }
 
     private static List<TableStatus> tables(List<TablePlan> plans)
@@ -244,10 +265,11 @@ public record FerryStatus(
                 current.queued(), eventsApplied, throttle);
     }
 
-    private static StageStatus stage(List<Throttler> throttlers, List<PluginSection> sections, String waitingOn)
+    private static StageStatus stage(Throttler pauser, List<Throttler> throttlers, List<PluginSection> sections, String waitingOn)
     {
-        List<ThrottlerStatus> result = new ArrayList<>(throttlers.size());
-        String firstReason = "";
+        List<ThrottlerStatus> result = new ArrayList<>(throttlers.size() + 1);
+        String firstReason = pauser.isThrottled() ? nonEmpty(pauser.reason()) : "";
+        result.add(new ThrottlerStatus("built-in", pauser.isThrottled(), firstReason));
         for (int i = 0; i < throttlers.size(); i++) {
             Throttler throttler = throttlers.get(i);
             String type = sections.size() == throttlers.size() && sections.get(i).type() != null ? sections.get(i).type() : "throttler";

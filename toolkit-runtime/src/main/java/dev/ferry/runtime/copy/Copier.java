@@ -9,6 +9,7 @@ import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.state.RangeState;
@@ -71,13 +72,24 @@ public final class Copier
             Verifier verifier, List<Throttler> throttlers, TableLocks locks, ReplicationBarrier barrier,
             java.util.function.Function<TableName, Optional<TableSchema>> schemas, Optional<TableRenames> renames, Metrics metrics)
     {
+        this(config, source, target, rewrites, copyFilter, verifier, throttlers, locks, barrier, schemas, renames, metrics,
+                new RunTuning(new RunTuning.Values(config.batchSize(), config.concurrency(), 1, 0), config.concurrency()));
+    }
+
+    /**
+     * @param tuning the batch size, concurrency and rows/s cap, which may change while the copy runs
+     */
+    public Copier(CopyConfig config, DataSource source, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
+            Verifier verifier, List<Throttler> throttlers, TableLocks locks, ReplicationBarrier barrier,
+            java.util.function.Function<TableName, Optional<TableSchema>> schemas, Optional<TableRenames> renames, Metrics metrics, RunTuning tuning)
+    {
         this.config = requireNonNull(config, "config is null");
         this.source = requireNonNull(source, "source is null");
         this.target = requireNonNull(target, "target is null");
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
         this.copyFilter = requireNonNull(copyFilter, "copyFilter is null");
         this.renames = requireNonNull(renames, "renames is null");
-        this.context = new CopyContext(config, source, target, locks, verifier, throttlers, barrier, schemas, renames, metrics);
+        this.context = new CopyContext(config, source, target, locks, verifier, throttlers, barrier, schemas, renames, metrics, tuning);
     }
 
     /**
@@ -275,7 +287,7 @@ public final class Copier
             return;
         }
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService workers = Executors.newFixedThreadPool(Math.min(config.concurrency(), tasks.size()), runnable -> {
+        ExecutorService workers = Executors.newFixedThreadPool(Math.min(context.tuning().maxConcurrency(), tasks.size()), runnable -> {
             Thread thread = new Thread(runnable, "ferry-copy-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;

@@ -5,6 +5,7 @@ import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.core.TableLocks;
+import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.core.ThrottleGate;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.SqlErrors;
@@ -35,6 +36,7 @@ final class CopyContext
     private final TableLocks locks;
     private final Verifier verifier;
     private final ThrottleGate throttle;
+    private final RunTuning tuning;
     private final ReplicationBarrier barrier;
     private final java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas;
     // null when renames are not followed
@@ -50,8 +52,9 @@ final class CopyContext
 
     CopyContext(CopyConfig config, DataSource source, DataSource target, TableLocks locks, Verifier verifier, List<Throttler> throttlers,
             ReplicationBarrier barrier, java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas,
-            Optional<TableRenames> renames, Metrics metrics)
+            Optional<TableRenames> renames, Metrics metrics, RunTuning tuning)
     {
+        this.tuning = requireNonNull(tuning, "tuning is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
         this.renames = requireNonNull(renames, "renames is null").orElse(null);
         this.config = requireNonNull(config, "config is null");
@@ -63,6 +66,19 @@ final class CopyContext
         this.barrier = requireNonNull(barrier, "barrier is null");
         this.rowsCopied = metrics.counter("copy_rows", "rows copied to the target");
         this.retries = metrics.counter("copy_retries", "copy batches retried after a retryable error");
+    }
+
+    RunTuning tuning()
+    {
+        return tuning;
+    }
+
+    /**
+     * The batch size for the next batch; one batch uses one value throughout.
+     */
+    int batchSize()
+    {
+        return tuning.values().copyBatchSize();
     }
 
     CopyConfig config()

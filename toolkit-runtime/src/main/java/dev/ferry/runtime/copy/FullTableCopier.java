@@ -81,7 +81,7 @@ final class FullTableCopier
             positions[i] = i;
         }
         InsertStatement insert = new InsertStatement(plan.target(), columns, InsertStatement.Mode.IGNORE);
-        int batchSize = context.config().batchSize();
+        int batchSize = context.batchSize();
         try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
             try (Statement lock = source.createStatement()) {
                 lock.execute("LOCK TABLES " + table.name().quoted() + " READ");

@@ -121,10 +121,7 @@ final class RangeCopier
             sql.append(" WHERE ").append(String.join(" AND ", conditions));
         }
         sql.append(" ORDER BY ").append(keySql.orderBy(descending));
-        sql.append(" LIMIT ").append(context.config().batchSize());
-        if (context.config().lockStrategy() == LockStrategy.SOURCE_DB) {
-            sql.append(" LOCK IN SHARE MODE");
-        }
+        // LIMIT and the lock clause follow per batch (see limited): the batch size may be tuned
         return sql.toString();
     }
 
@@ -150,10 +147,10 @@ final class RangeCopier
     {
         RangeState range = plan.range(rangeIndex);
         Key cursor = range.cursor();
-        int batchSize = context.config().batchSize();
         int identityChecked = plan.renamesSeen();
         while (!context.isStopping()) {
             context.awaitThrottlers();
+            int batchSize = context.batchSize();
             if (plan.superseded()) {
                 // another range of the table noticed the rename
                 return null;
@@ -175,11 +172,17 @@ final class RangeCopier
             Key previous = cursor;
             Key last;
             try {
-                last = context.withRetries(plan, () -> previous == null ? "the start of its range" : "key " + previous, () -> {
-                    BatchOutcome outcome = copyBatch(previous);
-                    copied[0] = outcome.rows;
-                    return outcome.lastKey;
-                });
+                context.tuning().acquireCopySlot();
+                try {
+                    last = context.withRetries(plan, () -> previous == null ? "the start of its range" : "key " + previous, () -> {
+                        BatchOutcome outcome = copyBatch(previous, batchSize);
+                        copied[0] = outcome.rows;
+                        return outcome.lastKey;
+                    });
+                }
+                finally {
+                    context.tuning().releaseCopySlot();
+                }
             }
             catch (SchemaChanged e) {
                 TableRenames.Fate fate = followSchemaChange(e);
@@ -201,6 +204,7 @@ final class RangeCopier
             if (copied[0] < batchSize) {
                 break;
             }
+            context.tuning().paceCopy(copied[0]);
         }
         if (!context.isStopping()) {
             plan.updateRange(rangeIndex, plan.range(rangeIndex).completed());
@@ -260,7 +264,7 @@ final class RangeCopier
         return null;
     }
 
-    private BatchOutcome copyBatch(Key cursor)
+    private BatchOutcome copyBatch(Key cursor, int batchSize)
             throws SQLException, InterruptedException
     {
         LockStrategy strategy = context.config().lockStrategy();
@@ -272,7 +276,7 @@ final class RangeCopier
                 context.locks().lockForCopy(table.name());
                 locked = true;
             }
-            List<Row> rows = read(source, cursor);
+            List<Row> rows = read(source, cursor, batchSize);
             if (rows.isEmpty()) {
                 if (plan.resync()) {
                     deleteMissing(target, cursor, rows, null);
@@ -286,7 +290,7 @@ final class RangeCopier
             Key lastKey = keyOf(rows.get(rows.size() - 1));
             if (plan.resync()) {
                 // the last batch of the range also clears what lies after its last key
-                deleteMissing(target, cursor, rows, rows.size() < context.config().batchSize() ? null : lastKey);
+                deleteMissing(target, cursor, rows, rows.size() < batchSize ? null : lastKey);
             }
             write(target, rows);
             context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, lastKey), target);
@@ -363,15 +367,21 @@ final class RangeCopier
         }
     }
 
-    private List<Row> read(Connection source, Key cursor)
+    private String limited(String select, int batchSize)
+    {
+        String sql = select + " LIMIT " + batchSize;
+        return context.config().lockStrategy() == LockStrategy.SOURCE_DB ? sql + " LOCK IN SHARE MODE" : sql;
+    }
+
+    private List<Row> read(Connection source, Key cursor, int batchSize)
             throws SQLException
     {
         RangeState range = plan.range(rangeIndex);
-        String sql = cursor == null ? firstSql : nextSql;
+        String sql = limited(cursor == null ? firstSql : nextSql, batchSize);
         int columnCount = columns.size();
         try (PreparedStatement statement = source.prepareStatement(sql)) {
             bindRange(statement, range, cursor);
-            List<Row> rows = new ArrayList<>(context.config().batchSize());
+            List<Row> rows = new ArrayList<>(batchSize);
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     byte[][] values = new byte[columnCount][];

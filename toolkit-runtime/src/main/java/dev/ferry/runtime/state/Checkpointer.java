@@ -3,6 +3,7 @@ package dev.ferry.runtime.state;
 import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.state.StateStore;
+import dev.ferry.runtime.core.RunTuning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,8 @@ public final class Checkpointer
             Supplier<Map<TableName, String>> schemaFingerprints,
             Supplier<Map<TableName, TableCopyState>> tables,
             Supplier<PositionPair> position,
-            Supplier<String> verifierState)
+            Supplier<String> verifierState,
+            Supplier<RunTuning.Values> tuning)
     {
     }
 
@@ -85,7 +87,8 @@ public final class Checkpointer
         synchronized (writeLock) {
             PositionPair position = sources.position().get();
             FerryState state = new FerryState(FerryState.FORMAT_VERSION, ferryVersion, configFingerprint, runId, sources.phase().get(),
-                    sources.schemaFingerprints().get(), sources.tables().get(), position, sources.verifierState().get(), clock.instant());
+                    sources.schemaFingerprints().get(), sources.tables().get(), position, sources.verifierState().get(), clock.instant(),
+                    sources.tuning().get());
             store.write(StateCodec.encode(state));
         }
     }

@@ -2,6 +2,7 @@ package dev.ferry.runtime.state;
 
 import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.TableName;
+import dev.ferry.runtime.core.RunTuning;
 
 import java.time.Instant;
 import java.util.Map;
@@ -23,6 +24,7 @@ import static java.util.Objects.requireNonNull;
  * @param position the last applied binlog position pair, or null before streaming started
  * @param verifierState the verifier's own state (JSON text), or null
  * @param savedAt when it was written
+ * @param tuning the values tuned while running ({@code POST /api/tune}), or null when none was
  */
 public record FerryState(
         int formatVersion,
@@ -34,7 +36,8 @@ public record FerryState(
         Map<TableName, TableCopyState> tables,
         PositionPair position,
         String verifierState,
-        Instant savedAt)
+        Instant savedAt,
+        RunTuning.Values tuning)
 {
     public static final int FORMAT_VERSION = 1;
 
@@ -46,5 +49,15 @@ public record FerryState(
         schemaFingerprints = Map.copyOf(new TreeMap<>(requireNonNull(schemaFingerprints, "schemaFingerprints is null")));
         tables = Map.copyOf(new TreeMap<>(requireNonNull(tables, "tables is null")));
         requireNonNull(savedAt, "savedAt is null");
+    }
+
+    /**
+     * A state without tuned values.
+     */
+    public FerryState(int formatVersion, String ferryVersion, String configFingerprint, long runId, String phase,
+            Map<TableName, String> schemaFingerprints, Map<TableName, TableCopyState> tables, PositionPair position, String verifierState,
+            Instant savedAt)
+    {
+        this(formatVersion, ferryVersion, configFingerprint, runId, phase, schemaFingerprints, tables, position, verifierState, savedAt, null);
     }
 }

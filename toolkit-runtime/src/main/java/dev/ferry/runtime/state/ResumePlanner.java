@@ -1,6 +1,5 @@
 package dev.ferry.runtime.state;
 
-import dev.ferry.api.FerryException;
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.filter.TableFilter;
 import dev.ferry.runtime.state.FerryState;
@@ -67,42 +66,73 @@ public final class ResumePlanner
     }
 
     /**
+     * How a run treats the state of an earlier run.
+     */
+    public enum Start
+    {
+        /** start a new run; a stored state is an error (a fresh start never overwrites one) */
+        FRESH,
+        /** continue the stored run; no stored state is an error */
+        RESUME,
+        /** continue the stored run when there is one, else start: the one command line a supervisor restarts */
+        AUTO
+    }
+
+    /**
      * Starts the state store and reads the state of an earlier run: the one to continue when
      * {@code resume}, otherwise a check that there is none (a fresh start never overwrites one).
-     * A position the store saved with the applier's batches wins over the document's when it is
-     * further.
-     *
-     * @return the state to resume from; empty for a fresh start or without a state store
      */
     public static Optional<FerryState> load(Optional<StateStore> store, boolean resume)
     {
+        return load(store, resume ? Start.RESUME : Start.FRESH);
+    }
+
+    /**
+     * Starts the state store and reads the state of an earlier run, as {@code start} asks. A
+     * position the store saved with the applier's batches wins over the document's when it is
+     * further. With {@link Start#AUTO}, the state of a finished run is returned as it is (its
+     * phase is {@code done}), for the caller to end without doing anything.
+     *
+     * @return the state to resume from; empty for a fresh start or without a state store
+     * @throws StateException when the stored state (or its absence) does not allow {@code start}
+     */
+    public static Optional<FerryState> load(Optional<StateStore> store, Start start)
+    {
+        requireNonNull(start, "start is null");
         if (store.isEmpty()) {
-            if (resume) {
-                throw new FerryException("--resume needs a state store: configure state (e.g. state: {type: file, path: /var/lib/ferry/state.json})");
+            if (start != Start.FRESH) {
+                throw new StateException("--resume needs a state store: configure state (e.g. state: {type: file, path: /var/lib/ferry/state.json})");
             }
             return Optional.empty();
         }
         store.get().start();
         Optional<String> document = store.get().read();
-        if (!resume) {
+        if (start == Start.FRESH) {
             if (document.isPresent()) {
-                throw new FerryException("a state from an earlier run is stored in " + store.get().describe()
+                throw new StateException("a state from an earlier run is stored in " + store.get().describe()
                         + ": resume it with copydb --resume, or move it away to start over (it is never overwritten by a fresh start)");
             }
             return Optional.empty();
         }
         if (document.isEmpty()) {
-            throw new FerryException("nothing to resume: " + store.get().describe() + " holds no state; run copydb without --resume to start");
+            if (start == Start.AUTO) {
+                log.info("no state in {}: starting a new run", store.get().describe());
+                return Optional.empty();
+            }
+            throw new StateException("nothing to resume: " + store.get().describe() + " holds no state; run copydb without --resume to start");
         }
         FerryState state = StateCodec.decode(document.get(), "the state in " + store.get().describe());
         if (FerryPhase.DONE.label().equals(state.phase())) {
-            throw new FerryException("the state in " + store.get().describe() + " belongs to a run that finished (cut over at "
+            if (start == Start.AUTO) {
+                return Optional.of(state);
+            }
+            throw new StateException("the state in " + store.get().describe() + " belongs to a run that finished (cut over at "
                     + (state.position() == null ? "?" : state.position().event()) + "); there is nothing to resume");
         }
         Optional<PositionPair> position = store.get().readPosition();
         if (position.isPresent() && (state.position() == null || position.get().resume().compareTo(state.position().resume()) > 0)) {
             state = new FerryState(state.formatVersion(), state.ferryVersion(), state.configFingerprint(), state.runId(), state.phase(),
-                    state.schemaFingerprints(), state.tables(), position.get(), state.verifierState(), state.savedAt());
+                    state.schemaFingerprints(), state.tables(), position.get(), state.verifierState(), state.savedAt(), state.tuning());
         }
         if (state.position() == null) {
             throw new StateException("the state in " + store.get().describe() + " has no binlog position (the run stopped before streaming started): "

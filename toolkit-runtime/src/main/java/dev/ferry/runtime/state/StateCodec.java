@@ -254,6 +254,14 @@ public final class StateCodec
             pair.set("resume", positionTree(state.position().resume()));
         }
         root.put("verifierState", state.verifierState());
+        if (state.tuning() != null) {
+            // written only when tuned: other documents stay as they were
+            ObjectNode tuning = root.putObject("tuning");
+            tuning.put("copyBatchSize", state.tuning().copyBatchSize());
+            tuning.put("copyConcurrency", state.tuning().copyConcurrency());
+            tuning.put("replicationBatchSize", state.tuning().replicationBatchSize());
+            tuning.put("copyRowsPerSecond", state.tuning().copyRowsPerSecond());
+        }
         return root;
     }
 

@@ -7,6 +7,7 @@ import dev.ferry.api.model.Key;
 import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.TableName;
+import dev.ferry.runtime.core.RunTuning;
 
 import java.math.BigInteger;
 import java.time.Instant;
@@ -46,7 +47,8 @@ private static final BigInteger UNSIGNED_MAX = BigInteger.ONE.shiftLeft(64).subt
 
 private static final Set<String> ROOT_FIELDS = Set.of(
         "format", "ferryVersion", "configFingerprint", "runId", "phase", "savedAt",
-        "schemaFingerprints", "tables", "position", "verifierState");
+        "schemaFingerprints", "tables", "position", "verifierState", "tuning");
+private static final Set<String> TUNING_FIELDS = Set.of("copyBatchSize", "copyConcurrency", "replicationBatchSize", "copyRowsPerSecond");
 private static final Set<String> TABLE_FIELDS = Set.of("complete", "rowsCopied", "ranges", "resync");
 private static final Set<String> RANGE_FIELDS = Set.of("low", "high", "cursor", "complete");
 private static final Set<String> PAIR_FIELDS = Set.of("event", "resume");
@@ -76,13 +78,44 @@ private static final Set<String> POSITION_FIELDS = Set.of("file", "offset", "gti
         Map<TableName, TableCopyState> tables = tables(root);
         PositionPair position = positionPair(root);
         String verifierState = string(root, "", "verifierState", true);
+        RunTuning.Values tuning = tuning(root);
         if (phase != null) {
             checkPhase("phase", phase, problems);
         }
         if (problems.size() > before) {
             return null;
         }
-        return new FerryState(FORMAT, ferryVersion, configFingerprint, runId, phase, fingerprints, tables, position, verifierState, savedAt);
+        return new FerryState(FORMAT, ferryVersion, configFingerprint, runId, phase, fingerprints, tables, position, verifierState, savedAt, tuning);
+    }
+
+    private RunTuning.Values tuning(ObjectNode root)
+    {
+        if (!root.has("tuning")) {
+            return null;
+        }
+        ObjectNode node = object(root, "", "tuning", false);
+        if (node == null) {
+            return null;
+        }
+        int before = problems.size();
+        unknownFields(node, "tuning", TUNING_FIELDS);
+        long copyBatchSize = positive(node, "copyBatchSize");
+        long copyConcurrency = positive(node, "copyConcurrency");
+        long replicationBatchSize = positive(node, "replicationBatchSize");
+        long copyRowsPerSecond = count(node, "tuning", "copyRowsPerSecond");
+        if (problems.size() > before) {
+            return null;
+        }
+        return new RunTuning.Values((int) copyBatchSize, (int) copyConcurrency, (int) replicationBatchSize, copyRowsPerSecond);
+    }
+
+    private long positive(ObjectNode node, String name)
+    {
+        long value = count(node, "tuning", name);
+        if (node.has(name) && (value < 1 || value > Integer.MAX_VALUE)) {
+            problems.add("tuning." + name + ": must be between 1 and " + Integer.MAX_VALUE + got(node.get(name)));
+        }
+        return value;
     }
 
     private Map<TableName, String> fingerprints(ObjectNode root)

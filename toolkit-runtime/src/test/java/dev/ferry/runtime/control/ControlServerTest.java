@@ -160,14 +160,17 @@ class ControlServerTest
         JsonNode body = JSON.readTree(pause.body());
         assertEquals("pause", body.get("command").asText());
         assertEquals("[\"copy\"]", body.get("stages").toString());
-        assertEquals("[{\"stage\":\"copy\",\"type\":\"throttler\",\"throttled\":true,\"reason\":\"recording: paused\"}]", body.get("throttlers").toString());
+        assertEquals("[{\"stage\":\"copy\",\"type\":\"built-in\",\"throttled\":true,\"reason\":\"copy paused from the control API\"},"
+                + "{\"stage\":\"copy\",\"type\":\"throttler\",\"throttled\":true,\"reason\":\"recording: paused\"}]", body.get("throttlers").toString());
         assertTrue(copyThrottler.isThrottled());
         assertFalse(replicationThrottler.isThrottled());
 
         assertEquals(200, ControlTesting.post(server, "/api/pause", null).statusCode());
         assertTrue(replicationThrottler.isThrottled());
         JsonNode status = JSON.readTree(ControlTesting.get(server, "/api/status").body());
-        assertEquals("recording: paused", status.at("/copy/throttle/reason").asText());
+        assertEquals("copy paused from the control API", status.at("/copy/throttle/reason").asText());
+        assertEquals("built-in", status.at("/copy/throttle/throttlers/0/type").asText());
+        assertEquals("recording: paused", status.at("/copy/throttle/throttlers/1/reason").asText());
         assertTrue(status.at("/replication/throttle/throttled").asBoolean());
 
         assertEquals(200, ControlTesting.post(server, "/api/unpause?stage=replication", null).statusCode());
@@ -192,16 +195,42 @@ class ControlServerTest
     }
 
     @Test
-    void pauseWithoutThrottlersIs409()
+    void pauseWithoutThrottlersUsesTheBuiltInPauser()
             throws Exception
     {
         ferry = ControlTesting.offline("control:\n  bind: 127.0.0.1:0\n", plugins -> plugins);
         server = new ControlServer(ferry);
         server.start();
-        HttpResponse<String> response = ControlTesting.post(server, "/api/pause", null);
-        assertEquals(409, response.statusCode());
-        assertEquals("no throttler is configured for copy or replication: add {type: pauser} to throttlers.copy and throttlers.replication "
-                + "to pause from the control API", JSON.readTree(response.body()).get("error").asText());
+        HttpResponse<String> response = ControlTesting.post(server, "/api/pause?stage=replication", null);
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(ferry.tuning().pauser("replication").isThrottled());
+        assertFalse(ferry.tuning().pauser("copy").isThrottled());
+        JsonNode status = JSON.readTree(ControlTesting.get(server, "/api/status").body());
+        assertEquals("replication paused from the control API", status.at("/replication/throttle/reason").asText());
+        assertEquals(200, ControlTesting.post(server, "/api/unpause", null).statusCode());
+        assertFalse(ferry.tuning().pauser("replication").isThrottled());
+    }
+
+    @Test
+    void tuneChangesTheRunningValuesOrSays400WithTheKey()
+            throws Exception
+    {
+        ferry = ControlTesting.offline("control:\n  bind: 127.0.0.1:0\ncopy:\n  batchSize: 100\n  concurrency: 3\n", plugins -> plugins);
+        server = new ControlServer(ferry);
+        server.start();
+        HttpResponse<String> tuned = ControlTesting.postJson(server, "/api/tune",
+                "{\"copy\": {\"batchSize\": 40, \"concurrency\": 2, \"rowsPerSecond\": 900}, \"replication\": {\"batchSize\": 25}}");
+        assertEquals(200, tuned.statusCode(), tuned.body());
+        JsonNode status = JSON.readTree(ControlTesting.get(server, "/api/status").body());
+        assertEquals("{\"copyBatchSize\":40,\"copyConcurrency\":2,\"maxCopyConcurrency\":3,\"replicationBatchSize\":25,\"copyRowsPerSecond\":900}",
+                status.get("tuning").toString());
+
+        HttpResponse<String> bad = ControlTesting.postJson(server, "/api/tune", "{\"copy\": {\"batchSize\": 0}}");
+        assertEquals(400, bad.statusCode());
+        JsonNode error = JSON.readTree(bad.body());
+        assertEquals("POST /api/tune: copy.batchSize: must be between 1 and 100000 (got 0)", error.get("error").asText());
+        assertEquals("copy.batchSize", error.at("/problems/0/key").asText());
+        assertEquals(40, ferry.tuning().values().copyBatchSize(), "a refused request changed the values");
     }
 
     @Test

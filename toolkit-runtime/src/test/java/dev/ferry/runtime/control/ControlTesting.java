@@ -134,9 +134,21 @@ final class ControlTesting
     static HttpResponse<String> send(ControlServer server, String method, String path, Map<String, String> headers)
             throws IOException, InterruptedException
     {
+        return send(server, method, path, headers, "");
+    }
+
+    static HttpResponse<String> postJson(ControlServer server, String path, String body)
+            throws IOException, InterruptedException
+    {
+        return send(server, "POST", path, Map.of("Content-Type", "application/json"), body);
+    }
+
+    static HttpResponse<String> send(ControlServer server, String method, String path, Map<String, String> headers, String body)
+            throws IOException, InterruptedException
+    {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(10))
-                .method(method, "POST".equals(method) ? HttpRequest.BodyPublishers.ofString("") : HttpRequest.BodyPublishers.noBody());
+                .method(method, "POST".equals(method) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
         headers.forEach(request::header);
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -6,6 +6,7 @@ import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.TableName;
 import dev.ferry.runtime.core.FerryVersion;
+import dev.ferry.runtime.core.RunTuning;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
@@ -35,6 +36,23 @@ class StateCodecTest
         assertTrue(document.contains("{\"u\": \"18446744073709551615\"}"), document);
         assertTrue(document.contains("{\"s\": \"-9223372036854775808\"}"), document);
         assertTrue(document.contains("{\"b\": \"00ff80\"}"), document);
+    }
+
+    @Test
+    void keepsTheTunedValuesAndRefusesImpossibleOnes()
+    {
+        FerryState plain = richState();
+        FerryState tuned = new FerryState(plain.formatVersion(), plain.ferryVersion(), plain.configFingerprint(), plain.runId(), plain.phase(),
+                plain.schemaFingerprints(), plain.tables(), plain.position(), plain.verifierState(), plain.savedAt(),
+                new RunTuning.Values(250, 3, 80, 5000));
+        String document = StateCodec.encode(tuned);
+        assertTrue(document.contains("\"tuning\""), document);
+        assertEquals(tuned, StateCodec.decode(document));
+        assertFalse(StateCodec.encode(plain).contains("\"tuning\""), "a state without tuning is written as before");
+
+        String broken = document.replace("\"copyBatchSize\": 250", "\"copyBatchSize\": 0");
+        StateException e = assertThrows(StateException.class, () -> StateCodec.decode(broken, "the state in file /tmp/s.json"));
+        assertTrue(e.getMessage().contains("tuning.copyBatchSize: must be between 1 and"), e.getMessage());
     }
 
     @Test
@@ -201,7 +219,7 @@ class StateCodecTest
                 .replace("{\"b\": \"00ff80\"}", "{\"b\": \"0xff\"}")
                 .replace("\"runId\": 42,", "\"runId\": 42, \"extra\": true,");
         assertProblems(document,
-                "extra: unknown field; expected configFingerprint, ferryVersion, format, phase, position, runId, savedAt, schemaFingerprints, tables, verifierState",
+                "extra: unknown field; expected configFingerprint, ferryVersion, format, phase, position, runId, savedAt, schemaFingerprints, tables, tuning, verifierState",
                 "phase: is missing",
                 "savedAt: must be an ISO-8601 instant such as 2025-01-15T09:15:00Z (got \"yesterday\")",
                 "tables[\"`shop.eu`.`order``lines`\"].ranges[0].cursor[2].b: must be bytes as an even number of hex digits, e.g. \"00ff\" (got \"0xff\")",
