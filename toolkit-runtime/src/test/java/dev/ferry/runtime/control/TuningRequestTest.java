@@ -1,6 +1,6 @@
 package dev.ferry.runtime.control;
 
-import dev.ferry.runtime.config.ConfigProblem;
+import dev.ferry.config.ConfigProblem;
 import dev.ferry.runtime.core.RunTuning;
 import org.junit.jupiter.api.Test;
 
