@@ -32,6 +32,7 @@ class MainTest
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("  plugins "), run.toString());
         assertTrue(run.out().contains("  validate "), run.toString());
+        assertTrue(run.out().contains("  plan "), run.toString());
         assertTrue(run.out().contains("  2   bad usage or config"), run.toString());
     }
 

@@ -64,6 +64,8 @@ public final class MovePlanner
             }
             catch (FerryException e) {
                 problems.add(e.getMessage());
+                // the other checks still run, so that one plan lists every problem
+                problems.addAll(preflight.privilegeProblems(List.of()));
                 return new MovePlan(servers, List.of(), List.of(), Map.of(), problems);
             }
             List<TableSchema> tables = discovered.tables();

@@ -1,5 +1,6 @@
 package dev.ferry.runtime.objects;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.model.TableName;
 import dev.ferry.runtime.config.RewritesConfig;
@@ -253,21 +254,22 @@ public final class ObjectMover
     private void execute(String database, String sqlMode, String sql)
             throws SQLException
     {
-        try (Connection connection = target.getConnection(); Statement statement = connection.createStatement()) {
-            String catalog = connection.getCatalog();
-            connection.setCatalog(database);
-            statement.execute("SET @ferry_sql_mode = @@SESSION.sql_mode");
-            try {
-                if (sqlMode != null) {
-                    statement.execute("SET SESSION sql_mode = '" + sqlMode.replace("'", "''") + "'");
-                }
-                statement.execute(sql);
+        // the statements name their objects without a database: they run in the target database,
+        // on a connection that leaves the pool afterwards so no other statement inherits it
+        Connection connection = target.getConnection();
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("USE " + SchemaObject.quote(database));
+            if (sqlMode != null) {
+                statement.execute("SET SESSION sql_mode = '" + sqlMode.replace("'", "''") + "'");
             }
-            finally {
-                statement.execute("SET SESSION sql_mode = @ferry_sql_mode");
-                if (catalog != null) {
-                    connection.setCatalog(catalog);
-                }
+            statement.execute(sql);
+        }
+        finally {
+            if (target instanceof HikariDataSource pool) {
+                pool.evictConnection(connection);
+            }
+            else {
+                connection.close();
             }
         }
     }

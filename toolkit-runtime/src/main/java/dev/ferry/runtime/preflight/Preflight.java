@@ -191,8 +191,40 @@ public final class Preflight
                 skipped.put(object.describe(), reason);
             }
         }
-        List<String> problems = new DefinerCheck(target).problems(created, config.schemaObjects());
+        List<String> problems = new ArrayList<>(new DefinerCheck(target).problems(created, config.schemaObjects()));
+        problems.addAll(functionCreatorProblems(created));
         return new ObjectsPlan(created, skipped, problems);
+    }
+
+    /**
+     * A target that writes a binlog lets a user without {@code SUPER} create functions and
+     * triggers only with {@code log_bin_trust_function_creators=ON}.
+     */
+    private List<String> functionCreatorProblems(List<SchemaObject> created)
+            throws SQLException
+    {
+        List<String> needing = new ArrayList<>();
+        for (SchemaObject object : created) {
+            if (object.kind() == Kind.FUNCTION || object.kind() == Kind.TRIGGER) {
+                needing.add(object.describe());
+            }
+        }
+        if (needing.isEmpty()) {
+            return List.of();
+        }
+        try (Connection connection = target.getConnection(); java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery("SELECT @@GLOBAL.log_bin, @@GLOBAL.log_bin_trust_function_creators")) {
+            result.next();
+            if (!result.getBoolean(1) || result.getBoolean(2)) {
+                return List.of();
+            }
+            if (Grants.of(connection).missing(List.of(List.of("SUPER")), List.of()).isEmpty()) {
+                return List.of();
+            }
+        }
+        return List.of("the target writes a binlog with log_bin_trust_function_creators=OFF, so ferry's target user " + config.target().user()
+                + " (without SUPER) cannot create " + String.join(", ", needing) + ": run SET GLOBAL log_bin_trust_function_creators = ON "
+                + "on the target (and set it in my.cnf), or set schemaObjects.routines: false / schemaObjects.triggers: false");
     }
 
     /**

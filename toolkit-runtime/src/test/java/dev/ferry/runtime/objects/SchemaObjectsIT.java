@@ -43,7 +43,7 @@ class SchemaObjectsIT
                 "CREATE FUNCTION double_it(x INT) RETURNS INT DETERMINISTIC RETURN x * 2",
                 "CREATE EVENT ev_cleanup ON SCHEDULE EVERY 1 HOUR DISABLE DO DELETE FROM audit WHERE amount < 0",
                 "INSERT INTO orders (amount) SELECT seq % 100 FROM seq_1_to_2000");
-        try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(), "copy:\n  rangeSize: 500\n"))) {
+        try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(), "copy:\n  rangeSize: 1000\n  batchSize: 200\n"))) {
             ExecutorService executor = Executors.newFixedThreadPool(2);
             Future<Ferry.Result> run = executor.submit(() -> ferry.run());
             AtomicBoolean writing = new AtomicBoolean(true);
