@@ -22,6 +22,7 @@ module dev.ferry.runtime {
     exports dev.ferry.runtime.control;
     exports dev.ferry.runtime.core;
     exports dev.ferry.runtime.plugin;
+    exports dev.ferry.runtime.preflight;
     exports dev.ferry.runtime.schema;
     exports dev.ferry.runtime.sql;
     exports dev.ferry.runtime.state;

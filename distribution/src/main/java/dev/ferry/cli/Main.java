@@ -74,6 +74,7 @@ public final class Main
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.addSubcommand(new PluginsCommand(environment));
         commandLine.addSubcommand(new ValidateCommand(environment));
+        commandLine.addSubcommand(new PlanCommand(environment));
         commandLine.addSubcommand(new CopydbCommand(environment));
         CommandLine state = new CommandLine(new StateCommand());
         state.addSubcommand(new StateCommand.Show(environment));

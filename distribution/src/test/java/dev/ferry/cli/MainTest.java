@@ -38,6 +38,7 @@ class MainTest
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("  plugins "), run.toString());
         assertTrue(run.out().contains("  validate "), run.toString());
+        assertTrue(run.out().contains("  plan "), run.toString());
         assertTrue(run.out().contains("  1     runtime failure, e.g. a lost connection: retry the same command line"), run.toString());
         assertTrue(run.out().contains("  2     bad usage or config: do not retry"), run.toString());
         assertTrue(run.out().contains("  3     the saved state or the schemas need an operator"), run.toString());

@@ -23,6 +23,8 @@ import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.cutover.CutoverSequence;
 import dev.ferry.runtime.cutover.SourceReplication;
 import dev.ferry.runtime.ddl.SchemaChangeApplier;
+import dev.ferry.runtime.objects.ObjectMover;
+import dev.ferry.runtime.preflight.Preflight;
 import dev.ferry.runtime.replication.Replication;
 import dev.ferry.runtime.schema.DiscoveryPlanner;
 import dev.ferry.runtime.schema.PaginationKeys;
@@ -100,6 +102,8 @@ final class RunAssembly
     private final RunTuning tuning;
     // renames and drops the applier replicated, for the copy to follow renamed tables
     private final TableRenames renames = new TableRenames();
+    // the run's schema objects: views and routines at start, all of them at cutover
+    private ObjectMover objects;
 
     RunAssembly(PipelinePlugins plugins, RuntimePluginContext context, RuntimeMetrics metrics, RunTuning tuning)
     {
@@ -142,14 +146,28 @@ final class RunAssembly
     void checkSource(Databases databases)
             throws SQLException
     {
-        try (Connection connection = databases.source().getConnection()) {
-            SourceServer.checkBinlogSettings(connection, config.replication().skipRowImageCheck());
-            if (SourceReplication.isReplica(connection) && !config.replication().allowReplicaSource()) {
-                throw new FerryException("the source " + config.source().address() + " is a replica: its data may lag behind its primary. "
-                        + "Move from the primary, or set replication.allowReplicaSource: true (ferry then waits for the replica to catch up "
-                        + "before cutover; use copy.lockStrategy: in-ferry on a read-only replica)");
-            }
-        }
+        Preflight.failOn(preflight(databases).sourceProblems());
+    }
+
+    private Preflight preflight(Databases databases)
+    {
+        return new Preflight(config, databases.source(), databases.target());
+    }
+
+    /**
+     * The checks that need the moved tables, before anything is written to the target: the
+     * privileges both users need for them and their schema objects, and the schema objects'
+     * definers. Returns the mover of the run's schema objects.
+     */
+    private ObjectMover checkBeforeCopy(Databases databases, List<TableSchema> tables)
+            throws SQLException
+    {
+        Preflight preflight = preflight(databases);
+        ObjectMover mover = preflight.objectMover(tables);
+        List<String> problems = new java.util.ArrayList<>(preflight.privilegeProblems(tables.stream().map(t -> t.name().database()).distinct().toList()));
+        problems.addAll(preflight.objects(mover).problems());
+        Preflight.failOn(problems);
+        return mover;
     }
 
     /**
@@ -165,13 +183,17 @@ final class RunAssembly
                 plugins.stateStore().map(StateStore::describe).orElse("the state"));
         if (saved.isPresent() && config.replication().replicateSchemaChanges()) {
             ResumePlanner.Plan resumed = resumePlanner.planWithSchemaReplication(saved.get(), new SchemaLoader(databases.source()), targetSchemas(databases));
+            objects = checkBeforeCopy(databases, resumed.registered());
+            objects.synchronize(ObjectMover.EARLY);
             context.setTables(resumed.registered());
             return new Plan(resumed.copied(), saved.get().position().resume(), register(resumed.registered(), saved));
         }
         DiscoveryPlanner planner = new DiscoveryPlanner(config, plugins.tableFilter(), plugins.copyFilter(), databases.source(), databases.target());
         DiscoveryPlanner.Discovered discovered = planner.discover();
+        objects = checkBeforeCopy(databases, discovered.tables());
         context.setTables(discovered.tables());
         List<TableSchema> ordered = planner.prepareTarget(discovered);
+        objects.synchronize(ObjectMover.EARLY);
         if (saved.isPresent()) {
             resumePlanner.checkCompatible(saved.get(), ordered);
         }
@@ -246,7 +268,7 @@ final class RunAssembly
 
     CutoverSequence cutover(Databases databases, RunSignals signals, Replication replication)
     {
-        return new CutoverSequence(config, databases.source(), plugins.verifier(), signals, replication);
+        return new CutoverSequence(config, databases.source(), plugins.verifier(), signals, replication, Optional.ofNullable(objects));
     }
 
     Checkpointer checkpointer(StateStore store, Checkpointer.Sources sources)

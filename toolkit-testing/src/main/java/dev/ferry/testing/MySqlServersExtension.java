@@ -30,7 +30,7 @@ public final class MySqlServersExtension
     @Override
     public void beforeAll(ExtensionContext context)
     {
-        ServerDiscovery.servers();
+        DocumentedGrants.ensure(ServerDiscovery.servers());
     }
 
     @Override

@@ -42,6 +42,18 @@ public final class SourceServer
     public static void checkBinlogSettings(Connection connection, boolean skipRowImageCheck)
             throws SQLException
     {
+        List<String> problems = binlogProblems(connection, skipRowImageCheck);
+        if (!problems.isEmpty()) {
+            throw new FerryException("the source binlog is not usable: " + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * What {@link #checkBinlogSettings} fails on, each with what to change; empty when the binlog suits ferry.
+     */
+    public static List<String> binlogProblems(Connection connection, boolean skipRowImageCheck)
+            throws SQLException
+    {
         SourceFlavor flavor = flavor(connection);
         List<String> problems = new ArrayList<>();
         String logBin = variable(connection, "log_bin");
@@ -80,9 +92,7 @@ public final class SourceServer
                 problems.add("log_bin_compress is ON, which ferry cannot read: run SET GLOBAL log_bin_compress=OFF and set it in my.cnf");
             }
         }
-        if (!problems.isEmpty()) {
-            throw new FerryException("the source binlog is not usable: " + String.join("; ", problems));
-        }
+        return problems;
     }
 
     /**

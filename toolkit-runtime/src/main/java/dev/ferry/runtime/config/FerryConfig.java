@@ -37,6 +37,7 @@ public record FerryConfig(
         CutoverConfig cutover,
         ControlConfig control,
         ProgressConfig progress,
+        SchemaObjectsConfig schemaObjects,
         String fingerprint)
 {
     public FerryConfig
@@ -56,6 +57,7 @@ public record FerryConfig(
         requireNonNull(cutover, "cutover is null");
         requireNonNull(control, "control is null");
         requireNonNull(progress, "progress is null");
+        requireNonNull(schemaObjects, "schemaObjects is null");
         requireNonNull(fingerprint, "fingerprint is null");
     }
 
@@ -87,12 +89,13 @@ public record FerryConfig(
         CutoverConfig cutover = CutoverConfig.bind(root.section("cutover"));
         ControlConfig control = ControlConfig.bind(root.section("control"), environment);
         ProgressConfig progress = ProgressConfig.bind(root.section("progress"));
+        SchemaObjectsConfig schemaObjects = SchemaObjectsConfig.bind(root.section("schemaObjects"));
         if (source.host().equals(target.host()) && source.port() == target.port() && rewrites.databases().isEmpty()) {
             root.problem("target", "is the same server as source (" + source.host() + ":" + source.port()
                     + ") without rewrites.databases: ferry would copy every table onto itself");
         }
         return new FerryConfig(source, target, tableFilter, copyFilter, rewrites, copy, replication, verifier, copyThrottlers,
-                replicationThrottlers, state, checkpointInterval, cutover, control, progress, "");
+                replicationThrottlers, state, checkpointInterval, cutover, control, progress, schemaObjects, "");
     }
 
     /**
@@ -120,7 +123,7 @@ public record FerryConfig(
             throw new IllegalStateException(e);
         }
         return new FerryConfig(source, target, tableFilter, copyFilter, rewrites, copy, replication, verifier, copyThrottlers,
-                replicationThrottlers, state, checkpointInterval, cutover, control, progress, digest);
+                replicationThrottlers, state, checkpointInterval, cutover, control, progress, schemaObjects, digest);
     }
 
     /**

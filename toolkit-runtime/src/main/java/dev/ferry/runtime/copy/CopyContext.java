@@ -26,7 +26,7 @@ import static java.util.Objects.requireNonNull;
  * What every copy worker shares: config, pools, locks, verifier, throttlers, the stop flag and
  * the retry policy.
  */
-final class CopyContext
+public final class CopyContext
 {
     private static final Logger log = LoggerFactory.getLogger(CopyContext.class);
 
@@ -181,10 +181,21 @@ final class CopyContext
      */
     void resolveWriteMethod()
     {
-        CopyConfig.WriteMethod configured = config.writeMethod();
+        writeMethod = resolveWriteMethod(config.writeMethod(), target);
+        if (config.writeMethod() != CopyConfig.WriteMethod.INSERT) {
+            log.info("the copy writes with {}", writeMethod == CopyConfig.WriteMethod.LOAD_DATA ? "LOAD DATA LOCAL" : "INSERT (the target has local_infile=OFF)");
+        }
+    }
+
+    /**
+     * The write method {@code configured} settles to on {@code target}.
+     *
+     * @throws CopyException when {@code load-data} is configured and the target does not allow it
+     */
+    public static CopyConfig.WriteMethod resolveWriteMethod(CopyConfig.WriteMethod configured, DataSource target)
+    {
         if (configured == CopyConfig.WriteMethod.INSERT) {
-            writeMethod = configured;
-            return;
+            return configured;
         }
         boolean allowed;
         try (java.sql.Connection connection = target.getConnection(); java.sql.Statement statement = connection.createStatement();
@@ -203,8 +214,7 @@ final class CopyContext
             throw new CopyException("copy.writeMethod: load-data needs local_infile=ON on the target (SET GLOBAL local_infile = 1), "
                     + "or set copy.writeMethod to auto or insert");
         }
-        writeMethod = allowed ? CopyConfig.WriteMethod.LOAD_DATA : CopyConfig.WriteMethod.INSERT;
-        log.info("the copy writes with {}", allowed ? "LOAD DATA LOCAL" : "INSERT (the target has local_infile=OFF)");
+        return allowed ? CopyConfig.WriteMethod.LOAD_DATA : CopyConfig.WriteMethod.INSERT;
     }
 
     /**

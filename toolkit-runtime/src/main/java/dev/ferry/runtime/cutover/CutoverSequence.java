@@ -7,6 +7,8 @@ import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.binlog.SourceServer;
 import dev.ferry.runtime.config.FerryConfig;
 import dev.ferry.runtime.core.RunSignals;
+import dev.ferry.runtime.objects.ObjectMover;
+import dev.ferry.runtime.objects.SchemaObject;
 import dev.ferry.runtime.replication.Replication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +29,8 @@ import static java.util.Objects.requireNonNull;
  * The cutover of a run whose copy is done: waits for the signal (the operator's command, or none
  * when automatic) and for the applier to be close to the source, then tells the application
  * (before hook), waits for a source replica to catch up, applies up to the source's final
- * position, stops streaming, verifies and tells the application again (after hook).
+ * position, stops streaming, brings the schema objects to the source's final definitions
+ * (creating triggers and events), verifies and tells the application again (after hook).
  */
 public final class CutoverSequence
 {
@@ -38,11 +42,18 @@ public final class CutoverSequence
     private final Verifier verifier;
     private final RunSignals signals;
     private final Replication replication;
+    private final Optional<ObjectMover> objects;
     private final HttpHooks hooks = new HttpHooks();
     private long lastDowntimeWarning;
 
-    public CutoverSequence(FerryConfig config, DataSource source, Verifier verifier, RunSignals signals, Replication replication)
+    /**
+     * @param objects the run's schema objects, brought to the source's final definitions (triggers
+     *        and events created) once the final position is applied
+     */
+    public CutoverSequence(FerryConfig config, DataSource source, Verifier verifier, RunSignals signals, Replication replication,
+            Optional<ObjectMover> objects)
     {
+        this.objects = requireNonNull(objects, "objects is null");
         this.config = requireNonNull(config, "config is null");
         this.source = requireNonNull(source, "source is null");
         this.verifier = requireNonNull(verifier, "verifier is null");
@@ -104,6 +115,13 @@ public final class CutoverSequence
                     + ". Check that writes to the source have stopped.");
         }
         replication.stop();
+        // triggers and events only now: while the applier ran, the rows the source's triggers
+        // wrote came through the binlog, and target triggers would have written them twice
+        if (objects.isPresent()) {
+            ObjectMover.Outcome outcome = objects.get().synchronize(EnumSet.allOf(SchemaObject.Kind.class));
+            log.info("cutover: schema objects created {}, dropped {}, unchanged {}, skipped {}", outcome.created().size(), outcome.dropped().size(),
+                    outcome.unchanged().size(), outcome.skipped().size());
+        }
         VerificationResult verification = verifier.verifyAtCutover();
         log.info("cutover at {} took {} ms: {}", end, Duration.between(started, Instant.now()).toMillis(), verification.message());
         if (config.cutover().after() != null && !verification.failed()) {

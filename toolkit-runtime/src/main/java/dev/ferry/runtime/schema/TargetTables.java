@@ -71,16 +71,13 @@ public final class TargetTables
     public void prepare(List<TableSchema> tables, Map<TableName, String> createStatements, boolean create)
             throws SQLException
     {
-        List<String> problems = new ArrayList<>();
+        List<String> problems = check(tables, create);
+        if (!problems.isEmpty()) {
+            throw new SchemaException(String.join("\n", problems));
+        }
         for (TableSchema table : tables) {
             TableName targetName = rewrites.apply(table.name());
-            Optional<TableSchema> existing = target.load(targetName);
-            if (existing.isPresent()) {
-                problems.addAll(incompatibilities(table, existing.get(), targetName));
-                continue;
-            }
-            if (!create) {
-                problems.add("target table " + targetName + " (for " + table.name() + ") does not exist: create it, or set copy.createTargetTables: true");
+            if (target.load(targetName).isPresent()) {
                 continue;
             }
             createDatabase(table.name().database(), targetName.database());
@@ -93,9 +90,27 @@ public final class TargetTables
             }
             log.info("created target table {}", targetName);
         }
-        if (!problems.isEmpty()) {
-            throw new SchemaException(String.join("\n", problems));
+    }
+
+    /**
+     * What stops {@link #prepare}, without writing anything: existing target tables that cannot
+     * take the rows, and missing ones when creation is off.
+     */
+    public List<String> check(List<TableSchema> tables, boolean create)
+            throws SQLException
+    {
+        List<String> problems = new ArrayList<>();
+        for (TableSchema table : tables) {
+            TableName targetName = rewrites.apply(table.name());
+            Optional<TableSchema> existing = target.load(targetName);
+            if (existing.isPresent()) {
+                problems.addAll(incompatibilities(table, existing.get(), targetName));
+            }
+            else if (!create) {
+                problems.add("target table " + targetName + " (for " + table.name() + ") does not exist: create it, or set copy.createTargetTables: true");
+            }
         }
+        return problems;
     }
 
     /**

@@ -228,6 +228,24 @@ class FerryConfigTest
     }
 
     @Test
+    void schemaObjectsDefaultToAWholeDatabaseMoveAndBindExplicitly()
+    {
+        assertEquals(SchemaObjectsConfig.defaults(), parse(MINIMAL).finish().schemaObjects());
+        assertEquals(new SchemaObjectsConfig(false, true, false, true, SchemaObjectsConfig.Definer.TARGET_USER), parse(MINIMAL + """
+                schemaObjects:
+                  views: false
+                  routines: false
+                  definer: target-user
+                """).finish().schemaObjects());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(MINIMAL + """
+                schemaObjects:
+                  definer: nobody
+                  trigers: false
+                """).finish());
+        assertEquals(List.of("schemaObjects.definer", "schemaObjects.trigers"), e.problems().stream().map(ConfigProblem::path).sorted().toList());
+    }
+
+    @Test
     void everyProblemIsReportedAtOnceWithItsPath()
     {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("""

@@ -1,0 +1,101 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.testing.MySqlServer;
+import dev.ferry.testing.RealServers;
+import dev.ferry.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@RealServers
+class PlanCommandIT
+{
+    @Test
+    void aCleanDatabaseListsTablesKeysRangesAndObjectsAndWritesNothing(TestDatabase db, @TempDir Path temp)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE orders (id INT NOT NULL PRIMARY KEY, amount INT NOT NULL)",
+                "INSERT INTO orders SELECT seq, seq % 100 FROM seq_1_to_5000",
+                "ANALYZE TABLE orders",
+                "CREATE TABLE order_lines (id INT NOT NULL PRIMARY KEY, order_id INT NOT NULL, FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE)",
+                "CREATE VIEW big_orders AS SELECT id FROM orders WHERE amount > 50",
+                "CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW SET NEW.amount = ABS(NEW.amount)");
+        Path config = Files.writeString(temp.resolve("plan.yaml"), config(db, db.source().user(), db.target().user(), "copy:\n  rangeSize: 1000\n"));
+        Map<String, String> environment = environment(db.source().password(), db.target().password());
+
+        CliRun run = CliRun.run(environment, "plan", "--config", config.toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        // the row estimate is the server's (InnoDB samples), so the number of ranges is not fixed
+        assertTrue(run.out().contains(db.name() + ".orders -> " + db.name() + ".orders: ~"), run.toString());
+        assertTrue(run.out().contains("key (id), "), run.toString());
+        assertTrue(run.out().contains("    ranges: [start, "), run.toString());
+        assertTrue(run.out().contains("foreign key "), run.toString());
+        assertTrue(run.out().contains("view " + db.name() + ".big_orders (at start"), run.toString());
+        assertTrue(run.out().contains("trigger " + db.name() + ".orders_bi (at cutover"), run.toString());
+        assertTrue(run.out().contains("no problems: copydb would start"), run.toString());
+        assertEquals(0, db.target().queryLong("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + db.name() + "'"),
+                "plan writes nothing to the target");
+
+        CliRun json = CliRun.run(environment, "plan", "--json", "--config", config.toString());
+        assertEquals(0, json.exitCode(), json.toString());
+        JsonNode plan = new ObjectMapper().readTree(json.out());
+        assertTrue(plan.get("wouldStart").asBoolean());
+        assertEquals(2, plan.get("tables").size());
+        assertEquals("id", plan.get("tables").get(0).get("paginationKey").get(0).asText());
+        assertEquals(2, plan.get("objects").size());
+    }
+
+    @Test
+    void blockersAreListedWithTheirFixes(TestDatabase db, @TempDir Path temp)
+            throws Exception
+    {
+        db.executeOnSource("CREATE TABLE keyless (v INT)");
+        String user = "plan_" + Long.toHexString(System.nanoTime() & 0xffffff);
+        String password = "Pl4n-" + user;
+        MySqlServer source = db.source();
+        source.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'", "GRANT SELECT ON *.* TO '" + user + "'@'%'");
+        try {
+            Path config = Files.writeString(temp.resolve("plan.yaml"), config(db, user, db.target().user(), ""));
+            CliRun run = CliRun.run(environment(password, db.target().password()), "plan", "--json", "--config", config.toString());
+            assertEquals(2, run.exitCode(), run.toString());
+            JsonNode plan = new ObjectMapper().readTree(run.out());
+            assertFalse(plan.get("wouldStart").asBoolean());
+            String problems = plan.get("problems").toString();
+            assertTrue(problems.contains("keyless has no primary key: set copy.paginationColumns"), problems);
+            assertTrue(problems.contains("ferry's source user " + user + " lacks REPLICATION SLAVE"), problems);
+            assertTrue(problems.contains("grant them (docs/privileges.md)"), problems);
+            assertFalse(run.out().contains(password), "passwords are never printed");
+        }
+        finally {
+            source.execute("DROP USER '" + user + "'@'%'");
+        }
+    }
+
+    private static String config(TestDatabase db, String sourceUser, String targetUser, String extra)
+    {
+        return server("source", db.source(), sourceUser) + server("target", db.target(), targetUser)
+                + "tableFilter:\n  type: names\n  databases: [\"" + db.name() + "\"]\n"
+                + "control:\n  enabled: false\n" + extra;
+    }
+
+    private static String server(String key, MySqlServer server, String user)
+    {
+        return key + ":\n  host: " + server.host() + "\n  port: " + server.port() + "\n  user: " + user
+                + "\n  passwordEnv: PLAN_" + key.toUpperCase() + "_PASSWORD\n  tls:\n    mode: disabled\n";
+    }
+
+    private static Map<String, String> environment(String sourcePassword, String targetPassword)
+    {
+        return Map.of("PLAN_SOURCE_PASSWORD", sourcePassword, "PLAN_TARGET_PASSWORD", targetPassword);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.ferry.testing;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Gives ferry's users on already running servers the privileges {@code docs/privileges.md}
+ * documents for moving schema objects (servers started before they were documented lack them;
+ * {@code scripts/mysql-sandbox} grants them on every start), and the target the
+ * {@code log_bin_trust_function_creators} setting the sandbox starts it with. Idempotent, once per JVM.
+ */
+final class DocumentedGrants
+{
+    private static final AtomicBoolean APPLIED = new AtomicBoolean();
+
+    private DocumentedGrants() {}
+
+    static void ensure(ServerPair servers)
+    {
+        if (!APPLIED.compareAndSet(false, true)) {
+            return;
+        }
+        grant(servers.source(), List.of("SHOW VIEW, TRIGGER, EVENT"));
+        grant(servers.target(), servers.target().flavor() == ServerFlavor.MARIADB
+                ? List.of("CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, TRIGGER, EVENT", "SET USER")
+                : List.of("CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, TRIGGER, EVENT", "SET_USER_ID", "SET_ANY_DEFINER"));
+        // as scripts/mysql-sandbox starts them: a target with a binlog lets users without SUPER
+        // create functions and triggers only with this setting
+        try (Connection connection = servers.target().openAdmin(); Statement statement = connection.createStatement()) {
+            statement.execute("SET GLOBAL log_bin_trust_function_creators = ON");
+        }
+        catch (SQLException e) {
+            throw new UncheckedSqlException("target: cannot set log_bin_trust_function_creators: " + e.getMessage(), e);
+        }
+    }
+
+    private static void grant(MySqlServer server, List<String> privileges)
+    {
+        try (Connection connection = server.openAdmin(); Statement statement = connection.createStatement()) {
+            for (String each : privileges) {
+                try {
+                    statement.execute("GRANT " + each + " ON *.* TO '" + server.user().replace("'", "''") + "'@'%'");
+                }
+                catch (SQLException e) {
+                    // a privilege this server version does not know (SET_USER_ID was replaced by SET_ANY_DEFINER)
+                }
+            }
+        }
+        catch (SQLException e) {
+            throw new UncheckedSqlException(server.role() + ": cannot grant ferry's user the documented privileges: " + e.getMessage(), e);
+        }
+    }
+}
