@@ -107,6 +107,7 @@ public final class BinlogApplier
     private volatile boolean stopping;
     private Thread thread;
 
+    // the stream's events, unfiltered: a parent the copy filter skips may still cascade into moved children
     private final List<RowEvent> pending = new ArrayList<>();
     private PositionPair pendingPosition;
 
@@ -338,8 +339,8 @@ public final class BinlogApplier
             }
             List<RowEvent> events = rows.events();
             for (int i = 0; i < events.size(); i++) {
-                RowEvent event = filtered(events.get(i));
-                if (event != null) {
+                RowEvent event = events.get(i);
+                if (filtered(event) != null || copyFilter.isPresent() && writer.cascades().cascades(event)) {
                     pending.add(event);
                     pendingPosition = event.position();
                 }
@@ -442,10 +443,20 @@ public final class BinlogApplier
         PositionPair position = pendingPosition;
         applyWithRetries(batch, position);
         pending.clear();
-        eventsApplied.add(batch.size());
+        List<RowEvent> applied = batch;
+        if (copyFilter.isPresent()) {
+            applied = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                RowEvent event = filtered(batch.get(i));
+                if (event != null) {
+                    applied.add(event);
+                }
+            }
+        }
+        eventsApplied.add(applied.size());
         batchesApplied.add(1);
         batchMillis.set((System.nanoTime() - start) / 1e6);
-        verifier.afterEventsApplied(batch);
+        verifier.afterEventsApplied(applied);
         advance(position);
         setState(ApplierState.APPLIED);
     }
@@ -486,7 +497,7 @@ public final class BinlogApplier
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                writer.apply(connection, batch);
+                writer.apply(connection, batch, this::filtered);
                 if (positionStore.isPresent()) {
                     positionStore.get().writePosition(connection, position);
                 }

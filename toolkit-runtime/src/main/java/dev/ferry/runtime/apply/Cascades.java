@@ -13,6 +13,7 @@ import dev.ferry.api.model.TableSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,9 +66,12 @@ final class Cascades
     record Parameter(boolean after, int position) {}
 
     /**
-     * One derived statement; its {@code ?} take {@code parameters} in order.
+     * One derived statement; its {@code ?} take {@code parameters} in order. A multi-table
+     * {@code DELETE} names its alias, which MariaDB resolves in the session's default database
+     * (1046 "No database selected" without one, a privilege check on that database with one), so
+     * it runs with {@code database} as the default; null for updates.
      */
-    record Derived(String sql, List<Parameter> parameters) {}
+    record Derived(String sql, List<Parameter> parameters, String database) {}
 
     private record Edge(TableSchema child, ForeignKey key) {}
 
@@ -208,6 +212,14 @@ final class Cascades
     /**
      * The child changes a delete or update of a parent row implies; empty when none.
      */
+    /**
+     * Whether {@code event} changes child rows.
+     */
+    boolean cascades(RowEvent event)
+    {
+        return !incoming.isEmpty() && event.type() != RowEvent.Type.INSERT && !forEvent(event).isEmpty();
+    }
+
     List<Derived> forEvent(RowEvent event)
     {
         TableSchema schema = event.table();
@@ -250,6 +262,11 @@ final class Cascades
             }
             if (orphanless) {
                 continue;
+            }
+            if (statement.database() != null) {
+                try (Statement use = connection.createStatement()) {
+                    use.execute("USE " + TableName.quoteIdentifier(statement.database()));
+                }
             }
             try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
                 for (int i = 0; i < parameters.size(); i++) {
@@ -317,7 +334,8 @@ final class Cascades
                     }
                 }
             }
-            add(out, new Derived("DELETE " + quote(last.alias()) + " FROM " + joins(path) + where(root, path), rootParameters(root, path)));
+            add(out, new Derived("DELETE " + quote(last.alias()) + " FROM " + joins(path) + where(root, path), rootParameters(root, path),
+                    targetNames.apply(last.child().name()).database()));
             return;
         }
         Map<String, Value> values = new LinkedHashMap<>();
@@ -372,7 +390,7 @@ final class Cascades
             first = false;
         }
         parameters.addAll(rootParameters(root, path));
-        add(out, new Derived(sql.append(where(root, path)).toString(), parameters));
+        add(out, new Derived(sql.append(where(root, path)).toString(), parameters, null));
     }
 
     private static Value valueOf(Map<String, Value> values, String column)

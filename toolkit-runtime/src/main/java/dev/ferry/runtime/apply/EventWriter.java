@@ -13,6 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
 
@@ -48,10 +49,12 @@ final class EventWriter
     }
 
     /**
-     * Applies events in order, turning each run of consecutive events of one table and one
+     * Applies the events {@code filter} keeps (it may also turn an update into an insert or a
+     * delete), after the cascades of every event (the copy filter's or not: their children may be
+     * moved rows), turning each run of consecutive events of one table and one
      * operation into one statement.
      */
-    void apply(Connection connection, List<RowEvent> batch)
+    void apply(Connection connection, List<RowEvent> batch, UnaryOperator<RowEvent> filter)
             throws SQLException
     {
         List<Row> run = new ArrayList<>();
@@ -59,18 +62,22 @@ final class EventWriter
         TableStatements runTable = null;
         boolean runIsDelete = false;
         for (int i = 0; i < batch.size(); i++) {
-            RowEvent event = batch.get(i);
-            TableStatements table = statementsFor(event.table());
-            if (cascading && event.type() != RowEvent.Type.INSERT) {
-                List<Cascades.Derived> derived = cascades.forEvent(event);
+            RowEvent original = batch.get(i);
+            if (cascading && original.type() != RowEvent.Type.INSERT) {
+                List<Cascades.Derived> derived = cascades.forEvent(original);
                 if (!derived.isEmpty()) {
                     if (runTable != null) {
                         flushRun(connection, runTable, runIsDelete, run);
                         runTable = null;
                     }
-                    Cascades.apply(connection, event, derived);
+                    Cascades.apply(connection, original, derived);
                 }
             }
+            RowEvent event = filter.apply(original);
+            if (event == null) {
+                continue;
+            }
+            TableStatements table = statementsFor(event.table());
             boolean delete;
             Row row;
             switch (event.type()) {
