@@ -51,6 +51,9 @@ class CascadesTest
         // every statement takes the deleted row's old referenced value
         assertEquals(List.of(new Cascades.Parameter(false, 0)), cascades.onDelete(CUSTOMER).get(0).parameters());
         assertEquals(List.of(new Cascades.Parameter(false, 1)), cascades.onDelete(CUSTOMER).get(4).parameters());
+        // a multi-table DELETE runs with its table's target database as the default one; updates need none
+        assertEquals("shop", cascades.onDelete(CUSTOMER).get(1).database());
+        assertEquals(null, cascades.onDelete(CUSTOMER).get(0).database());
     }
 
     @Test
