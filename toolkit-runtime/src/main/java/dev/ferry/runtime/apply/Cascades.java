@@ -21,6 +21,7 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,8 +78,6 @@ final class Cascades
 
     private record Step(TableSchema child, ForeignKey key, String alias) {}
 
-    private record UpdateKey(TableSchema table, BitSet changed) {}
-
     /**
      * A new value: {@code sql} with at most one parameter.
      */
@@ -86,9 +85,10 @@ final class Cascades
 
     private final Map<TableName, List<Edge>> incoming = new HashMap<>();
     private final Function<TableName, TableName> targetNames;
-    private final Map<TableSchema, List<Derived>> deletes = new HashMap<>();
-    private final Map<UpdateKey, List<Derived>> updates = new HashMap<>();
-    private final Map<TableSchema, int[]> updateReferenced = new HashMap<>();
+    // by identity: a TableSchema record's hashCode walks all its columns, and this runs per event
+    private final Map<TableSchema, List<Derived>> deletes = new IdentityHashMap<>();
+    private final Map<TableSchema, Map<BitSet, List<Derived>>> updates = new IdentityHashMap<>();
+    private final Map<TableSchema, int[]> updateReferenced = new IdentityHashMap<>();
     private final Map<TableName, Set<TableName>> reach = new HashMap<>();
 
     /**
@@ -162,8 +162,8 @@ final class Cascades
      */
     List<Derived> onUpdate(TableSchema parent, BitSet changed)
     {
-        UpdateKey cacheKey = new UpdateKey(parent, (BitSet) changed.clone());
-        List<Derived> cached = updates.get(cacheKey);
+        Map<BitSet, List<Derived>> byChange = updates.computeIfAbsent(parent, ignored -> new HashMap<>());
+        List<Derived> cached = byChange.get(changed);
         if (cached == null) {
             List<Derived> result = new ArrayList<>();
             for (Edge edge : edges(parent.name())) {
@@ -180,7 +180,7 @@ final class Cascades
                 updated(parent, List.of(step(edge, 1)), values, result);
             }
             cached = List.copyOf(result);
-            updates.put(cacheKey, cached);
+            byChange.put((BitSet) changed.clone(), cached);
         }
         return cached;
     }
