@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A small write load on the demo shop: inserts, updates (incl. key changes) and deletes, until killed.
+# A small write load on the demo shop: inserts, updates (incl. key changes) and deletes (incl. cascading ones), until killed.
 set -u
 client=("$@")
 i=0
@@ -13,8 +13,10 @@ while true; do
     echo "UPDATE customers SET name = CONCAT('Renamed ', $i) WHERE id = $((RANDOM % 50000 + 1));"
     echo "UPDATE products SET price = price + 1 WHERE sku = 'SKU-$(printf '%06d' $((RANDOM % 20000 + 1)))';"
     echo "DELETE FROM order_items WHERE order_id = $(( (RANDOM % 100000) * 1000 + 7 )) AND line = 3;"
-    echo "UPDATE order_items SET order_id = $((300000000 + i)) WHERE order_id = $(( (RANDOM % 100000) * 1000 + 7 )) AND line = 2;"
+    # a key change that moves an item to the order just inserted (the foreign key needs an existing order)
+    echo "UPDATE order_items SET order_id = $new, line = 3 WHERE order_id = $(( (RANDOM % 100000) * 1000 + 7 )) AND line = 2;"
     if (( i % 20 == 0 )); then
+        # ON DELETE CASCADE removes the order's items on the source; the binlog shows only the order
         echo "DELETE FROM orders WHERE id = $order;"
     fi
     sleep 0.02

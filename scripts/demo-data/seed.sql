@@ -1,4 +1,4 @@
--- The demo database: a small shop with several key kinds.
+-- The demo database: a small shop with several key kinds, a cascading foreign key, a view and a trigger.
 DROP DATABASE IF EXISTS shop;
 CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 USE shop;
@@ -33,8 +33,16 @@ CREATE TABLE order_items (
     line INT NOT NULL,
     sku VARCHAR(32) NOT NULL,
     quantity INT NOT NULL,
-    PRIMARY KEY (order_id, line)
+    PRIMARY KEY (order_id, line),
+    CONSTRAINT order_items_order FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE
 );
+
+-- schema objects ferry moves too: a view (created with the tables) and a trigger (created at cutover)
+CREATE VIEW order_totals AS
+    SELECT customer_id, COUNT(*) AS orders, SUM(total) AS total FROM orders GROUP BY customer_id;
+
+CREATE TRIGGER order_items_quantity BEFORE INSERT ON order_items FOR EACH ROW
+    SET NEW.quantity = GREATEST(NEW.quantity, 1);
 
 INSERT INTO customers (id, email, name, created_at)
     SELECT seq, CONCAT('customer', seq, '@example.com'), CONCAT('Customer ', seq, ' éè'), '2024-01-01 00:00:00' + INTERVAL seq SECOND

@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * wrote the parent), fills the cycle, and updates and deletes rows whose deletion cascades to
  * nothing, during the copy and after it. The run must end with the verifier's match and equal rows,
  * with each verifier. Parents deleted or re-keyed with cascading children (item 2) are not part of
- * this load: see docs/consistency.md.
+ * this load: {@link CascadesIT} covers them.
  */
 @RealServers
 class ForeignKeysIT

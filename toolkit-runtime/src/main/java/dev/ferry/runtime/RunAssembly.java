@@ -247,7 +247,7 @@ final class RunAssembly
                 replication.retryBackoff(), config.copy().lockStrategy(), MAX_APPLY_STATEMENT_BYTES);
         BinlogApplier applier = new BinlogApplier(settings, () -> tuning.values().replicationBatchSize(), databases.target(), config.rewrites(),
                 plugins.copyFilter(), plugins.verifier(), withPauser("replication", plugins.replicationThrottlers()), locks, plugins.stateStore(),
-                schemaChanges, metrics);
+                schemaChanges, schemas::all, metrics);
         DatabaseConfig source = config.source();
         BinlogStreamerConfig streamerConfig = new BinlogStreamerConfig(source.host(), source.port(), source.user(), source.password().orElse(""),
                 config.runId(), replication.readRetries(), replication.retryBackoff(), replication.heartbeat(), source.connectTimeout(),

@@ -5,7 +5,6 @@ import dev.ferry.api.Metrics;
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.model.BinlogPosition;
 import dev.ferry.api.model.PositionPair;
-import dev.ferry.api.model.Row;
 import dev.ferry.api.model.RowEvent;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
@@ -27,10 +26,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.Set;
@@ -38,6 +36,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -45,7 +44,9 @@ import static java.util.Objects.requireNonNull;
  * Applies binlog row events to the target, in binlog order, in batches of up to
  * {@code replication.batchSize} events, one target transaction per batch: inserts and updates
  * as upserts of the new image, deletes (and the old side of key-changing updates) by the old
- * image's key. Applying a batch twice leaves the target as applying it once.
+ * image's key. Applying a batch twice leaves the target as applying it once. A delete or
+ * referenced-column update whose foreign keys cascade is preceded, in the same transaction, by
+ * the child changes the binlog does not show ({@link Cascades}).
  *
  * <p>Events arrive from the binlog thread through a bounded queue (which slows the stream when
  * the target falls behind); one applier thread drains it.
@@ -93,7 +94,7 @@ public final class BinlogApplier
     // a statement changed the target; its handler hears when the statement's transaction ended
     private boolean schemaChanged;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private final Map<TableSchema, TableStatements> statements = new IdentityHashMap<>();
+    private final EventWriter writer;
     private final Object progress = new Object();
     private final Metrics.Counter eventsApplied;
     private final Metrics.Counter batchesApplied;
@@ -106,21 +107,24 @@ public final class BinlogApplier
     private volatile boolean stopping;
     private Thread thread;
 
+    // the stream's events, unfiltered: a parent the copy filter skips may still cascade into moved children
     private final List<RowEvent> pending = new ArrayList<>();
     private PositionPair pendingPosition;
 
     public BinlogApplier(Settings settings, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter, Verifier verifier,
-            List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges, Metrics metrics)
+            List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges,
+            Supplier<? extends Collection<TableSchema>> tables, Metrics metrics)
     {
-        this(settings, settings::batchSize, target, rewrites, copyFilter, verifier, throttlers, locks, positionStore, schemaChanges, metrics);
+        this(settings, settings::batchSize, target, rewrites, copyFilter, verifier, throttlers, locks, positionStore, schemaChanges, tables, metrics);
     }
 
     /**
      * @param batchSize the batch size, read before each batch: it may change while the applier runs
+     * @param tables the moved tables' current schemas, whose foreign keys say which cascades to reproduce
      */
     public BinlogApplier(Settings settings, IntSupplier batchSize, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
             Verifier verifier, List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges,
-            Metrics metrics)
+            Supplier<? extends Collection<TableSchema>> tables, Metrics metrics)
     {
         this.settings = requireNonNull(settings, "settings is null");
         this.batchSize = requireNonNull(batchSize, "batchSize is null");
@@ -132,6 +136,7 @@ public final class BinlogApplier
         this.locks = requireNonNull(locks, "locks is null");
         this.positionStore = requireNonNull(positionStore, "positionStore is null").filter(StateStore::writesPositionWithBatches);
         this.schemaChanges = requireNonNull(schemaChanges, "schemaChanges is null");
+        this.writer = new EventWriter(rewrites, tables, settings.maxStatementBytes());
         this.eventsApplied = metrics.counter("apply_events", "binlog row events applied to the target");
         this.batchesApplied = metrics.counter("apply_batches", "binlog batches committed on the target");
         this.batchMillis = metrics.gauge("apply_batch_millis", "duration of the last applied batch");
@@ -334,8 +339,8 @@ public final class BinlogApplier
             }
             List<RowEvent> events = rows.events();
             for (int i = 0; i < events.size(); i++) {
-                RowEvent event = filtered(events.get(i));
-                if (event != null) {
+                RowEvent event = events.get(i);
+                if (filtered(event) != null || copyFilter.isPresent() && writer.cascades().cascades(event)) {
                     pending.add(event);
                     pendingPosition = event.position();
                 }
@@ -370,7 +375,7 @@ public final class BinlogApplier
             advance(PositionPair.at(statement.position().resume()));
             boolean changed = schemaChanges.apply(statement.sql(), statement.defaultDatabase(), statement.position());
             schemaChanged |= changed;
-            statements.clear();
+            writer.reset();
             advance(statement.position());
             statement.done().countDown();
         }
@@ -438,10 +443,20 @@ public final class BinlogApplier
         PositionPair position = pendingPosition;
         applyWithRetries(batch, position);
         pending.clear();
-        eventsApplied.add(batch.size());
+        List<RowEvent> applied = batch;
+        if (copyFilter.isPresent()) {
+            applied = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                RowEvent event = filtered(batch.get(i));
+                if (event != null) {
+                    applied.add(event);
+                }
+            }
+        }
+        eventsApplied.add(applied.size());
         batchesApplied.add(1);
         batchMillis.set((System.nanoTime() - start) / 1e6);
-        verifier.afterEventsApplied(batch);
+        verifier.afterEventsApplied(applied);
         advance(position);
         setState(ApplierState.APPLIED);
     }
@@ -476,12 +491,13 @@ public final class BinlogApplier
             for (int i = 0; i < batch.size(); i++) {
                 tables.add(batch.get(i).table().name());
             }
+            writer.cascades().addReachable(tables);
             locked = locks.lockForApply(tables);
         }
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                applyEvents(connection, batch);
+                writer.apply(connection, batch, this::filtered);
                 if (positionStore.isPresent()) {
                     positionStore.get().writePosition(connection, position);
                 }
@@ -510,79 +526,6 @@ public final class BinlogApplier
                 locks.unlockForApply(locked);
             }
         }
-    }
-
-    /**
-     * Applies events in order, turning each run of consecutive events of one table and one
-     * operation into one statement.
-     */
-    private void applyEvents(Connection connection, List<RowEvent> batch)
-            throws SQLException
-    {
-        List<Row> run = new ArrayList<>();
-        TableStatements runTable = null;
-        boolean runIsDelete = false;
-        for (int i = 0; i < batch.size(); i++) {
-            RowEvent event = batch.get(i);
-            TableStatements table = statementsFor(event.table());
-            boolean delete;
-            Row row;
-            switch (event.type()) {
-                case INSERT:
-                    delete = false;
-                    row = event.after();
-                    break;
-                case DELETE:
-                    delete = true;
-                    row = event.before();
-                    break;
-                default:
-                    if (table.keyChanged(event.before(), event.after())) {
-                        if (runTable != null && (runTable != table || !runIsDelete)) {
-                            flushRun(connection, runTable, runIsDelete, run);
-                        }
-                        runTable = table;
-                        runIsDelete = true;
-                        run.add(event.before());
-                    }
-                    delete = false;
-                    row = event.after();
-            }
-            if (runTable != null && (runTable != table || runIsDelete != delete)) {
-                flushRun(connection, runTable, runIsDelete, run);
-            }
-            runTable = table;
-            runIsDelete = delete;
-            run.add(row);
-        }
-        if (runTable != null) {
-            flushRun(connection, runTable, runIsDelete, run);
-        }
-    }
-
-    private void flushRun(Connection connection, TableStatements table, boolean delete, List<Row> run)
-            throws SQLException
-    {
-        if (run.isEmpty()) {
-            return;
-        }
-        if (delete) {
-            table.delete(connection, run, 0, run.size());
-        }
-        else {
-            table.write(connection, run, 0, run.size(), settings.maxStatementBytes());
-        }
-        run.clear();
-    }
-
-    private TableStatements statementsFor(TableSchema schema)
-    {
-        TableStatements result = statements.get(schema);
-        if (result == null) {
-            result = new TableStatements(schema, rewrites.apply(schema.name()));
-            statements.put(schema, result);
-        }
-        return result;
     }
 
     private void setState(ApplierState newState)

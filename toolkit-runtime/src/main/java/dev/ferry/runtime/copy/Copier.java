@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -237,8 +238,25 @@ public final class Copier
         List<Runnable> tasks = new ArrayList<>();
         Map<TableName, String> failures = Collections.synchronizedMap(new LinkedHashMap<>());
         List<Throwable> causes = Collections.synchronizedList(new ArrayList<>());
-        // target sessions run with foreign_key_checks=0: no table waits for the tables it references
+        // target sessions run with foreign_key_checks=0: a table waits only for the cascading children
+        // it references (CascadeOrder), so that the applier's multi-level cascades find them
+        Map<TableName, CountDownLatch> copied = new HashMap<>();
+        List<TableSchema> order = new ArrayList<>();
         for (TablePlan plan : toCopy) {
+            int incomplete = 0;
+            for (int i = 0; i < plan.rangeCount(); i++) {
+                incomplete += plan.range(i).complete() ? 0 : 1;
+            }
+            copied.put(plan.table().name(), new CountDownLatch(incomplete));
+            order.add(plan.table());
+        }
+        Map<TableName, List<TableName>> waits = CascadeOrder.waits(order);
+        for (TablePlan plan : toCopy) {
+            List<CountDownLatch> parents = new ArrayList<>();
+            for (TableName parent : waits.getOrDefault(plan.table().name(), List.of())) {
+                parents.add(copied.get(parent));
+            }
+            CountDownLatch own = copied.get(plan.table().name());
             for (int i = 0; i < plan.rangeCount(); i++) {
                 if (plan.range(i).complete()) {
                     continue;
@@ -248,6 +266,9 @@ public final class Copier
                 tasks.add(() -> {
                     boolean ended = false;
                     try {
+                        for (CountDownLatch parent : parents) {
+                            parent.await();
+                        }
                         if (current.isStopping()) {
                             return;
                         }
@@ -279,6 +300,7 @@ public final class Copier
                         if (!ended) {
                             plan.taskEnded();
                         }
+                        own.countDown();
                     }
                 });
             }

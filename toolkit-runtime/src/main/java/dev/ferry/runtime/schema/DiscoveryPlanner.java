@@ -17,10 +17,12 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -98,25 +100,36 @@ public final class DiscoveryPlanner
         List<TableSchema> ordered = CreationOrder.order(discovered.tables(), config.copy().tableCreationOrder());
         new TargetTables(loader, target, config.rewrites()).prepare(ordered, discovered.createStatements(), config.copy().createTargetTables());
         log.info("moving {} tables: {}", ordered.size(), ordered.stream().map(t -> t.name().toString()).toList());
-        List<String> cascading = cascadingForeignKeys(ordered);
+        List<String> cascading = cascadingForeignKeys(ordered, false);
         if (!cascading.isEmpty()) {
-            log.warn("these foreign keys change child rows when their parent is deleted or re-keyed, and the source's binlog does not "
-                    + "record those child changes; ferry does not reproduce them yet, so a parent deleted or re-keyed during the move leaves "
-                    + "the target's children as they were (a verifier reports the tables at cutover; docs/consistency.md#foreign-keys): {}", cascading);
+            log.info("reproducing on the target the child-row changes (not in the binlog) of these foreign keys' ON DELETE/ON UPDATE "
+                    + "actions: {}", cascading);
+        }
+        List<String> unreproduced = cascadingForeignKeys(ordered, true);
+        if (!unreproduced.isEmpty()) {
+            log.warn("these foreign keys change moved child rows when their parent is deleted or re-keyed, but the parent table is not "
+                    + "moved, so ferry does not see those deletes and updates and the target's children stay as they were (a verifier "
+                    + "reports the tables at cutover; move the parent tables too, see docs/consistency.md#foreign-keys): {}", unreproduced);
         }
         return ordered;
     }
 
     /**
      * The foreign keys with an ON DELETE or ON UPDATE action other than RESTRICT / NO ACTION, as
-     * {@code db.table.name (onDelete/onUpdate)}.
+     * {@code db.table.name (onDelete/onUpdate)}: those whose referenced table is not among
+     * {@code tables} ({@code unmovedParents}), whose cascades ferry cannot see, or the others.
      */
-    static List<String> cascadingForeignKeys(List<TableSchema> tables)
+    static List<String> cascadingForeignKeys(List<TableSchema> tables, boolean unmovedParents)
     {
+        Set<TableName> moved = new HashSet<>();
+        for (TableSchema table : tables) {
+            moved.add(table.name());
+        }
         List<String> cascading = new ArrayList<>();
         for (TableSchema table : tables) {
             for (ForeignKey key : table.foreignKeys()) {
-                if (key.onDelete().changesReferencingRows() || key.onUpdate().changesReferencingRows()) {
+                boolean acts = key.onDelete().changesReferencingRows() || key.onUpdate().changesReferencingRows();
+                if (acts && moved.contains(key.referencedTable()) != unmovedParents) {
                     cascading.add(table.name() + "." + key.name() + " (ON DELETE " + key.onDelete() + ", ON UPDATE " + key.onUpdate() + ")");
                 }
             }

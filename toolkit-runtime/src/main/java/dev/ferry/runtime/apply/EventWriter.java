@@ -1,0 +1,149 @@
+package dev.ferry.runtime.apply;
+
+import dev.ferry.api.model.Row;
+import dev.ferry.api.model.RowEvent;
+import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.config.RewritesConfig;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Writes a batch of row events to the target in one open transaction, in binlog order: runs of
+ * consecutive events of one table and one operation become one statement, and the child changes
+ * of a cascading delete or update ({@link Cascades}) run right before their parent's event.
+ * Applier thread only.
+ */
+final class EventWriter
+{
+    private final RewritesConfig rewrites;
+    private final Supplier<? extends Collection<TableSchema>> tables;
+    private final long maxStatementBytes;
+    private final Map<TableSchema, TableStatements> statements = new IdentityHashMap<>();
+    // built from the moved tables' foreign keys; dropped with the statements after a schema change
+    private Cascades cascades;
+
+    EventWriter(RewritesConfig rewrites, Supplier<? extends Collection<TableSchema>> tables, long maxStatementBytes)
+    {
+        this.rewrites = requireNonNull(rewrites, "rewrites is null");
+        this.tables = requireNonNull(tables, "tables is null");
+        this.maxStatementBytes = maxStatementBytes;
+    }
+
+    /**
+     * Forgets statements and foreign keys, after a schema change.
+     */
+    void reset()
+    {
+        statements.clear();
+        cascades = null;
+    }
+
+    /**
+     * Applies the events {@code filter} keeps (it may also turn an update into an insert or a
+     * delete), after the cascades of every event (the copy filter's or not: their children may be
+     * moved rows), turning each run of consecutive events of one table and one
+     * operation into one statement.
+     */
+    void apply(Connection connection, List<RowEvent> batch, UnaryOperator<RowEvent> filter)
+            throws SQLException
+    {
+        List<Row> run = new ArrayList<>();
+        boolean cascading = !cascades().isEmpty();
+        TableStatements runTable = null;
+        boolean runIsDelete = false;
+        for (int i = 0; i < batch.size(); i++) {
+            RowEvent original = batch.get(i);
+            if (cascading && original.type() != RowEvent.Type.INSERT) {
+                List<Cascades.Derived> derived = cascades.forEvent(original);
+                if (!derived.isEmpty()) {
+                    if (runTable != null) {
+                        flushRun(connection, runTable, runIsDelete, run);
+                        runTable = null;
+                    }
+                    Cascades.apply(connection, original, derived);
+                }
+            }
+            RowEvent event = filter.apply(original);
+            if (event == null) {
+                continue;
+            }
+            TableStatements table = statementsFor(event.table());
+            boolean delete;
+            Row row;
+            switch (event.type()) {
+                case INSERT:
+                    delete = false;
+                    row = event.after();
+                    break;
+                case DELETE:
+                    delete = true;
+                    row = event.before();
+                    break;
+                default:
+                    if (table.keyChanged(event.before(), event.after())) {
+                        if (runTable != null && (runTable != table || !runIsDelete)) {
+                            flushRun(connection, runTable, runIsDelete, run);
+                        }
+                        runTable = table;
+                        runIsDelete = true;
+                        run.add(event.before());
+                    }
+                    delete = false;
+                    row = event.after();
+            }
+            if (runTable != null && (runTable != table || runIsDelete != delete)) {
+                flushRun(connection, runTable, runIsDelete, run);
+            }
+            runTable = table;
+            runIsDelete = delete;
+            run.add(row);
+        }
+        if (runTable != null) {
+            flushRun(connection, runTable, runIsDelete, run);
+        }
+    }
+
+    private void flushRun(Connection connection, TableStatements table, boolean delete, List<Row> run)
+            throws SQLException
+    {
+        if (run.isEmpty()) {
+            return;
+        }
+        if (delete) {
+            table.delete(connection, run, 0, run.size());
+        }
+        else {
+            table.write(connection, run, 0, run.size(), maxStatementBytes);
+        }
+        run.clear();
+    }
+
+    Cascades cascades()
+    {
+        if (cascades == null) {
+            cascades = new Cascades(tables.get(), rewrites::apply);
+        }
+        return cascades;
+    }
+
+    private TableStatements statementsFor(TableSchema schema)
+    {
+        TableStatements result = statements.get(schema);
+        if (result == null) {
+            result = new TableStatements(schema, rewrites.apply(schema.name()));
+            statements.put(schema, result);
+        }
+        return result;
+    }
+
+}
