@@ -37,8 +37,6 @@ import static java.util.Objects.requireNonNull;
  * @param verification the verifier's results
  * @param health what {@code GET /api/health} answers
  * @param tuning the values {@code POST /api/tune} changes, as they are now
- * @param lagSeconds seconds the applier is behind the source (now minus the binlog timestamp of the
- *         last applied event; 0 when idle and caught up), or null before it applied anything
  */
 public record FerryStatus(
         String ferryVersion,
@@ -49,8 +47,7 @@ public record FerryStatus(
         ReplicationStatus replication,
         VerificationStatus verification,
         Health health,
-        TuningStatus tuning,
-        Double lagSeconds)
+        TuningStatus tuning)
 {
     /**
      * @param copyBatchSize rows per copy batch
@@ -206,17 +203,7 @@ public record FerryStatus(
                         ResultStatus.of(ferry.plugins().verifier().currentResult()),
                         requested),
                 Health.check(ferry, ferry.config().control().maxStateAge(), now),
-                TuningStatus.of(ferry.tuning()),
-                lag(ferry.applier(), now));
-    }
-
-    private static Double lag(Optional<BinlogApplier> applier, Instant now)
-    {
-        if (applier.isEmpty()) {
-            return null;
-        }
-        double lag = applier.get().lagSeconds(now.toEpochMilli());
-        return Double.isNaN(lag) ? null : lag;
+                TuningStatus.of(ferry.tuning()));
     }
 
     private static List<TableStatus> tables(List<TablePlan> plans)
