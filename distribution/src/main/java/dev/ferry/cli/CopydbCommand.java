@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.PipelinePlugins;
 import dev.ferry.runtime.RuntimeMetrics;
@@ -106,7 +107,7 @@ final class CopydbCommand
             }
             reporter.start();
             console.start();
-            Ferry.Result result;
+            RunResult result;
             try {
                 result = resume == null ? ferry.run() : resume.equals(RESUME_AUTO) ? ferry.runOrResume() : ferry.resume();
             }
@@ -153,7 +154,7 @@ final class CopydbCommand
         }
     }
 
-    static String summary(Ferry.Result result)
+    static String summary(RunResult result)
     {
         return String.format(Locale.ROOT, "%s: %s%n  rows copied: %d in %.1f s (%.0f rows/s)%n  binlog events applied: %d%n  verification: %s (%s)%n  total time: %.1f s",
                 result.phase().label(), result.message(), result.rowsCopied(), result.copyElapsed().toNanos() / 1e9, result.copyRowsPerSecond(),

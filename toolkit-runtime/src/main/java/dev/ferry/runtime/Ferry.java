@@ -22,8 +22,6 @@ import dev.ferry.runtime.schema.SchemaRegistry;
 import dev.ferry.runtime.state.Checkpointer;
 import dev.ferry.runtime.state.Checkpoints;
 import dev.ferry.runtime.state.ResumePlanner;
-import dev.ferry.runtime.state.StateCompatibility;
-import dev.ferry.runtime.state.StateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,27 +47,6 @@ public final class Ferry
     private static final Logger log = LoggerFactory.getLogger(Ferry.class);
     private static final Duration STOP_POLL = Duration.ofMillis(200);
 
-    /**
-     * How a run ended.
-     *
-     * @param phase {@link FerryPhase#DONE}, {@link FerryPhase#STOPPED} or {@link FerryPhase#FAILED}
-     * @param rowsCopied rows written by the copy
-     * @param eventsApplied binlog row events applied
-     * @param elapsed wall time of the run
-     * @param copyElapsed wall time of the copy phase
-     * @param verification the verifier's result at cutover
-     * @param message one line for the operator
-     */
-    public record Result(FerryPhase phase, long rowsCopied, long eventsApplied, Duration elapsed, Duration copyElapsed,
-            VerificationResult verification, String message)
-    {
-        public double copyRowsPerSecond()
-        {
-            double seconds = copyElapsed.toNanos() / 1e9;
-            return seconds <= 0 ? 0 : rowsCopied / seconds;
-        }
-    }
-
     private final PipelinePlugins plugins;
     private final FerryConfig config;
     private final RuntimePluginContext context;
@@ -77,7 +54,6 @@ public final class Ferry
     private final RunAssembly assembly;
     private final RunSignals signals = new RunSignals();
     private final RunTuning tuning;
-    private volatile boolean tuned;
     private final Checkpoints checkpoints = new Checkpoints();
     private final AtomicReference<FerryPhase> phase = new AtomicReference<>(FerryPhase.STARTING);
     private volatile RunAssembly.Databases databases;
@@ -194,10 +170,10 @@ public final class Ferry
     /**
      * Runs the whole move from the start.
      */
-    public Result run()
+    public RunResult run()
             throws InterruptedException
     {
-        return execute(false);
+        return execute(ResumePlanner.Start.FRESH);
     }
 
     /**
@@ -207,10 +183,10 @@ public final class Ferry
      * @throws FerryException when the run fails; the state (if a store is configured) is saved
      *         first, so a resume continues from there
      */
-    public Result resume()
+    public RunResult resume()
             throws InterruptedException
     {
-        return execute(true);
+        return execute(ResumePlanner.Start.RESUME);
     }
 
     /**
@@ -218,19 +194,13 @@ public final class Ferry
      * line a supervisor restarts after any failure. A saved run that finished ends at once, in
      * {@link FerryPhase#DONE}, without touching anything.
      */
-    public Result runOrResume()
+    public RunResult runOrResume()
             throws InterruptedException
     {
         return execute(ResumePlanner.Start.AUTO);
     }
 
-    private Result execute(boolean resume)
-            throws InterruptedException
-    {
-        return execute(resume ? ResumePlanner.Start.RESUME : ResumePlanner.Start.FRESH);
-    }
-
-    private Result execute(ResumePlanner.Start mode)
+    private RunResult execute(ResumePlanner.Start mode)
             throws InterruptedException
     {
         Instant started = Instant.now();
@@ -240,17 +210,11 @@ public final class Ferry
             databases = assembly.connect();
             assembly.checkSource(databases);
             Optional<FerryState> saved = ResumePlanner.load(plugins.stateStore(), mode);
-            saved.map(FerryState::tuning).ifPresent(this::restoreTuning);
-            if (saved.isPresent() && FerryPhase.DONE.label().equals(saved.get().phase())) {
-                String where = stateLocation().orElse("the state");
-                List<String> problems = StateCompatibility.check(saved.get(), config.fingerprint(), Map.of(), true);
-                if (!problems.isEmpty()) {
-                    throw new StateException("the finished run saved in " + where + " is not this config's: " + String.join("; ", problems));
-                }
+            saved.map(FerryState::tuning).ifPresent(tuning::restore);
+            String where = stateLocation().orElse("the state");
+            if (saved.isPresent() && ResumePlanner.finished(saved.get(), config.fingerprint(), where)) {
                 phase.set(FerryPhase.DONE);
-                log.info("the run saved in {} finished already (cut over at {}): nothing to do", where,
-                        saved.get().position() == null ? "?" : saved.get().position().event());
-                return new Result(FerryPhase.DONE, 0, 0, Duration.between(started, Instant.now()), Duration.ZERO,
+                return new RunResult(FerryPhase.DONE, 0, 0, Duration.between(started, Instant.now()), Duration.ZERO,
                         VerificationResult.notRun("finished by an earlier run"), "the run saved in " + where + " finished already; nothing to do");
             }
             RunAssembly.Plan plan = assembly.plan(databases, saved);
@@ -258,11 +222,8 @@ public final class Ferry
             replication = assembly.replication(databases, schemas, checkpoints, this::stopCopy);
             copier = assembly.copier(databases, schemas, replication::awaitAppliedUpToCurrent, config.replication().replicateSchemaChanges());
             List<TablePlan> plans = copier.plan(plan.tables(), saved.map(FerryState::tables).orElse(Map.of()));
-            // the first state is saved before the first row reaches the target (by the copy or the
-            // applier), so a run killed at any moment restarts with the same command line: before
-            // it, the target holds at most empty tables, which a fresh start adopts; after it, a
-            // resume continues. It lists every planned table: a resume tells the tables this run
-            // copies from those a replicated DDL created
+            // saved before the first row reaches the target, so a kill at any moment restarts with
+            // the same command line; it lists every planned table (docs/consistency.md)
             startCheckpoints(saved, PositionPair.at(plan.streamFrom()));
             PositionPair start = replication.start(plan.streamFrom());
             Instant copyStarted = Instant.now();
@@ -302,11 +263,11 @@ public final class Ferry
             lastVerification = verification;
             if (verification.failed()) {
                 phase.set(FerryPhase.FAILED);
-                return new Result(FerryPhase.FAILED, rowsCopied(), eventsApplied(), Duration.between(started, Instant.now()), copyElapsed, verification,
+                return new RunResult(FerryPhase.FAILED, rowsCopied(), eventsApplied(), Duration.between(started, Instant.now()), copyElapsed, verification,
                         "verification at cutover failed: " + verification.message());
             }
             phase.set(FerryPhase.DONE);
-            return new Result(FerryPhase.DONE, rowsCopied(), eventsApplied(), Duration.between(started, Instant.now()), copyElapsed, verification,
+            return new RunResult(FerryPhase.DONE, rowsCopied(), eventsApplied(), Duration.between(started, Instant.now()), copyElapsed, verification,
                     "moved " + plan.tables().size() + " tables from " + start.event() + "; copied " + rowsCopied() + " rows, applied "
                             + eventsApplied() + " binlog events; " + verification.message());
         }
@@ -324,24 +285,10 @@ public final class Ferry
         }
     }
 
-    /**
-     * Takes the values tuned in the run a resume continues, within what this run's pools allow.
-     */
-    private void restoreTuning(RunTuning.Values values)
-    {
-        int concurrency = Math.min(values.copyConcurrency(), tuning.maxConcurrency());
-        tune(new RunTuning.Values(values.copyBatchSize(), concurrency, values.replicationBatchSize(), values.copyRowsPerSecond()));
-        log.info("resuming with the values tuned while the run ran: {}", tuning.values());
-    }
-
-    /**
-     * Applies values validated by {@link dev.ferry.runtime.control.TuningRequest}; they are kept
-     * in the state from the next checkpoint on, so a resume keeps them.
-     */
+    /** Applies values validated by {@code TuningRequest}; saved from the next checkpoint on, so a resume keeps them. */
     public void tune(RunTuning.Values values)
     {
         tuning.set(values);
-        tuned = true;
     }
 
     private void startCheckpoints(Optional<FerryState> saved, PositionPair streamFrom)
@@ -354,16 +301,10 @@ public final class Ferry
         Checkpointer.Sources sources = new Checkpointer.Sources(
                 () -> phase.get().label(),
                 () -> SchemaRegistry.fingerprints(schemas.all()),
-                () -> {
-                    Copier current = copier;
-                    return current == null ? savedTables : current.snapshot();
-                },
-                () -> {
-                    PositionPair applied = replication.applied();
-                    return applied == null ? streamFrom : applied;
-                },
+                () -> Optional.ofNullable(copier).map(Copier::snapshot).orElse(savedTables),
+                () -> Optional.ofNullable(replication.applied()).orElse(streamFrom),
                 plugins.verifier()::saveState,
-                () -> tuned ? tuning.values() : null);
+                tuning::changedValues);
         checkpoints.start(assembly.checkpointer(store.get(), sources), config.checkpointInterval());
     }
 
@@ -374,8 +315,8 @@ public final class Ferry
      * applier stopped and re-applies everything since, which converges because every applied
      * event sets its row's state.
      */
-    private Result copyAfterReplicationStops(Instant started, Instant copyStarted)
-            throws InterruptedException
+    private RunResult copyAfterReplicationStops(Instant started, Instant copyStarted)
+            throws InterruptedException, SQLException
     {
         log.info("copy.delayUntilReplicationStops: replicating only; the copy starts when replication is stopped (POST /api/stop or SIGTERM)");
         awaitStop();
@@ -388,21 +329,14 @@ public final class Ferry
             schemas.get(name).ifPresent(current::add);
         }
         copier = assembly.copier(databases, schemas, ReplicationBarrier.NONE, false);
-        List<TablePlan> resumedPlans;
-        try {
-            resumedPlans = copier.plan(current, progress);
-        }
-        catch (SQLException e) {
-            throw new FerryException("database error: " + e.getMessage(), e);
-        }
-        copier.run(resumedPlans);
+        copier.run(copier.plan(current, progress));
         return stopped(started, Duration.between(copyStarted, Instant.now()));
     }
 
-    private Result stopped(Instant started, Duration copyElapsed)
+    private RunResult stopped(Instant started, Duration copyElapsed)
     {
         phase.set(FerryPhase.STOPPED);
-        return new Result(FerryPhase.STOPPED, rowsCopied(), eventsApplied(), Duration.between(started, Instant.now()), copyElapsed, lastVerification,
+        return new RunResult(FerryPhase.STOPPED, rowsCopied(), eventsApplied(), Duration.between(started, Instant.now()), copyElapsed, lastVerification,
                 "stopped on request before cutover");
     }
 
@@ -418,18 +352,12 @@ public final class Ferry
 
     private void stopCopy()
     {
-        Copier current = copier;
-        if (current != null) {
-            current.stop();
-        }
+        Optional.ofNullable(copier).ifPresent(Copier::stop);
     }
 
     private void checkStreaming()
     {
-        Replication current = replication;
-        if (current != null) {
-            current.checkHealthy();
-        }
+        Optional.ofNullable(replication).ifPresent(Replication::checkHealthy);
     }
 
     private void awaitStop()

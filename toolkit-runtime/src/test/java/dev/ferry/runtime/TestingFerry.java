@@ -53,7 +53,7 @@ public final class TestingFerry
         return new Ferry(plugins, context, metrics);
     }
 
-    public static Ferry.Result run(ServerPair servers, String yaml)
+    public static RunResult run(ServerPair servers, String yaml)
             throws InterruptedException
     {
         try (Ferry ferry = create(servers, yaml)) {

@@ -1,6 +1,7 @@
 package dev.ferry.plugins.filters;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.RealServers;
@@ -65,10 +66,10 @@ class ShardingCopyBenchmarkIT
                 """.formatted(MOVED));
         Map<String, Long> before = handlerReads(db.source());
         long started = System.nanoTime();
-        Ferry.Result result;
+        RunResult result;
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try (Ferry ferry = TestingRun.create(db.servers(), yaml)) {
-            Future<Ferry.Result> run = executor.submit(ferry::run);
+            Future<RunResult> run = executor.submit(ferry::run);
             result = run.get();
         }
         finally {

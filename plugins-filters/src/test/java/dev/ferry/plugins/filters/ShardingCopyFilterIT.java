@@ -1,6 +1,7 @@
 package dev.ferry.plugins.filters;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
@@ -40,7 +41,7 @@ class ShardingCopyFilterIT
                   rangeSize: 1000
                 """.formatted(d, TestingTenants.MOVED));
 
-        Ferry.Result result = run(db, tenants, yaml);
+        RunResult result = run(db, tenants, yaml);
 
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         assertFalse(result.verification().failed(), result.verification().message());
@@ -63,14 +64,14 @@ class ShardingCopyFilterIT
      * Starts the workload, runs ferry until it waits for the cutover, lets the workload go on a
      * little, stops it and cuts over.
      */
-    static Ferry.Result run(TestDatabase db, TestingTenants tenants, String yaml)
+    static RunResult run(TestDatabase db, TestingTenants tenants, String yaml)
             throws Exception
     {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         tenants.start(7);
         try (Ferry ferry = TestingRun.create(db.servers(), yaml)) {
             Thread.sleep(300);
-            Future<Ferry.Result> run = executor.submit(ferry::run);
+            Future<RunResult> run = executor.submit(ferry::run);
             while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
                 Thread.sleep(100);
             }

@@ -1,6 +1,7 @@
 package dev.ferry.plugins.filters;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
@@ -38,7 +39,7 @@ class WhereCopyFilterIT
                   rangeSize: 1000
                 """.formatted(d, ACCOUNTS, ORDERS));
 
-        Ferry.Result result = ShardingCopyFilterIT.run(db, tenants, yaml);
+        RunResult result = ShardingCopyFilterIT.run(db, tenants, yaml);
 
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         assertFalse(result.verification().failed(), result.verification().message());

@@ -3,6 +3,7 @@ package dev.ferry.plugins.throttlers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.control.ControlServer;
 import dev.ferry.testing.RealServers;
@@ -53,7 +54,7 @@ class PausedCopyIT
         try (Ferry ferry = TestingRun.create(db.servers(), yaml);
                 ControlServer server = new ControlServer(ferry)) {
             server.start();
-            Future<Ferry.Result> run = executor.submit(ferry::run);
+            Future<RunResult> run = executor.submit(ferry::run);
             JsonNode waiting = awaitStatus(server, run, status -> status.at("/copy/throttle/reason").asText().equals("paused by operator")
                     && status.get("tables").size() == 1);
             assertEquals("copying", waiting.get("phase").asText());
@@ -83,7 +84,7 @@ class PausedCopyIT
             assertTrue(ferry.metrics().counter("copy_throttled_millis", "").value() >= 2000, "the copy waited for the pauser");
 
             assertEquals(202, post(server, "/api/cutover", TOKEN).statusCode());
-            Ferry.Result result = run.get(60, TimeUnit.SECONDS);
+            RunResult result = run.get(60, TimeUnit.SECONDS);
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
             db.assertTargetEqualsSource();
         }
@@ -111,7 +112,7 @@ class PausedCopyIT
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static JsonNode awaitStatus(ControlServer server, Future<Ferry.Result> run, Predicate<JsonNode> condition)
+    private static JsonNode awaitStatus(ControlServer server, Future<RunResult> run, Predicate<JsonNode> condition)
             throws Exception
     {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -3,6 +3,7 @@ package dev.ferry.plugins.verifiers;
 import dev.ferry.api.model.Key;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.PipelinePlugins;
 import dev.ferry.runtime.RuntimeMetrics;
@@ -52,7 +53,7 @@ class InlineVerifierRunIT
         PipelinePlugins plugins = PipelinePlugins.assemble(loaded, PluginRegistry.load(List.of()), context);
         try (Ferry ferry = new Ferry(plugins, context, metrics)) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
                 Thread.sleep(50);
             }
@@ -66,7 +67,7 @@ class InlineVerifierRunIT
                     "UPDATE t SET v = 'tampered' WHERE id IN (17, 18446744073709551615)",
                     "UPDATE t SET v = 'unseen' WHERE id = 9000");
             ferry.requestCutover();
-            Ferry.Result result = run.get();
+            RunResult result = run.get();
             executor.shutdown();
             assertEquals(FerryPhase.FAILED, result.phase(), result.message());
             VerificationResult verification = result.verification();

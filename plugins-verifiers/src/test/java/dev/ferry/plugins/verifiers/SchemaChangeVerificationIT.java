@@ -6,6 +6,7 @@ import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.PipelinePlugins;
 import dev.ferry.runtime.RuntimeMetrics;
@@ -91,7 +92,7 @@ class SchemaChangeVerificationIT
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try (Ferry ferry = ferry(db, verifierConfig, List.of(db.name(), second, dropped))) {
             writer.start();
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             awaitWaitingForCutover(ferry, run);
 
             int statements;
@@ -112,7 +113,7 @@ class SchemaChangeVerificationIT
             assertTrue(applied >= statements && applied <= statements + noOps,
                     "replicated " + applied + " DDL statements, expected " + statements + " and up to " + noOps + " no-ops the server may not log");
             ferry.requestCutover();
-            Ferry.Result result = run.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            RunResult result = run.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
             VerificationResult verification = result.verification();
             assertEquals(VerificationResult.Status.MATCH, verification.status(), verification.message());
@@ -156,7 +157,7 @@ class SchemaChangeVerificationIT
         try (Ferry ferry = ferry(db, verifier.equals("inline") ? "{type: inline, interval: 1h}" : "{type: " + verifier + "}", List.of(db.name()))) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
             try {
-                Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+                Future<RunResult> run = executor.submit(() -> ferry.run());
                 awaitWaitingForCutover(ferry, run);
                 db.executeOnSource("UPDATE a SET v = 'changed' WHERE id = 17");
                 awaitApplied(db, ferry);
@@ -165,7 +166,7 @@ class SchemaChangeVerificationIT
                 db.executeOnSource("RENAME TABLE a TO tmp, b TO a, tmp TO b");
                 awaitApplied(db, ferry);
                 ferry.requestCutover();
-                Ferry.Result result = run.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                RunResult result = run.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 assertEquals(FerryPhase.FAILED, result.phase(), result.message());
                 VerificationResult verification = result.verification();
                 assertEquals(VerificationResult.Status.MISMATCH, verification.status(), verification.message());
@@ -340,7 +341,7 @@ class SchemaChangeVerificationIT
         return new Ferry(plugins, context, metrics);
     }
 
-    private static void awaitWaitingForCutover(Ferry ferry, Future<Ferry.Result> run)
+    private static void awaitWaitingForCutover(Ferry ferry, Future<RunResult> run)
             throws InterruptedException
     {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -369,13 +370,13 @@ class SchemaChangeVerificationIT
         }
     }
 
-    private static String finished(Future<Ferry.Result> run)
+    private static String finished(Future<RunResult> run)
     {
         if (!run.isDone()) {
             return "ferry is still running";
         }
         try {
-            Ferry.Result result = run.get();
+            RunResult result = run.get();
             return "ferry ended " + result.phase() + ": " + result.message();
         }
         catch (Exception e) {
@@ -418,11 +419,11 @@ class SchemaChangeVerificationIT
     {
         private final Connection connection;
         private final Statement statement;
-        private final Future<Ferry.Result> run;
+        private final Future<RunResult> run;
         private int ddl;
         private int noOps;
 
-        Session(Connection connection, Future<Ferry.Result> run)
+        Session(Connection connection, Future<RunResult> run)
                 throws SQLException
         {
             this.connection = connection;

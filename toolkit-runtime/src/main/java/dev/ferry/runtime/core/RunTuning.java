@@ -27,6 +27,7 @@ public final class RunTuning
     }
 
     private final int maxConcurrency;
+    private volatile boolean changed;
     // permits beyond the current concurrency are held here, so lowering it needs no running batch to stop
     private final Slots slots;
     private final Pauser copyPauser = new Pauser("copy");
@@ -62,6 +63,24 @@ public final class RunTuning
     }
 
     /**
+     * The values in force when an operator changed them during this run (or a resumed one), so the
+     * saved state keeps them; null while they are the config's.
+     */
+    public Values changedValues()
+    {
+        return changed ? values : null;
+    }
+
+    /**
+     * Takes the values tuned in the run a resume continues, within what this run's pools allow.
+     */
+    public void restore(Values saved)
+    {
+        requireNonNull(saved, "saved is null");
+        set(new Values(saved.copyBatchSize(), Math.min(saved.copyConcurrency(), maxConcurrency), saved.replicationBatchSize(), saved.copyRowsPerSecond()));
+    }
+
+    /**
      * Applies {@code next}, already validated ({@link TuningRequest}).
      */
     public synchronized void set(Values next)
@@ -72,6 +91,7 @@ public final class RunTuning
         }
         resize(next.copyConcurrency());
         values = next;
+        changed = true;
         synchronized (rateLock) {
             nextFreeNanos = 0;
         }

@@ -79,6 +79,25 @@ public final class ResumePlanner
     }
 
     /**
+     * Whether {@code saved} is a run that finished (cut over) already, so a restart has nothing to
+     * do; such a state must be this config's.
+     *
+     * @throws StateException when it finished under another config
+     */
+    public static boolean finished(FerryState saved, String fingerprint, String where)
+    {
+        if (!FerryPhase.DONE.label().equals(saved.phase())) {
+            return false;
+        }
+        List<String> problems = StateCompatibility.check(saved, fingerprint, Map.of(), true);
+        if (!problems.isEmpty()) {
+            throw new StateException("the finished run saved in " + where + " is not this config's: " + String.join("; ", problems));
+        }
+        log.info("the run saved in {} finished already (cut over at {}): nothing to do", where, saved.position() == null ? "?" : saved.position().event());
+        return true;
+    }
+
+    /**
      * Starts the state store and reads the state of an earlier run: the one to continue when
      * {@code resume}, otherwise a check that there is none (a fresh start never overwrites one).
      */

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
@@ -104,7 +105,7 @@ class ControlServerIT
                 ProgressReporter reporter = new ProgressReporter(ferry)) {
             server.start();
             reporter.start();
-            Future<Ferry.Result> run = executor.submit(ferry::run);
+            Future<RunResult> run = executor.submit(ferry::run);
             JsonNode status = awaitStatus(server, run, body -> body.get("phase").asText().equals("waiting-for-cutover"));
             String table = db.name() + ".items";
 
@@ -217,7 +218,7 @@ class ControlServerIT
             // POST /api/cutover ends the run
             HttpResponse<String> cutover = ControlTesting.post(server, "/api/cutover", TOKEN);
             assertEquals(202, cutover.statusCode(), cutover.body());
-            Ferry.Result result = run.get(60, TimeUnit.SECONDS);
+            RunResult result = run.get(60, TimeUnit.SECONDS);
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
             db.assertTargetEqualsSource();
             assertEquals(409, ControlTesting.post(server, "/api/cutover", TOKEN).statusCode());
@@ -253,7 +254,7 @@ class ControlServerIT
         try (Ferry ferry = ControlTesting.create(db.servers(), yaml, plugins -> plugins);
                 ControlServer server = new ControlServer(ferry)) {
             server.start();
-            Future<Ferry.Result> run = executor.submit(ferry::run);
+            Future<RunResult> run = executor.submit(ferry::run);
             awaitStatus(server, run, body -> body.get("phase").asText().equals("waiting-for-cutover"));
 
             HttpResponse<String> stale = awaitHealth(server, 500);
@@ -295,7 +296,7 @@ class ControlServerIT
     /**
      * Polls {@code GET /api/status} until {@code condition} holds.
      */
-    static JsonNode awaitStatus(ControlServer server, Future<Ferry.Result> run, Predicate<JsonNode> condition)
+    static JsonNode awaitStatus(ControlServer server, Future<RunResult> run, Predicate<JsonNode> condition)
             throws Exception
     {
         long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();

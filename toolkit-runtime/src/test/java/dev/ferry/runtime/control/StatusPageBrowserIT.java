@@ -1,6 +1,7 @@
 package dev.ferry.runtime.control;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
@@ -54,7 +55,7 @@ class StatusPageBrowserIT
         try (Ferry ferry = ControlTesting.create(db.servers(), yaml, plugins -> plugins);
                 ControlServer server = new ControlServer(ferry)) {
             server.start();
-            Future<Ferry.Result> run = executor.submit(ferry::run);
+            Future<RunResult> run = executor.submit(ferry::run);
             ControlServerIT.awaitStatus(server, run, body -> body.get("phase").asText().equals("waiting-for-cutover"));
 
             // the virtual time budget lets the page's refresh timer fire and its fetch complete

@@ -1,6 +1,7 @@
 package dev.ferry.runtime.copy;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.TestingFerry;
 import dev.ferry.testing.MySqlServer;
@@ -47,7 +48,7 @@ class CopyRetryIT
         String table = "`" + db.name() + "`.`big`";
         try (Ferry ferry = TestingFerry.create(db.servers(), CopyTesting.config(db,
                 "copy:\n  batchSize: 200\n  concurrency: 1\n  retryBackoff: 50ms\n  readRetries: 10\n  writeRetries: 10\n  writeMethod: " + writeMethod + "\n"))) {
-            CompletableFuture<Ferry.Result> run = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(() -> {
                 try {
                     return ferry.run();
                 }
@@ -62,7 +63,7 @@ class CopyRetryIT
             String write = writeMethod.equals("insert") ? "INSERT IGNORE INTO " + table + "%" : "LOAD DATA LOCAL INFILE % INTO TABLE " + table + "%";
             long targetKilled = killWhileLocked(db.target(), db.name(), write);
 
-            Ferry.Result result = run.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            RunResult result = run.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
             assertTrue(sourceKilled != targetKilled);
             assertTrue(ferry.metrics().counters().get("copy_retries").value() >= 2,
@@ -116,7 +117,7 @@ class CopyRetryIT
         db.target().executeIn(db.name(), "INSERT INTO t SELECT seq, CONCAT('name ', seq) FROM seq_1_to_950");
         String config = "copy:\n  batchSize: 1000\n  retryBackoff: 10ms\n  writeMethod: " + writeMethod + "\n  createTargetTables: false\n";
 
-        Ferry.Result result = CopyTesting.run(db, config);
+        RunResult result = CopyTesting.run(db, config);
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
 
@@ -150,7 +151,7 @@ class CopyRetryIT
                 "CREATE TABLE " + db.name() + ".t (id INT NOT NULL PRIMARY KEY, name VARCHAR(20) NOT NULL)");
     }
 
-    private static void awaitTargetRows(TestDatabase db, long rows, CompletableFuture<Ferry.Result> run)
+    private static void awaitTargetRows(TestDatabase db, long rows, CompletableFuture<RunResult> run)
             throws InterruptedException
     {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);

@@ -1,6 +1,7 @@
 package dev.ferry.runtime.copy;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.TestingFerry;
 import dev.ferry.testing.TestDatabase;
 
@@ -17,7 +18,7 @@ final class CopyTesting
     /**
      * How a run ended, and how many key ranges each table (by bare name) was split into.
      */
-    record Outcome(Ferry.Result result, Map<String, Integer> ranges) {}
+    record Outcome(RunResult result, Map<String, Integer> ranges) {}
 
     /**
      * A config moving the test database, with {@code extra} YAML appended, that cuts over on its
@@ -29,7 +30,7 @@ final class CopyTesting
         return config.contains("\ncutover:") ? config : config + "cutover:\n  automatic: true\n";
     }
 
-    static Ferry.Result run(TestDatabase db, String extra)
+    static RunResult run(TestDatabase db, String extra)
             throws InterruptedException
     {
         return TestingFerry.run(db.servers(), config(db, extra));
@@ -39,7 +40,7 @@ final class CopyTesting
             throws InterruptedException
     {
         try (Ferry ferry = TestingFerry.create(db.servers(), config(db, extra))) {
-            Ferry.Result result = ferry.run();
+            RunResult result = ferry.run();
             Map<String, Integer> ranges = new TreeMap<>();
             for (TablePlan plan : ferry.tables()) {
                 ranges.put(plan.table().name().table(), plan.progress().rangesTotal());

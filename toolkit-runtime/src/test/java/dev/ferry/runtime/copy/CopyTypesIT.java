@@ -1,6 +1,7 @@
 package dev.ferry.runtime.copy;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TableAssertions;
@@ -146,7 +147,7 @@ class CopyTypesIT
                         + "ELT(1 + seq % 4, '', 'small', 'it''s', 'ü'), seq % 8, JSON_OBJECT('seq', seq), POINT(seq, -seq), POINT(seq, seq), seq "
                         + "FROM seq_1_to_500");
 
-        Ferry.Result result = CopyTesting.run(db, "copy:\n  batchSize: 3\n  writeMethod: " + writeMethod + "\n");
+        RunResult result = CopyTesting.run(db, "copy:\n  batchSize: 3\n  writeMethod: " + writeMethod + "\n");
 
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         assertEquals(514 + 8, result.rowsCopied());
@@ -185,7 +186,7 @@ class CopyTypesIT
         db.target().execute("CREATE DATABASE " + db.name(),
                 "CREATE TABLE " + db.name() + ".g (id INT NOT NULL PRIMARY KEY, v INT NOT NULL, s BIGINT AS (v * 3) STORED, w BIGINT AS (v * 5) VIRTUAL)");
 
-        Ferry.Result result = CopyTesting.run(db, "copy:\n  batchSize: 7\n  writeMethod: " + writeMethod + "\n");
+        RunResult result = CopyTesting.run(db, "copy:\n  batchSize: 7\n  writeMethod: " + writeMethod + "\n");
 
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         assertEquals(List.of(List.of("100", "5050", "15150", "25250")),

@@ -1,6 +1,7 @@
 package dev.ferry.runtime.ddl;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.TestingFerry;
 import dev.ferry.testing.RealServers;
@@ -125,7 +126,7 @@ class RenameDuringCopyIT
     {
         try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(), CONFIG))) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             while (!ready.test(ferry) && !run.isDone()) {
                 Thread.sleep(5);
             }
@@ -134,7 +135,7 @@ class RenameDuringCopyIT
                 Thread.sleep(50);
             }
             ferry.requestCutover();
-            Ferry.Result result = run.get();
+            RunResult result = run.get();
             executor.shutdown();
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
         }

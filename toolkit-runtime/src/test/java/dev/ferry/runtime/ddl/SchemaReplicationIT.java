@@ -1,6 +1,7 @@
 package dev.ferry.runtime.ddl;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.TestingFerry;
 import dev.ferry.testing.RealServers;
@@ -32,7 +33,7 @@ class SchemaReplicationIT
                 "INSERT INTO b SELECT seq, seq FROM seq_1_to_1000");
         try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(), "cutover:\n  automatic: false\n"))) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
                 Thread.sleep(50);
             }
@@ -53,7 +54,7 @@ class SchemaReplicationIT
                     "GRANT SELECT ON " + db.name() + ".c TO 'ferry'@'%'");
             Thread.sleep(500);
             ferry.requestCutover();
-            Ferry.Result result = run.get();
+            RunResult result = run.get();
             executor.shutdown();
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
         }
@@ -74,7 +75,7 @@ class SchemaReplicationIT
                 "INSERT INTO a SELECT seq, CONCAT('a', seq) FROM seq_1_to_100");
         try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(), "cutover:\n  automatic: false\n"))) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
                 Thread.sleep(50);
             }
@@ -86,7 +87,7 @@ class SchemaReplicationIT
                     "UPDATE a SET w = 'Åsa' WHERE id <= 10");
             Thread.sleep(500);
             ferry.requestCutover();
-            Ferry.Result result = run.get();
+            RunResult result = run.get();
             executor.shutdown();
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
         }
@@ -117,7 +118,7 @@ class SchemaReplicationIT
         try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(),
                 rewrites + "copy:\n  batchSize: 50\n  concurrency: 2\ncutover:\n  automatic: false\n"))) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             while (ferry.tables().stream().mapToLong(plan -> plan.progress().rowsCopied()).sum() < 2000 && !run.isDone()) {
                 Thread.sleep(20);
             }
@@ -131,7 +132,7 @@ class SchemaReplicationIT
                 Thread.sleep(50);
             }
             ferry.requestCutover();
-            Ferry.Result result = run.get();
+            RunResult result = run.get();
             executor.shutdown();
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
         }
@@ -165,7 +166,7 @@ class SchemaReplicationIT
                 + "cutover:\n  automatic: false\n";
         try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(), rewrites))) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
                 Thread.sleep(50);
             }
@@ -181,7 +182,7 @@ class SchemaReplicationIT
                     "DROP TABLE extra");
             Thread.sleep(300);
             ferry.requestCutover();
-            Ferry.Result result = run.get();
+            RunResult result = run.get();
             executor.shutdown();
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
         }
@@ -217,7 +218,7 @@ class SchemaReplicationIT
         String rewrites = "rewrites:\n  databases: {\"" + db.name() + "\": \"" + targetDatabase + "\"}\ncutover:\n  automatic: false\n";
         try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(), rewrites))) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
                 Thread.sleep(50);
             }
@@ -238,7 +239,7 @@ class SchemaReplicationIT
                     "INSERT INTO made (id, v) VALUES (1, 10), (2, 20)");
             Thread.sleep(300);
             ferry.requestCutover();
-            Ferry.Result result = run.get();
+            RunResult result = run.get();
             executor.shutdown();
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
         }

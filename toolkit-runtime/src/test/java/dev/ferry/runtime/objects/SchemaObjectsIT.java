@@ -2,6 +2,7 @@ package dev.ferry.runtime.objects;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.TestingFerry;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.testing.RealServers;
@@ -45,7 +46,7 @@ class SchemaObjectsIT
                 "INSERT INTO orders (amount) SELECT seq % 100 FROM seq_1_to_2000");
         try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(), "copy:\n  rangeSize: 1000\n  batchSize: 200\n"))) {
             ExecutorService executor = Executors.newFixedThreadPool(2);
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             AtomicBoolean writing = new AtomicBoolean(true);
             Future<Integer> writer = executor.submit(() -> {
                 int calls = 0;
@@ -73,7 +74,7 @@ class SchemaObjectsIT
             writing.set(false);
             assertTrue(writer.get() > 0);
             ferry.requestCutover();
-            Ferry.Result result = run.get();
+            RunResult result = run.get();
             executor.shutdown();
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
         }
@@ -107,7 +108,7 @@ class SchemaObjectsIT
         assertEquals(0, db.target().queryLong("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + db.name() + "'"),
                 "nothing is written before the error");
 
-        Ferry.Result result = TestingFerry.run(db.servers(), yaml + "schemaObjects:\n  definer: target-user\n");
+        RunResult result = TestingFerry.run(db.servers(), yaml + "schemaObjects:\n  definer: target-user\n");
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
         assertEquals(List.of(List.of(db.target().user() + "@%")),

@@ -1,6 +1,7 @@
 package dev.ferry.runtime.online;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.RuntimeMetrics;
 import dev.ferry.runtime.TestingFerry;
@@ -60,7 +61,7 @@ class BinlogKillIT
             ExecutorService executor = Executors.newSingleThreadExecutor();
             try (Ferry ferry = TestingFerry.create(db.servers(), yaml)) {
                 workload.start();
-                Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+                Future<RunResult> run = executor.submit(() -> ferry.run());
                 await("the copy to finish", () -> ferry.phase() == FerryPhase.WAITING_FOR_CUTOVER || run.isDone());
                 assertEquals(FerryPhase.WAITING_FOR_CUTOVER, ferry.phase());
 
@@ -73,7 +74,7 @@ class BinlogKillIT
 
                 workload.stop();
                 ferry.requestCutover();
-                Ferry.Result result = run.get(2, TimeUnit.MINUTES);
+                RunResult result = run.get(2, TimeUnit.MINUTES);
                 assertEquals(FerryPhase.DONE, result.phase(), result.message());
                 TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
             }
@@ -99,7 +100,7 @@ class BinlogKillIT
             ExecutorService executor = Executors.newSingleThreadExecutor();
             try (Ferry ferry = slowHot.create(db.servers(), yaml)) {
                 workload.start();
-                Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+                Future<RunResult> run = executor.submit(() -> ferry.run());
                 await("the copy to start", () -> ferry.phase() == FerryPhase.COPYING || run.isDone());
 
                 Set<Long> killed = new LinkedHashSet<>();
@@ -118,7 +119,7 @@ class BinlogKillIT
 
                 workload.stop();
                 ferry.requestCutover();
-                Ferry.Result result = run.get(2, TimeUnit.MINUTES);
+                RunResult result = run.get(2, TimeUnit.MINUTES);
                 assertEquals(FerryPhase.DONE, result.phase(), result.message());
                 TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
             }

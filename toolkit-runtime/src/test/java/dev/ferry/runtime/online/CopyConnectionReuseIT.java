@@ -1,6 +1,7 @@
 package dev.ferry.runtime.online;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.TestingFerry;
 import dev.ferry.testing.RealServers;
@@ -46,7 +47,7 @@ class CopyConnectionReuseIT
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream original = System.err;
         System.setErr(new PrintStream(new Tee(original, log), true, StandardCharsets.UTF_8));
-        Ferry.Result result;
+        RunResult result;
         try {
             result = TestingFerry.run(db.servers(), yaml);
         }

@@ -1,6 +1,7 @@
 package dev.ferry.runtime.online;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.TestingFerry;
 import dev.ferry.testing.RealServers;
@@ -28,7 +29,7 @@ class OnlineCopyIT
         try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(),
                 "copy:\n  batchSize: 100\n  concurrency: 2\n  rangeSize: 5000\n"))) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             Workload workload = new Workload(db.source(), db.name(), "items", 42, 2);
             workload.start();
             while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
@@ -37,7 +38,7 @@ class OnlineCopyIT
             Thread.sleep(500);
             workload.stop();
             ferry.requestCutover();
-            Ferry.Result result = run.get();
+            RunResult result = run.get();
             executor.shutdown();
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
             TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
@@ -54,7 +55,7 @@ class OnlineCopyIT
         try (Ferry ferry = TestingFerry.create(db.servers(), TestingFerry.config(db.servers(), db.name(),
                 "copy:\n  delayUntilReplicationStops: true\n"))) {
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             while (ferry.applier().isEmpty() && !run.isDone()) {
                 Thread.sleep(20);
             }
@@ -62,7 +63,7 @@ class OnlineCopyIT
             Thread.sleep(1000);
             assertEquals(0, ferry.metrics().counter("copy_rows", "").value(), "the copy must wait while replication runs");
             ferry.requestStop();
-            Ferry.Result result = run.get();
+            RunResult result = run.get();
             executor.shutdown();
             assertEquals(FerryPhase.STOPPED, result.phase(), result.message());
             assertEquals(5001, result.rowsCopied());

@@ -1,6 +1,7 @@
 package dev.ferry.runtime.online;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.TestingFerry;
 import dev.ferry.testing.RealServers;
@@ -78,7 +79,7 @@ class OnlineWorkloadIT
             // the load is already running when streaming starts and the copy plans its ranges
             workload.start();
             Thread.sleep(200);
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             long copyStartOperations = -1;
             while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone()) {
                 if (copyStartOperations < 0 && ferry.phase() == FerryPhase.COPYING) {
@@ -91,7 +92,7 @@ class OnlineWorkloadIT
             Thread.sleep(1_000);
             long operations = workload.stop();
             ferry.requestCutover();
-            Ferry.Result result = run.get(2, TimeUnit.MINUTES);
+            RunResult result = run.get(2, TimeUnit.MINUTES);
 
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
             assertTrue(copyStartOperations >= 0, "the copy phase was never seen");

@@ -3,6 +3,7 @@ package dev.ferry.runtime.online;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.TestingFerry;
 import dev.ferry.runtime.control.ControlServer;
 import dev.ferry.runtime.core.FerryPhase;
@@ -52,7 +53,7 @@ class TuneWhileCopyingIT
             ExecutorService executor = Executors.newSingleThreadExecutor();
             // the cap is set before the copy starts, so that the 30,000 rows cannot be done before it bites
             assertEquals(200, post(base, "/api/tune", "{\"copy\": {\"rowsPerSecond\": 1000, \"batchSize\": 50, \"concurrency\": 1}}").statusCode());
-            Future<Ferry.Result> run = executor.submit(() -> ferry.run());
+            Future<RunResult> run = executor.submit(() -> ferry.run());
             Workload workload = new Workload(db.source(), db.name(), "items", 18, 2);
             workload.start();
             while (ferry.phase() != FerryPhase.COPYING && !run.isDone()) {
@@ -90,7 +91,7 @@ class TuneWhileCopyingIT
             Thread.sleep(500);
             workload.stop();
             assertEquals(202, post(base, "/api/cutover", "").statusCode());
-            Ferry.Result result = run.get();
+            RunResult result = run.get();
             executor.shutdown();
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
             TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());

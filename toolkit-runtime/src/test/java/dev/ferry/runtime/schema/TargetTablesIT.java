@@ -1,6 +1,7 @@
 package dev.ferry.runtime.schema;
 
 import dev.ferry.runtime.Ferry;
+import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.runtime.TestingFerry;
 import dev.ferry.testing.RealServers;
@@ -30,7 +31,7 @@ class TargetTablesIT
         String renamed = "rewritten_" + db.name().substring(db.name().lastIndexOf('_') + 1);
         db.target().execute("DROP DATABASE IF EXISTS " + renamed);
         try {
-            Ferry.Result result = run(db, "rewrites:\n  databases:\n    " + db.name() + ": " + renamed + "\n  tables:\n    "
+            RunResult result = run(db, "rewrites:\n  databases:\n    " + db.name() + ": " + renamed + "\n  tables:\n    "
                     + db.name() + ".b_child: kid\n");
             assertEquals(FerryPhase.DONE, result.phase(), result.message());
             assertEquals(List.of(List.of("a_grandchild"), List.of("c_parent"), List.of("kid")),
@@ -58,7 +59,7 @@ class TargetTablesIT
             throws Exception
     {
         createFamily(db);
-        Ferry.Result result = run(db, "copy:\n  batchSize: 50\n  concurrency: 4\n");
+        RunResult result = run(db, "copy:\n  batchSize: 50\n  concurrency: 4\n");
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
         assertEquals(3, db.target().queryLong("SELECT COUNT(*) FROM information_schema.referential_constraints WHERE constraint_schema = '"
@@ -70,7 +71,7 @@ class TargetTablesIT
             throws Exception
     {
         createFamily(db);
-        Ferry.Result result = run(db, "copy:\n  tableCreationOrder: [\"" + db.name() + ".c_parent\", \"" + db.name() + ".b_child\"]\n");
+        RunResult result = run(db, "copy:\n  tableCreationOrder: [\"" + db.name() + ".c_parent\", \"" + db.name() + ".b_child\"]\n");
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
     }
@@ -80,7 +81,7 @@ class TargetTablesIT
             throws Exception
     {
         createCycle(db);
-        Ferry.Result result = run(db, "copy:\n  batchSize: 10\n");
+        RunResult result = run(db, "copy:\n  batchSize: 10\n");
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
         assertEquals(2, db.target().queryLong("SELECT COUNT(*) FROM information_schema.referential_constraints WHERE constraint_schema = '" + db.name() + "'"));
@@ -94,7 +95,7 @@ class TargetTablesIT
             throws Exception
     {
         createCycle(db);
-        Ferry.Result result = run(db, "copy:\n  batchSize: 10\n  disableForeignKeyChecks: true\n  tableCreationOrder: [\"" + db.name() + ".hens\", \""
+        RunResult result = run(db, "copy:\n  batchSize: 10\n  disableForeignKeyChecks: true\n  tableCreationOrder: [\"" + db.name() + ".hens\", \""
                 + db.name() + ".eggs\"]\n");
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
@@ -115,7 +116,7 @@ class TargetTablesIT
                 "INSERT INTO " + db.name() + ".items (id, name, price, note) VALUES (1001, 'mine', 1.00, 'kept'), (1002, 'also mine', NULL, 'kept')");
         String before = showCreate(db);
 
-        Ferry.Result result = run(db, "copy:\n  batchSize: 40\n");
+        RunResult result = run(db, "copy:\n  batchSize: 40\n");
 
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         assertEquals(before, showCreate(db), "the target table is not recreated or altered");
@@ -176,7 +177,7 @@ class TargetTablesIT
                 "CREATE TABLE words (id INT NOT NULL PRIMARY KEY, word VARCHAR(20) COLLATE utf8mb4_0900_ai_ci NOT NULL, UNIQUE KEY (word)) "
                         + "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_de_pb_0900_as_cs",
                 "INSERT INTO words VALUES (1, 'Straße'), (2, 'Äpfel'), (3, 'apfel2'), (4, 'Zoë')");
-        Ferry.Result result = run(db, "");
+        RunResult result = run(db, "");
         assertEquals(FerryPhase.DONE, result.phase(), result.message());
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
         boolean targetHasAliases = db.target().isAtLeast(11, 4);
@@ -216,7 +217,7 @@ class TargetTablesIT
         return db.target().query("SHOW CREATE TABLE " + db.name() + ".items").get(0).get(1);
     }
 
-    private static Ferry.Result run(TestDatabase db, String extra)
+    private static RunResult run(TestDatabase db, String extra)
             throws InterruptedException
     {
         return TestingFerry.run(db.servers(), TestingFerry.config(db.servers(), db.name(), extra) + "cutover:\n  automatic: true\n");
