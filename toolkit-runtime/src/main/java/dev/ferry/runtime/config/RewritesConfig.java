@@ -69,4 +69,25 @@ public record RewritesConfig(Map<String, String> databases, Map<TableName, Strin
     {
         return databases.getOrDefault(database, database);
     }
+
+    /**
+     * The source name of a table the target holds under {@code target}: the inverse of
+     * {@link #apply} (names no rewrite produces are their own source names).
+     */
+    public TableName reverse(TableName target)
+    {
+        String database = target.database();
+        for (Map.Entry<String, String> entry : databases.entrySet()) {
+            if (entry.getValue().equals(target.database())) {
+                database = entry.getKey();
+                break;
+            }
+        }
+        for (Map.Entry<TableName, String> entry : tables.entrySet()) {
+            if (entry.getKey().database().equals(database) && entry.getValue().equals(target.table())) {
+                return entry.getKey();
+            }
+        }
+        return new TableName(database, target.table());
+    }
 }

@@ -1,12 +1,15 @@
 package dev.ferry.runtime.schema;
 
 import dev.ferry.api.FerryException;
+import dev.ferry.api.model.ForeignKey;
 import dev.ferry.api.model.PaginationKey;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.RewritesConfig;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -44,7 +47,14 @@ public final class TargetSchemas
             throw new FerryException("cannot read the target's schema of " + source + " after a DDL: " + e.getMessage(), e);
         }
         return loaded.map(schema -> {
-            TableSchema relabelled = new TableSchema(source, schema.columns(), schema.indexes(), schema.foreignKeys(), schema.paginationKey(), schema.fingerprint());
+            // foreign keys name their parents as the target has them: back to the source's names,
+            // which the rest of ferry (cascades, creation order) works in
+            List<ForeignKey> foreignKeys = new ArrayList<>(schema.foreignKeys().size());
+            for (ForeignKey key : schema.foreignKeys()) {
+                foreignKeys.add(new ForeignKey(key.name(), key.columns(), rewrites.reverse(key.referencedTable()), key.referencedColumns(), key.onDelete(),
+                        key.onUpdate()));
+            }
+            TableSchema relabelled = new TableSchema(source, schema.columns(), schema.indexes(), foreignKeys, schema.paginationKey(), schema.fingerprint());
             try {
                 return keys.choose(relabelled);
             }

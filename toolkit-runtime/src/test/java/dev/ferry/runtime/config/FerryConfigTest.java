@@ -184,6 +184,9 @@ class FerryConfigTest
         assertEquals(new TableName("shop_new", "orders_v2"), config.rewrites().apply(TableName.parse("shop.orders")));
         assertEquals(new TableName("shop_new", "users"), config.rewrites().apply(TableName.parse("shop.users")));
         assertEquals(new TableName("other", "orders"), config.rewrites().apply(TableName.parse("other.orders")));
+        assertEquals(TableName.parse("shop.orders"), config.rewrites().reverse(new TableName("shop_new", "orders_v2")));
+        assertEquals(TableName.parse("shop.users"), config.rewrites().reverse(new TableName("shop_new", "users")));
+        assertEquals(TableName.parse("other.orders"), config.rewrites().reverse(TableName.parse("other.orders")));
         assertEquals(new CopyConfig(250, 8, 5000, false,
                 List.of(TableName.parse("shop.users"), TableName.parse("shop.orders")),
                 true, true, CopyConfig.LockStrategy.IN_FERRY,

@@ -177,7 +177,9 @@ class ControlServerIT
             assertEquals(List.of("pause"), replicationThrottler.commands());
             assertEquals(List.of(), copyThrottler.commands());
             db.executeOnSource("INSERT INTO items VALUES (501, 'while paused')");
-            JsonNode paused = awaitStatus(server, run, body -> body.at("/replication/throttle/reason").asText().equals("recording: paused"));
+            // the built-in pauser and the configured one both hold the stage; status names the first
+            JsonNode paused = awaitStatus(server, run, body -> body.at("/replication/throttle/reason").asText().equals("replication paused from the control API")
+                    && body.at("/replication/throttle/throttlers/1/reason").asText().equals("recording: paused"));
             assertTrue(paused.at("/replication/throttle/throttled").asBoolean());
             Thread.sleep(1000);
             assertEquals(500, db.target().queryLong("SELECT COUNT(*) FROM " + db.name() + ".items"), "nothing is applied while paused");

@@ -47,7 +47,7 @@ class BinlogKillIT
     private static final int ROWS_PER_TABLE = 3_000;
     private static final int KILLS = 3;
     private static final long TIMEOUT_MILLIS = 30_000;
-    private static final String SOURCE_GRANTS = "SELECT, RELOAD, LOCK TABLES, REPLICATION SLAVE, BINLOG MONITOR, REPLICATION CLIENT, PROCESS";
+    private static final String SOURCE_GRANTS = "SELECT, RELOAD, LOCK TABLES, REPLICATION SLAVE, BINLOG MONITOR, REPLICATION CLIENT, PROCESS, SHOW VIEW, TRIGGER, EVENT";
 
     @Test
     void resumesAfterKillsDuringTheBinlogPhase(TestDatabase db)
