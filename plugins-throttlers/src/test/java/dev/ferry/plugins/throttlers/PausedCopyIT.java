@@ -58,7 +58,9 @@ class PausedCopyIT
             JsonNode waiting = awaitStatus(server, run, status -> status.at("/copy/throttle/reason").asText().equals("paused by operator")
                     && status.get("tables").size() == 1);
             assertEquals("copying", waiting.get("phase").asText());
-            assertEquals("pauser", waiting.at("/copy/throttle/throttlers/0/type").asText());
+            // the built-in pauser comes first; the configured one holds the copy
+            assertEquals("built-in", waiting.at("/copy/throttle/throttlers/0/type").asText());
+            assertEquals("pauser", waiting.at("/copy/throttle/throttlers/1/type").asText());
 
             long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (System.nanoTime() < until) {
@@ -75,7 +77,10 @@ class PausedCopyIT
 
             HttpResponse<String> unpause = post(server, "/api/unpause", TOKEN);
             assertEquals(200, unpause.statusCode(), unpause.body());
-            assertEquals("[{\"stage\":\"copy\",\"type\":\"pauser\",\"throttled\":false,\"reason\":\"\"}]",
+            // every pauser of both stages answers: the built-in ones and the configured one
+            assertEquals("[{\"stage\":\"copy\",\"type\":\"built-in\",\"throttled\":false,\"reason\":\"\"},"
+                            + "{\"stage\":\"copy\",\"type\":\"pauser\",\"throttled\":false,\"reason\":\"\"},"
+                            + "{\"stage\":\"replication\",\"type\":\"built-in\",\"throttled\":false,\"reason\":\"\"}]",
                     JSON.readTree(unpause.body()).get("throttlers").toString());
 
             JsonNode copied = awaitStatus(server, run, status -> status.get("phase").asText().equals("waiting-for-cutover"));
