@@ -1,5 +1,6 @@
 package dev.ferry.runtime.state;
 
+import dev.ferry.api.FerryException;
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.filter.TableFilter;
 import dev.ferry.runtime.state.FerryState;
@@ -125,7 +126,14 @@ public final class ResumePlanner
             return Optional.empty();
         }
         store.get().start();
-        Optional<String> document = store.get().read();
+        Optional<String> document;
+        try {
+            document = store.get().read();
+        }
+        catch (FerryException e) {
+            // a state that cannot be read needs an operator, like one that cannot be used
+            throw new StateException(e.getMessage(), e);
+        }
         if (start == Start.FRESH) {
             if (document.isPresent()) {
                 throw new StateException("a state from an earlier run is stored in " + store.get().describe()
