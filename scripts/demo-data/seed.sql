@@ -41,9 +41,6 @@ CREATE TABLE order_items (
 CREATE VIEW order_totals AS
     SELECT customer_id, COUNT(*) AS orders, SUM(total) AS total FROM orders GROUP BY customer_id;
 
-CREATE TRIGGER order_items_quantity BEFORE INSERT ON order_items FOR EACH ROW
-    SET NEW.quantity = GREATEST(NEW.quantity, 1);
-
 INSERT INTO customers (id, email, name, created_at)
     SELECT seq, CONCAT('customer', seq, '@example.com'), CONCAT('Customer ', seq, ' éè'), '2024-01-01 00:00:00' + INTERVAL seq SECOND
     FROM seq_1_to_50000;
@@ -60,5 +57,10 @@ INSERT INTO orders (id, customer_id, status, total, note, created_at)
 INSERT INTO order_items (order_id, line, sku, quantity)
     SELECT o.seq * 1000 + 7, l.seq, CONCAT('SKU-', LPAD(1 + (o.seq * l.seq) % 20000, 6, '0')), 1 + l.seq
     FROM seq_1_to_50000 o CROSS JOIN seq_1_to_3 l;
+
+-- created after the seed: MariaDB 11.4 refuses an INSERT ... SELECT from a sequence table into a
+-- table whose BEFORE INSERT trigger writes NEW (ERROR 1048 on the key column)
+CREATE TRIGGER order_items_quantity BEFORE INSERT ON order_items FOR EACH ROW
+    SET NEW.quantity = GREATEST(NEW.quantity, 1);
 
 ANALYZE TABLE customers, products, orders, order_items;

@@ -55,7 +55,8 @@ class PausedCopyIT
                 ControlServer server = new ControlServer(ferry)) {
             server.start();
             Future<RunResult> run = executor.submit(ferry::run);
-            JsonNode waiting = awaitStatus(server, run, status -> status.at("/copy/throttle/reason").asText().equals("paused by operator")
+            JsonNode waiting = awaitStatus(server, run, status -> status.get("phase").asText().equals("copying")
+                    && status.at("/copy/throttle/reason").asText().equals("paused by operator")
                     && status.get("tables").size() == 1);
             assertEquals("copying", waiting.get("phase").asText());
             // the built-in pauser comes first; the configured one holds the copy
