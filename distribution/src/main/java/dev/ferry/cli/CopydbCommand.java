@@ -24,6 +24,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -98,8 +99,8 @@ final class CopydbCommand
                 ControlServer control = new ControlServer(ferry);
                 ProgressReporter reporter = new ProgressReporter(ferry);
                 ConsoleProgress console = new ConsoleProgress(ferry)) {
-            handleSignal("INT", EXIT_SIGINT, ferry, signalled, err);
-            handleSignal("TERM", EXIT_SIGTERM, ferry, signalled, err);
+            handleSignal("INT", EXIT_SIGINT, ferry, signalled, message -> console.println(err, message));
+            handleSignal("TERM", EXIT_SIGTERM, ferry, signalled, message -> console.println(err, message));
             if (loaded.config().control().enabled()) {
                 control.start();
                 err.println("ferry: control server at " + control.uri());
@@ -112,6 +113,7 @@ final class CopydbCommand
                 result = resume == null ? ferry.run() : resume.equals(RESUME_AUTO) ? ferry.runOrResume() : ferry.resume();
             }
             catch (FerryException e) {
+                console.close();
                 reporter.reportError(e);
                 err.println("ferry: " + e.getMessage());
                 if (ferry.stateSaved()) {
@@ -122,6 +124,7 @@ final class CopydbCommand
                 err.flush();
                 return ExitCodes.of(e, ferry.lastVerification());
             }
+            console.close();
             out.println(summary(result));
             out.flush();
             if (result.phase() == FerryPhase.DONE) {
@@ -138,13 +141,12 @@ final class CopydbCommand
         }
     }
 
-    private static void handleSignal(String name, int exitCode, Ferry ferry, AtomicInteger signalled, PrintWriter err)
+    private static void handleSignal(String name, int exitCode, Ferry ferry, AtomicInteger signalled, Consumer<String> messages)
     {
         try {
             Signal.handle(new Signal(name), signal -> {
                 if (signalled.compareAndSet(0, exitCode)) {
-                    err.println("ferry: SIG" + name + " received, stopping at the next batch boundary");
-                    err.flush();
+                    messages.accept("ferry: SIG" + name + " received, stopping at the next batch boundary");
                     ferry.requestStop();
                 }
             });

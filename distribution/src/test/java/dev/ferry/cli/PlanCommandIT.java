@@ -81,6 +81,32 @@ class PlanCommandIT
         }
     }
 
+    @Test
+    void aSourceWithoutFullRowImagesIsABlocker(TestDatabase db, @TempDir Path temp)
+            throws Exception
+    {
+        db.executeOnSource("CREATE TABLE t (id INT NOT NULL PRIMARY KEY)");
+        MySqlServer source = db.source();
+        String image = source.query("SELECT @@GLOBAL.binlog_row_image").get(0).get(0);
+        Path config = Files.writeString(temp.resolve("plan.yaml"), config(db, db.source().user(), db.target().user(), ""));
+        // a global change for a moment: the harness opens a connection per statement, so no pooled
+        // session of a later test keeps the MINIMAL value
+        source.execute("SET GLOBAL binlog_row_image = 'MINIMAL'");
+        CliRun run;
+        try {
+            run = CliRun.run(environment(db.source().password(), db.target().password()), "plan", "--json", "--config", config.toString());
+        }
+        finally {
+            source.execute("SET GLOBAL binlog_row_image = '" + image + "'");
+        }
+        assertEquals(2, run.exitCode(), run.toString());
+        JsonNode plan = new ObjectMapper().readTree(run.out());
+        assertFalse(plan.get("wouldStart").asBoolean());
+        String problems = plan.get("problems").toString();
+        assertTrue(problems.contains("binlog_row_image is MINIMAL, ferry needs FULL: run SET GLOBAL binlog_row_image=FULL"), problems);
+        assertFalse(problems.contains("has no primary key"), problems);
+    }
+
     private static String config(TestDatabase db, String sourceUser, String targetUser, String extra)
     {
         return server("source", db.source(), sourceUser) + server("target", db.target(), targetUser)

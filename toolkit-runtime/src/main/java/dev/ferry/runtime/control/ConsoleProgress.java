@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.runtime.Ferry;
 import dev.ferry.runtime.control.FerryStatus.CopyStatus;
 import dev.ferry.runtime.control.FerryStatus.ReplicationStatus;
+import dev.ferry.runtime.core.FerryPhase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -18,9 +22,12 @@ import java.util.function.Consumer;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Progress for the person running ferry. On a terminal ({@code System.console() != null}) one line
- * on stderr, rewritten every second; otherwise a logged line every {@code progress.interval}. With
- * {@code progress.jsonLogs}, terminal or not, a JSON line on stderr every {@code progress.interval}.
+ * Progress for the person running ferry. On a terminal ({@code System.console() != null}) one
+ * status line on stderr, redrawn every second under the log lines ({@link TerminalLines}: while
+ * it runs, {@code System.err} is replaced by a stream that keeps the two apart); otherwise a
+ * logged line every {@code progress.interval}. With {@code progress.jsonLogs}, terminal or not, a
+ * JSON line on stderr every {@code progress.interval}. Once the copy is done the line says what
+ * the run waits for (the cutover, the applier) instead of a copy rate.
  */
 public final class ConsoleProgress
         implements AutoCloseable
@@ -38,15 +45,22 @@ public final class ConsoleProgress
     private final Consumer<String> logLine;
     private final int width;
     private final Clock clock = Clock.systemUTC();
+    private final TerminalLines lines;
+    private final boolean ownsStandardError;
+    private PrintStream replacedStandardError;
     private ScheduledExecutorService scheduler;
-    private int lastLength;
 
     public ConsoleProgress(Ferry ferry)
     {
-        this(ferry, System.console() != null, System.err, log::info, terminalWidth());
+        this(ferry, System.console() != null, System.err, log::info, terminalWidth(), true);
     }
 
     ConsoleProgress(Ferry ferry, boolean interactive, PrintStream terminal, Consumer<String> logLine, int width)
+    {
+        this(ferry, interactive, terminal, logLine, width, false);
+    }
+
+    private ConsoleProgress(Ferry ferry, boolean interactive, PrintStream terminal, Consumer<String> logLine, int width, boolean ownsStandardError)
     {
         this.ferry = requireNonNull(ferry, "ferry is null");
         this.json = ferry.config().progress().json();
@@ -56,12 +70,38 @@ public final class ConsoleProgress
         this.terminal = requireNonNull(terminal, "terminal is null");
         this.logLine = requireNonNull(logLine, "logLine is null");
         this.width = width;
+        this.lines = new TerminalLines(terminal);
+        this.ownsStandardError = ownsStandardError;
+    }
+
+    /**
+     * Prints a message line for the operator: on a terminal above the status line, otherwise to {@code elsewhere}.
+     */
+    public void println(PrintWriter elsewhere, String message)
+    {
+        if (!rewrite) {
+            elsewhere.println(message);
+            elsewhere.flush();
+            return;
+        }
+        try {
+            lines.write((message + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
+        }
+        catch (IOException e) {
+            elsewhere.println(message);
+            elsewhere.flush();
+        }
     }
 
     public synchronized void start()
     {
         if (scheduler != null) {
             throw new IllegalStateException("the console progress is already started");
+        }
+        if (rewrite && ownsStandardError) {
+            // slf4j-simple looks System.err up for every line (cacheOutputStream=false), so log lines go through too
+            replacedStandardError = System.err;
+            System.setErr(new PrintStream(lines, true, StandardCharsets.UTF_8));
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "ferry-console-progress");
@@ -83,10 +123,7 @@ public final class ConsoleProgress
                 if (line.length() > width - 1) {
                     line = line.substring(0, Math.max(0, width - 4)) + "...";
                 }
-                // pad over the rest of a longer previous line
-                terminal.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
-                terminal.flush();
-                lastLength = line.length();
+                lines.status(line);
             }
             else if (json) {
                 terminal.println(jsonLine(status));
@@ -95,25 +132,34 @@ public final class ConsoleProgress
                 logLine.accept(textLine(status));
             }
         }
-        catch (RuntimeException e) {
+        catch (RuntimeException | IOException e) {
             log.debug("cannot show progress: {}", e.getMessage(), e);
         }
     }
 
     /**
-     * {@code copying | 12,345 of ~50,000 rows (24.7%) | 1,234 rows/s | ETA 31.0s | tables 1 of 3 done | applier WAITING for 0.4s, 0 queued, at bin.000003:1234}
+     * While copying: {@code copying | 12,345 of ~50,000 rows (24.7%) | 1,234 rows/s | ETA 31.0s | tables 1 of 3 done | applier
+     * WAITING for 0.4s, 0 queued, at bin.000003:1234}. After the copy, no rate and no ETA: {@code waiting for cutover | copied
+     * 50,000 rows, tables 3 of 3 done | applier ...}.
      */
     static String textLine(FerryStatus status)
     {
         CopyStatus copy = status.copy();
         ReplicationStatus replication = status.replication();
         StringBuilder line = new StringBuilder(200);
-        line.append(status.phase())
-                .append(" | ").append(Display.count(copy.rowsCopied())).append(" of ~").append(Display.count(copy.estimatedRows()))
-                .append(" rows (").append(Display.percent(copy.percent())).append(")")
-                .append(" | ").append(Display.rate(copy.rowsPerSecond())).append(" rows/s")
-                .append(" | ETA ").append(Display.seconds(copy.etaSeconds()))
-                .append(" | tables ").append(copy.tablesDone()).append(" of ").append(copy.tablesTotal()).append(" done");
+        if (FerryPhase.STARTING.label().equals(status.phase()) || FerryPhase.COPYING.label().equals(status.phase())) {
+            line.append(status.phase())
+                    .append(" | ").append(Display.count(copy.rowsCopied())).append(" of ~").append(Display.count(copy.estimatedRows()))
+                    .append(" rows (").append(Display.percent(copy.percent())).append(")")
+                    .append(" | ").append(Display.rate(copy.rowsPerSecond())).append(" rows/s")
+                    .append(" | ETA ").append(Display.seconds(copy.etaSeconds()))
+                    .append(" | tables ").append(copy.tablesDone()).append(" of ").append(copy.tablesTotal()).append(" done");
+        }
+        else {
+            line.append(FerryPhase.WAITING_FOR_CUTOVER.label().equals(status.phase()) ? "waiting for cutover" : status.phase())
+                    .append(" | copied ").append(Display.count(copy.rowsCopied())).append(" rows, tables ")
+                    .append(copy.tablesDone()).append(" of ").append(copy.tablesTotal()).append(" done");
+        }
         if (replication.started()) {
             line.append(" | applier ").append(replication.state()).append(" for ").append(Display.seconds(replication.stateAgeSeconds()))
                     .append(", ").append(Display.count(replication.queued())).append(" queued, at ").append(replication.appliedPosition());
@@ -172,7 +218,16 @@ public final class ConsoleProgress
         }
         tick();
         if (rewrite) {
-            terminal.println();
+            try {
+                lines.finish();
+            }
+            catch (IOException e) {
+                log.debug("cannot end the progress line: {}", e.getMessage(), e);
+            }
+        }
+        if (replacedStandardError != null) {
+            System.setErr(replacedStandardError);
+            replacedStandardError = null;
         }
     }
 

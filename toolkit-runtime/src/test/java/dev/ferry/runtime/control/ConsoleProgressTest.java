@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,8 @@ class ConsoleProgressTest
         return new ConsoleProgress(ferry, interactive, new PrintStream(terminal, true, StandardCharsets.UTF_8), logged::add, width);
     }
 
+    private static final String ERASE = "\r\033[K";
+
     @Test
     void onATerminalRewritesOneLine()
     {
@@ -32,8 +36,32 @@ class ConsoleProgressTest
             console.tick();
             console.tick();
             String line = "starting | 0 of ~0 rows (0.0%) | 0.0 rows/s | ETA - | tables 0 of 0 done";
-            assertEquals("\r" + line + "\r" + line, terminal.toString(StandardCharsets.UTF_8));
+            assertEquals(ERASE + line + ERASE + line, terminal.toString(StandardCharsets.UTF_8));
             assertEquals(List.of(), logged);
+        }
+    }
+
+    @Test
+    void onATerminalMessagesGoAboveTheStatusLine()
+    {
+        try (Ferry ferry = ControlTesting.offline("", plugins -> plugins)) {
+            ConsoleProgress console = console(ferry, true, 200);
+            console.tick();
+            console.println(new PrintWriter(new StringWriter()), "ferry: SIGTERM received");
+            String line = "starting | 0 of ~0 rows (0.0%) | 0.0 rows/s | ETA - | tables 0 of 0 done";
+            assertEquals(ERASE + line + ERASE + "ferry: SIGTERM received" + System.lineSeparator() + ERASE + line,
+                    terminal.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void withoutATerminalMessagesGoToTheCommandsErrorStream()
+    {
+        try (Ferry ferry = ControlTesting.offline("", plugins -> plugins)) {
+            StringWriter elsewhere = new StringWriter();
+            console(ferry, false, 200).println(new PrintWriter(elsewhere), "ferry: SIGTERM received");
+            assertEquals("ferry: SIGTERM received" + System.lineSeparator(), elsewhere.toString());
+            assertEquals(0, terminal.size());
         }
     }
 
@@ -42,7 +70,7 @@ class ConsoleProgressTest
     {
         try (Ferry ferry = ControlTesting.offline("", plugins -> plugins)) {
             console(ferry, true, 40).tick();
-            assertEquals("\rstarting | 0 of ~0 rows (0.0%) | 0.0...", terminal.toString(StandardCharsets.UTF_8));
+            assertEquals(ERASE + "starting | 0 of ~0 rows (0.0%) | 0.0...", terminal.toString(StandardCharsets.UTF_8));
         }
     }
 
