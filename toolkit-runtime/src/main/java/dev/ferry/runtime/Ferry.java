@@ -20,6 +20,7 @@ import dev.ferry.runtime.cutover.CutoverSequence;
 import dev.ferry.runtime.replication.Replication;
 import dev.ferry.runtime.schema.SchemaRegistry;
 import dev.ferry.runtime.state.Checkpointer;
+import dev.ferry.runtime.state.CheckpointStatus;
 import dev.ferry.runtime.state.Checkpoints;
 import dev.ferry.runtime.state.ResumePlanner;
 import org.slf4j.Logger;
@@ -140,6 +141,14 @@ public final class Ferry
     public boolean stateSaved()
     {
         return checkpoints.saved();
+    }
+
+    /**
+     * How saving the state goes; empty without a state store or before the first save.
+     */
+    public Optional<CheckpointStatus> checkpointStatus()
+    {
+        return checkpoints.status();
     }
 
     public Instant startedAt()

@@ -37,7 +37,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,8 +49,9 @@ import static java.util.Objects.requireNonNull;
  * <ul>
  * <li>{@code GET /}: the status page</li>
  * <li>{@code GET /api/status}: the same as JSON ({@link FerryStatus})</li>
- * <li>{@code GET /api/health}: 200, or 500 when the run or the binlog applier failed or the
- *     applier's state is older than {@code control.maxStateAge} ({@link Health})</li>
+ * <li>{@code GET /api/health}: 200, or 500 when the run or the binlog applier failed, the
+ *     applier's state is older than {@code control.maxStateAge}, or the latest save of the run's
+ *     state failed ({@link Health})</li>
  * <li>{@code GET /metrics}: Prometheus text</li>
  * <li>{@code POST /api/pause}, {@code POST /api/unpause}: the command to the built-in pauser and
  *     every throttler of both stages, or of one with {@code ?stage=copy|replication}</li>
@@ -63,17 +65,35 @@ import static java.util.Objects.requireNonNull;
  * With {@code control.token} (or {@code tokenEnv}) set, every POST needs
  * {@code Authorization: Bearer <token>}; POSTs from another web origin are refused in any case, so
  * that a web page cannot drive a local ferry. Nothing it answers carries a password or the token.
+ * <p>
+ * Slow or stuck clients cannot starve it: requests are served by up to {@value #THREADS} threads
+ * (then queued), a request whose line and headers are not read within {@value #REQUEST_SECONDS}
+ * seconds is dropped, idle keep-alive connections are closed after {@value #IDLE_SECONDS} seconds
+ * and at most {@value #MAX_IDLE_CONNECTIONS} are kept, a request may carry at most
+ * {@value #MAX_HEADERS} headers and {@value #MAX_BODY_BYTES} bytes of body. The JDK server
+ * reads its limits from JVM-wide system properties ({@code sun.net.httpserver.maxReqTime},
+ * {@code idleInterval}, {@code maxIdleConnections}, {@code maxReqHeaders}) once, when the first
+ * server of the JVM is created; this class sets the ones not set on the command line before
+ * that. Open connections are not counted: the operating system's backlog and the timeouts bound them.
  */
 public final class ControlServer
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
-    private static final int THREADS = 2;
+    private static final int THREADS = 32;
+    private static final int REQUEST_SECONDS = 10;
+    private static final int IDLE_SECONDS = 30;
+    private static final int MAX_IDLE_CONNECTIONS = 16;
+    private static final int MAX_HEADERS = 64;
     private static final int MAX_BODY_BYTES = 64 * 1024;
     private static final String JSON = "application/json; charset=utf-8";
     private static final String HTML = "text/html; charset=utf-8";
     private static final List<String> STAGES = List.of("copy", "replication");
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    static {
+        limitJdkHttpServer();
+    }
 
     private interface Handler
     {
@@ -145,16 +165,38 @@ public final class ControlServer
             throw new FerryException("cannot start the control server on " + config.host() + ":" + config.port() + " (control.bind): " + e.getMessage(), e);
         }
         AtomicInteger threads = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(THREADS, runnable -> {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, "ferry-control-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
+        // threads come and go with the load; a quiet server keeps none
+        pool.allowCoreThreadTimeOut(true);
+        executor = pool;
         created.setExecutor(executor);
         created.createContext("/", this::dispatch);
         created.start();
         server = created;
         log.info("control server listening on http://{}:{}/{}", config.host(), port(), config.token().isPresent() ? " (POSTs need the bearer token)" : "");
+    }
+
+    /**
+     * Sets the JDK HTTP server's limits this class documents, unless the JVM's command line set
+     * them; they take effect only if no HTTP server was created in this JVM before.
+     */
+    static void limitJdkHttpServer()
+    {
+        setUnlessSet("sun.net.httpserver.maxReqTime", REQUEST_SECONDS);
+        setUnlessSet("sun.net.httpserver.idleInterval", IDLE_SECONDS);
+        setUnlessSet("sun.net.httpserver.maxIdleConnections", MAX_IDLE_CONNECTIONS);
+        setUnlessSet("sun.net.httpserver.maxReqHeaders", MAX_HEADERS);
+    }
+
+    private static void setUnlessSet(String property, int value)
+    {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, Integer.toString(value));
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +50,7 @@ public final class Checkpointer
     private final Object writeLock = new Object();
     private ScheduledExecutorService scheduler;
     private volatile String lastError;
+    private volatile Instant lastSaved;
 
     public Checkpointer(StateStore store, String ferryVersion, String configFingerprint, long runId, Sources sources, Clock clock)
     {
@@ -90,6 +92,8 @@ public final class Checkpointer
                     sources.schemaFingerprints().get(), sources.tables().get(), position, sources.verifierState().get(), clock.instant(),
                     sources.tuning().get());
             store.write(StateCodec.encode(state));
+            lastSaved = state.savedAt();
+            lastError = null;
         }
     }
 
@@ -102,7 +106,6 @@ public final class Checkpointer
     {
         try {
             checkpoint();
-            lastError = null;
             return true;
         }
         catch (RuntimeException e) {
@@ -118,6 +121,14 @@ public final class Checkpointer
     public String describe()
     {
         return store.describe();
+    }
+
+    /**
+     * When the state was last written, and why the latest periodic write failed (null when it did not).
+     */
+    public CheckpointStatus status()
+    {
+        return new CheckpointStatus(store.describe(), lastSaved, lastError);
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -62,6 +63,15 @@ public final class Checkpoints
     public boolean saved()
     {
         return saved;
+    }
+
+    /**
+     * How saving the state goes; empty before the first state is written.
+     */
+    public Optional<CheckpointStatus> status()
+    {
+        Checkpointer current = checkpointer;
+        return current == null ? Optional.empty() : Optional.of(current.status());
     }
 
     /**
