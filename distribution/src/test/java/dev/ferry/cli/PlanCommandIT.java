@@ -8,6 +8,7 @@ import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -105,6 +106,29 @@ class PlanCommandIT
         String problems = plan.get("problems").toString();
         assertTrue(problems.contains("binlog_row_image is MINIMAL, ferry needs FULL: run SET GLOBAL binlog_row_image=FULL"), problems);
         assertFalse(problems.contains("has no primary key"), problems);
+    }
+
+    @Test
+    void aTargetThatIsTheSourceUnderAnotherNameIsABlocker(TestDatabase db, @TempDir Path temp)
+            throws Exception
+    {
+        db.executeOnSource("CREATE TABLE t (id INT NOT NULL PRIMARY KEY)");
+        MySqlServer source = db.source();
+        // the same server under another name
+        String alias = source.host().equals("127.0.0.1") ? "localhost" : InetAddress.getByName(source.host()).getHostAddress();
+        String yaml = server("source", source, source.user())
+                + "target:\n  host: " + alias + "\n  port: " + source.port() + "\n  user: " + source.user()
+                + "\n  passwordEnv: PLAN_TARGET_PASSWORD\n  tls:\n    mode: disabled\n"
+                + "tableFilter:\n  type: names\n  databases: [\"" + db.name() + "\"]\n"
+                + "control:\n  enabled: false\n";
+        Path config = Files.writeString(temp.resolve("plan.yaml"), yaml);
+        CliRun run = CliRun.run(environment(source.password(), source.password()), "plan", "--json", "--config", config.toString());
+        assertEquals(2, run.exitCode(), run.toString());
+        String problems = new ObjectMapper().readTree(run.out()).get("problems").toString();
+        assertTrue(problems.contains("source " + source.user() + "@" + source.host() + ":" + source.port() + " and target " + source.user() + "@" + alias
+                + ":" + source.port()
+                + " are the same server"), problems);
+        assertTrue(problems.contains("set rewrites.databases to move the tables into other databases of this one"), problems);
     }
 
     private static String config(TestDatabase db, String sourceUser, String targetUser, String extra)

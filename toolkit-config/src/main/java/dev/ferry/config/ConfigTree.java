@@ -30,6 +30,8 @@ public final class ConfigTree
         implements PluginConfig
 {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    // any duration ferry waits or sleeps for; far longer ones overflow nanosecond arithmetic
+    private static final Duration LONGEST = Duration.ofDays(3650);
     private static final int MAX_ECHO = 80;
 
     private final ObjectNode node;
@@ -247,7 +249,42 @@ public final class ConfigTree
             problem(key, "must be a duration such as 500ms, 30s, 5m, 2h or 1d" + got(value));
             return defaultValue;
         }
+        if (parsed.get().compareTo(LONGEST) > 0) {
+            problem(key, "must be at most " + LONGEST.toDays() + "d" + got(value));
+            return defaultValue;
+        }
         return parsed.get();
+    }
+
+    /**
+     * A duration between {@code min} and {@code max}, both included; a problem names the bounds.
+     */
+    public Duration duration(String key, Duration defaultValue, Duration min, Duration max)
+    {
+        Duration value = duration(key, defaultValue);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            problem(key, "must be between " + text(min) + " and " + text(max) + got(node.get(key)));
+            return defaultValue;
+        }
+        return value;
+    }
+
+    private static String text(Duration duration)
+    {
+        if (duration.toMillis() % 1000 != 0 || duration.isZero()) {
+            return duration.toMillis() + "ms";
+        }
+        long seconds = duration.toSeconds();
+        if (seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
+        }
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        if (seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return seconds + "s";
     }
 
     public static Optional<Duration> parseDuration(String text)

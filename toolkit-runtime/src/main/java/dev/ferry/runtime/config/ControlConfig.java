@@ -1,6 +1,6 @@
 package dev.ferry.runtime.config;
 
-import dev.ferry.api.PluginConfig;
+import dev.ferry.config.ConfigTree;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -26,7 +26,7 @@ public record ControlConfig(boolean enabled, String host, int port, Optional<Str
         requireNonNull(maxStateAge, "maxStateAge is null");
     }
 
-    static ControlConfig bind(PluginConfig config, Function<String, String> environment)
+    static ControlConfig bind(ConfigTree config, Function<String, String> environment)
     {
         boolean enabled = config.bool("enabled", true);
         String bind = config.string("bind", "127.0.0.1:8000");
@@ -57,8 +57,16 @@ public record ControlConfig(boolean enabled, String host, int port, Optional<Str
                 config.problem("tokenEnv", "environment variable " + tokenEnv + " is not set");
             }
             token = Optional.ofNullable(value);
+            if (value != null && value.isBlank()) {
+                config.problem("tokenEnv", "environment variable " + tokenEnv + " is empty: an empty token would let anyone control the run; "
+                        + "set it to a secret, or remove control.tokenEnv to run without one");
+            }
         }
-        Duration maxStateAge = config.duration("maxStateAge", Duration.ofMinutes(5));
+        else if (token.isPresent() && token.get().isBlank()) {
+            config.problem("token", "is empty: an empty token would let anyone control the run; set a secret, or remove control.token "
+                    + "to run without one");
+        }
+        Duration maxStateAge = config.duration("maxStateAge", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1));
         return new ControlConfig(enabled, host, port, token, maxStateAge);
     }
 

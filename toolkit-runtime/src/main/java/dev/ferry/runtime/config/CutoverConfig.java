@@ -1,6 +1,7 @@
 package dev.ferry.runtime.config;
 
 import dev.ferry.api.PluginConfig;
+import dev.ferry.config.ConfigTree;
 
 import java.time.Duration;
 
@@ -23,7 +24,7 @@ public record CutoverConfig(boolean automatic, boolean disabled, HttpHookConfig 
         requireNonNull(catchUpTimeout, "catchUpTimeout is null");
     }
 
-    static CutoverConfig bind(PluginConfig config)
+    static CutoverConfig bind(ConfigTree config)
     {
         boolean automatic = config.bool("automatic", false);
         boolean disabled = config.bool("disabled", false);
@@ -33,7 +34,7 @@ public record CutoverConfig(boolean automatic, boolean disabled, HttpHookConfig 
         PluginConfig hooks = config.section("hooks");
         HttpHookConfig before = HttpHookConfig.bindOptional(hooks, "before");
         HttpHookConfig after = HttpHookConfig.bindOptional(hooks, "after");
-        Duration timeout = config.duration("catchUpTimeout", Duration.ofMinutes(5));
+        Duration timeout = config.duration("catchUpTimeout", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(7));
         return new CutoverConfig(automatic, disabled, before, after, timeout);
     }
 }

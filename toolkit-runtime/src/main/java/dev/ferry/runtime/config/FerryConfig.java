@@ -84,7 +84,7 @@ public record FerryConfig(
         Optional<PluginSection> state = optionalPlugin(root, "state");
         // read by the runtime from the state section; the rest of the section is the store's
         Duration checkpointInterval = state.isPresent()
-                ? state.get().config().duration("checkpointInterval", Duration.ofSeconds(10))
+                ? state.get().config().duration("checkpointInterval", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofDays(1))
                 : Duration.ofSeconds(10);
         CutoverConfig cutover = CutoverConfig.bind(root.section("cutover"));
         ControlConfig control = ControlConfig.bind(root.section("control"), environment);

@@ -16,7 +16,9 @@ import dev.ferry.runtime.objects.SchemaObject.Kind;
 import javax.sql.DataSource;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -64,14 +66,22 @@ public final class Preflight
     }
 
     /**
-     * The source's binlog settings, and that it is not a replica unless
-     * {@code replication.allowReplicaSource}.
+     * The source's binlog settings, that it is not a replica unless
+     * {@code replication.allowReplicaSource}, and that the target is another server unless
+     * {@code rewrites.databases} moves the tables into other databases.
      */
     public List<String> sourceProblems()
             throws SQLException
     {
         List<String> problems = new ArrayList<>();
-        try (Connection connection = source.getConnection()) {
+        try (Connection connection = source.getConnection();
+                Connection targetConnection = target.getConnection()) {
+            String sourceIdentity = identity(connection);
+            if (sourceIdentity.equals(identity(targetConnection)) && config.rewrites().databases().isEmpty()) {
+                problems.add("source " + config.source().address() + " and target " + config.target().address() + " are the same server ("
+                        + sourceIdentity + "): ferry would copy every table onto itself. Point target at another server, or set "
+                        + "rewrites.databases to move the tables into other databases of this one");
+            }
             List<String> binlog = SourceServer.binlogProblems(connection, config.replication().skipRowImageCheck());
             if (!binlog.isEmpty()) {
                 problems.add("the source binlog is not usable: " + String.join("; ", binlog));
@@ -233,6 +243,31 @@ public final class Preflight
     public Set<Kind> kinds()
     {
         return ObjectReader.kinds(config.schemaObjects());
+    }
+
+    /**
+     * What tells servers apart: MySQL's {@code server_uuid}; MariaDB has none, so its host name,
+     * port and data directory.
+     */
+    private static String identity(Connection connection)
+            throws SQLException
+    {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT @@GLOBAL.server_uuid")) {
+            result.next();
+            return "server_uuid " + result.getString(1);
+        }
+        catch (SQLException e) {
+            // MariaDB: 1193 unknown system variable
+            if (e.getErrorCode() != 1193) {
+                throw e;
+            }
+        }
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT @@GLOBAL.hostname, @@GLOBAL.port, @@GLOBAL.datadir")) {
+            result.next();
+            return "host " + result.getString(1) + ", port " + result.getString(2) + ", datadir " + result.getString(3);
+        }
     }
 
     /**

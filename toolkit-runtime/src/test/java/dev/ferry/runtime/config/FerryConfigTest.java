@@ -441,6 +441,42 @@ class FerryConfigTest
     }
 
     @Test
+    void durationsAndTokensOutsideWhatCanWorkAreProblems()
+    {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(MINIMAL + """
+                state:
+                  type: file
+                  checkpointInterval: 0s
+                cutover:
+                  catchUpTimeout: 99999999999d
+                control:
+                  token: ""
+                  maxStateAge: 500ms
+                copy:
+                  retryBackoff: 4000d
+                """).finish());
+        assertEquals(List.of(
+                "copy.retryBackoff: must be at most 3650d (got \"4000d\")",
+                "state.checkpointInterval: must be between 100ms and 1d (got \"0s\")",
+                "cutover.catchUpTimeout: must be at most 3650d (got \"99999999999d\")",
+                "control.token: is empty: an empty token would let anyone control the run; set a secret, or remove control.token to run "
+                        + "without one",
+                "control.maxStateAge: must be between 1s and 1d (got \"500ms\")"),
+                e.problems().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void anEmptyTokenFromTheEnvironmentIsAProblem()
+    {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(Path.of("ferry.yaml"), MINIMAL + """
+                control:
+                  tokenEnv: FERRY_TOKEN
+                """, Map.of("FERRY_TOKEN", " ", "FERRY_TARGET_PASSWORD", TARGET_PASSWORD)::get).finish());
+        assertEquals(List.of("control.tokenEnv: environment variable FERRY_TOKEN is empty: an empty token would let anyone control the run; "
+                + "set it to a secret, or remove control.tokenEnv to run without one"), e.problems().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
     void fingerprintFollowsWhatIsCopiedWhereNotHowOrPasswords()
     {
         String base = parse(MINIMAL).finish().fingerprint();
