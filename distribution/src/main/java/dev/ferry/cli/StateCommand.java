@@ -103,6 +103,13 @@ final class StateCommand
                     return Main.EXIT_OK;
                 }
                 FerryState decoded = StateCodec.decode(document.get(), "the state in " + state.describe());
+                if (!decoded.configFingerprint().equals(plugins.config().fingerprint())) {
+                    // on stderr, so --json output stays a document
+                    err.println("ferry: warning: this state was saved by another config (fingerprint " + decoded.configFingerprint() + ", "
+                            + config + " has " + plugins.config().fingerprint() + "): it moves other tables or to another place, and "
+                            + "copydb --resume with " + config + " refuses it");
+                    err.flush();
+                }
                 if (json) {
                     out.println(StateCodec.encode(decoded));
                 }

@@ -71,6 +71,7 @@ class KillResumeIT
     private static final Pattern SAVED_PHASE = Pattern.compile("\"phase\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern SAVED_AT = Pattern.compile("\"savedAt\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern OFFSET = Pattern.compile("(\"offset\"\\s*:\\s*)(\\d+)");
+    private static final Pattern SAVED_FILE = Pattern.compile("(\"file\"\\s*:\\s*\")([^\"]+)\"");
     private static final String STATE_COLUMNS = "document, position_file, position_offset, position_gtid, "
             + "position_resume_file, position_resume_offset, position_resume_gtid";
     private static final ConcurrentLinkedQueue<String> KILLS = new ConcurrentLinkedQueue<>();
@@ -444,6 +445,34 @@ class KillResumeIT
                             what + "the saved state was changed");
                 }
             }
+
+            // a position no event starts at (hand-edited), and one in a binlog file the source no longer has
+            Map<String, String> positions = Map.of(
+                    "mid-event offset", OFFSET.matcher(text).replaceAll(m -> m.group(1) + (Long.parseLong(m.group(2)) + 1)),
+                    "purged file", SAVED_FILE.matcher(text).replaceAll(m -> m.group(1) + "purged-" + m.group(2) + "\""));
+            for (Map.Entry<String, String> variant : positions.entrySet()) {
+                byte[] document = variant.getValue().getBytes(StandardCharsets.UTF_8);
+                move.writeDocument(document);
+                FerryProcess refused = move.command("copydb", "--resume");
+                int exit = refused.await(RUN_TIMEOUT);
+                String what = variant.getKey() + ": ";
+                String err = refused.err();
+                assertEquals(Main.EXIT_STATE, exit, what + refused);
+                assertTrue(err.contains("ferry: cannot resume the run saved in " + move.describeStore()), what + refused);
+                assertTrue(variant.getKey().equals("purged file")
+                        ? err.contains(" is no longer on the source (purged: its oldest binlog is ") && err.contains("start the move over")
+                        : err.contains("no binlog event starts at ") || err.contains(" is past the end of "), what + refused);
+                assertTrue(err.contains("the state is left as it was"), what + refused);
+                assertArrayEquals(document, move.savedDocument().orElse("(none)").getBytes(StandardCharsets.UTF_8), what + "the saved state was changed");
+            }
+
+            // state show tells about a state another config saved
+            String foreign = text.replaceFirst("(\"configFingerprint\"\\s*:\\s*\")[^\"]+\"", "$1f00dfeed\"");
+            assertFalse(foreign.equals(text), "no config fingerprint in the state:\n" + text);
+            move.writeDocument(foreign.getBytes(StandardCharsets.UTF_8));
+            FerryProcess shown = move.command("state", "show");
+            assertEquals(0, shown.await(RUN_TIMEOUT), shown.toString());
+            assertTrue(shown.err().contains("ferry: warning: this state was saved by another config (fingerprint f00dfeed, "), shown.toString());
 
             // the intact state still resumes; its copy was finished before the stop
             move.writeDocument(valid);

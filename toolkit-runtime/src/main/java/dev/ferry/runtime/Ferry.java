@@ -226,6 +226,9 @@ public final class Ferry
                 return new RunResult(FerryPhase.DONE, 0, 0, Duration.between(started, Instant.now()), Duration.ZERO,
                         VerificationResult.notRun("finished by an earlier run"), "the run saved in " + where + " finished already; nothing to do");
             }
+            if (saved.isPresent()) {
+                assembly.checkResumePosition(databases, saved.get(), where);
+            }
             RunAssembly.Plan plan = assembly.plan(databases, saved);
             schemas = plan.schemas();
             replication = assembly.replication(databases, schemas, checkpoints, this::stopCopy);

@@ -36,6 +36,7 @@ import dev.ferry.runtime.sql.DataSources;
 import dev.ferry.runtime.state.Checkpointer;
 import dev.ferry.runtime.state.FerryState;
 import dev.ferry.runtime.state.ResumePlanner;
+import dev.ferry.runtime.state.StateException;
 import dev.ferry.runtime.state.StateSaver;
 
 import java.sql.Connection;
@@ -147,6 +148,21 @@ final class RunAssembly
             throws SQLException
     {
         Preflight.failOn(preflight(databases).sourceProblems());
+    }
+
+    /**
+     * Refuses a resume whose saved binlog position cannot be streamed from, before anything is
+     * written anywhere, so the state stays as it was.
+     */
+    void checkResumePosition(Databases databases, FerryState saved, String where)
+            throws SQLException
+    {
+        try (Connection connection = databases.source().getConnection()) {
+            Optional<String> problem = SourceServer.positionProblem(connection, saved.position().resume());
+            if (problem.isPresent()) {
+                throw new StateException("cannot resume the run saved in " + where + ": " + problem.get() + "; the state is left as it was");
+            }
+        }
     }
 
     private Preflight preflight(Databases databases)

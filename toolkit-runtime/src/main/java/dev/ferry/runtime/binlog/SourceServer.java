@@ -9,8 +9,11 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The questions ferry asks the source server, in one place for every stage that asks them: its
@@ -134,6 +137,51 @@ public final class SourceServer
             }
             return new BinlogPosition(binlogFile, binlogOffset, gtidSet);
         }
+    }
+
+    /**
+     * Why streaming cannot start at {@code position}: its file is gone from the source ({@code SHOW
+     * BINARY LOGS}), the offset is past the file's end, or no event starts there ({@code SHOW BINLOG
+     * EVENTS ... FROM offset LIMIT 1} fails or names another offset). Empty when an event starts
+     * there, or the offset is the end of the file (the next event will).
+     */
+    public static Optional<String> positionProblem(Connection connection, BinlogPosition position)
+            throws SQLException
+    {
+        Map<String, Long> files = new LinkedHashMap<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SHOW BINARY LOGS")) {
+            while (result.next()) {
+                files.put(result.getString(1), result.getLong(2));
+            }
+        }
+        String at = position.file() + ":" + position.offset();
+        Long size = files.get(position.file());
+        if (size == null) {
+            return Optional.of("binlog file " + position.file() + " is no longer on the source (purged: its oldest binlog is "
+                    + (files.isEmpty() ? "none" : files.keySet().iterator().next()) + "), so the changes since " + at
+                    + " cannot be read: start the move over (remove the state), and keep binlogs longer than a move may be stopped "
+                    + "(binlog_expire_logs_seconds, expire_logs_days)");
+        }
+        if (position.offset() > size) {
+            return Optional.of("position " + at + " is past the end of " + position.file() + " (" + size + " bytes): the state does not "
+                    + "belong to this source, or was edited");
+        }
+        if (position.offset() <= 4 || position.offset() == size) {
+            return Optional.empty();
+        }
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SHOW BINLOG EVENTS IN '" + position.file().replace("'", "''") + "' FROM "
+                        + position.offset() + " LIMIT 1")) {
+            if (result.next() && result.getLong("Pos") == position.offset()) {
+                return Optional.empty();
+            }
+        }
+        catch (SQLException e) {
+            return Optional.of("no binlog event starts at " + at + " (the source says: " + e.getMessage() + "): the state does not "
+                    + "belong to this source, or was edited");
+        }
+        return Optional.of("no binlog event starts at " + at + ": the state does not belong to this source, or was edited");
     }
 
     private static ResultSet binlogStatus(Statement statement, SourceFlavor flavor)
