@@ -195,14 +195,19 @@ public final class SchemaLoader
                 + "CAST(k.referenced_column_name AS CHAR CHARACTER SET utf8mb4), "
                 + "CAST(r.delete_rule AS CHAR CHARACTER SET utf8mb4), CAST(r.update_rule AS CHAR CHARACTER SET utf8mb4) "
                 + "FROM information_schema.key_column_usage k "
-                + "LEFT JOIN information_schema.referential_constraints r ON r.constraint_schema = k.constraint_schema "
-                + "AND r.table_name = k.table_name AND r.constraint_name = k.constraint_name "
+                // constants for both tables: without them the server fills referential_constraints by
+                // opening every table and view of every database, per query (slow on a big server, and
+                // MariaDB 10.11 has crashed doing it while views elsewhere were dropped)
+                + "LEFT JOIN information_schema.referential_constraints r ON r.constraint_schema = ? AND r.table_name = ? "
+                + "AND r.constraint_name = k.constraint_name "
                 + "WHERE k.table_schema = ? AND k.table_name = ? AND k.referenced_table_name IS NOT NULL "
                 + "ORDER BY k.constraint_name, k.ordinal_position";
         Map<String, List<String[]>> parts = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, table.database());
             statement.setString(2, table.table());
+            statement.setString(3, table.database());
+            statement.setString(4, table.table());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     parts.computeIfAbsent(text(rows, 1), key -> new ArrayList<>())
