@@ -150,6 +150,17 @@ final class FerryProcess
     }
 
     /**
+     * POSTs a JSON body; returns the status code and the answer.
+     */
+    HttpResponse<String> postJson(String path, String json)
+            throws IOException, InterruptedException
+    {
+        String base = controlUrl(Duration.ofSeconds(60));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /**
      * Polls the status until its phase is {@code phase}.
      *
      * @throws AssertionError when the process ends first or the timeout passes

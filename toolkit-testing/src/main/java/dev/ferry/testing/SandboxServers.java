@@ -61,7 +61,7 @@ final class SandboxServers
         return ServerEnvironment.parseExports(run(script, "env"));
     }
 
-    private static String run(Path script, String command)
+    static String run(Path script, String command)
     {
         Path errors;
         try {

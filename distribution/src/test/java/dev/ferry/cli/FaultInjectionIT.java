@@ -1,0 +1,319 @@
+package dev.ferry.cli;
+
+import dev.ferry.testing.MySqlServer;
+import dev.ferry.testing.RealServers;
+import dev.ferry.testing.SandboxControl;
+import dev.ferry.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * One online move of a seeded database under concurrent writers while faults land at random
+ * moments: restarts of either server, {@code KILL} of ferry's connections (whatever each is doing:
+ * copy read, copy write, apply, binlog, state, verifier), a stalled target ({@code SIGSTOP}),
+ * network stalls and resets between ferry and each server (a {@link TcpProxy}), and kill -9 of
+ * ferry with a restart. ferry runs the way a supervisor runs it: {@code copydb --resume=auto},
+ * restarted after exit code 1 (retry) and after a kill; any other exit fails the test. At the end
+ * the target equals the source row by row and the verifier agrees. The fault table is printed.
+ */
+@RealServers
+class FaultInjectionIT
+{
+    private static final int ROWS = 20_000;
+    private static final int FAULTS = 21;
+    private static final String JAVA_OPTIONS = "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(240);
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(180);
+
+    enum Kind
+    {
+        RESTART_SOURCE, RESTART_TARGET, KILL_SOURCE_CONNECTION, KILL_TARGET_CONNECTION, STALL_TARGET, NETWORK_STALL, NETWORK_RESET, KILL_FERRY
+    }
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path temp;
+
+    private static Path home;
+
+    @BeforeAll
+    static void locateDistribution()
+    {
+        String dir = System.getProperty("ferry.dist.dir");
+        if (dir == null || dir.isBlank() || dir.startsWith("${")) {
+            throw new IllegalStateException("system property ferry.dist.dir is not set: run this test through Maven (mvn verify)");
+        }
+        home = Path.of(dir);
+    }
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void anOnlineMoveSurvivesTwentyFaultsOfEightKinds(TestDatabase db)
+            throws Exception
+    {
+        SandboxControl sandbox = SandboxControl.of(db.source(), db.target()).orElseThrow(() -> new AssertionError(
+                "FaultInjectionIT restarts and stalls the servers, so it needs the project's sandbox (scripts/mysql-sandbox, as scripts/test "
+                        + "starts it); these servers are not the sandbox's: " + db.source() + ", " + db.target()));
+        long seed = Long.getLong("ferry.faults.seed", System.nanoTime() & 0xffff);
+        Random random = new Random(seed);
+        WriteLoad.createTables(db, ROWS);
+        List<String> table = new ArrayList<>();
+        Path directory = Files.createDirectories(temp.resolve(db.name()));
+        WriteLoad load = new WriteLoad(db, ROWS, seed, 2, 5);
+        FerryProcess ferry = null;
+        boolean passed = false;
+        try (TcpProxy sourceProxy = new TcpProxy(db.source().host(), db.source().port());
+                TcpProxy targetProxy = new TcpProxy(db.target().host(), db.target().port())) {
+            Path config = writeConfig(db, directory, sourceProxy, targetProxy);
+            load.start();
+            ferry = start(db, directory, config);
+            // slow enough that faults land during the copy as well as after it; the saved state keeps the cap across restarts
+            HttpResponse<String> tuned = ferry.postJson("/api/tune", "{\"copy\": {\"rowsPerSecond\": 1500}}");
+            assertEquals(200, tuned.statusCode(), tuned.body());
+
+            List<Kind> plan = plan(random);
+            int restarts = 0;
+            for (int i = 0; i < plan.size(); i++) {
+                Thread.sleep(1500 + random.nextInt(2500));
+                Kind kind = plan.get(i);
+                String phase = ferry.isAlive() ? ferry.status().map(FerryProcess.Status::phase).orElse("(no answer)") : "(exited)";
+                String detail;
+                switch (kind) {
+                    case RESTART_SOURCE -> {
+                        // the application's writes pause while its database restarts
+                        load.stop();
+                        sandbox.restart(SandboxControl.SOURCE);
+                        load.start();
+                        detail = "source restarted";
+                    }
+                    case RESTART_TARGET -> {
+                        sandbox.restart(SandboxControl.TARGET);
+                        detail = "target restarted";
+                    }
+                    case KILL_SOURCE_CONNECTION -> detail = killConnection(db.source(), db.source().user(), random);
+                    case KILL_TARGET_CONNECTION -> detail = killConnection(db.target(), db.target().user(), random);
+                    case STALL_TARGET -> {
+                        sandbox.stall(SandboxControl.TARGET, Duration.ofSeconds(3));
+                        detail = "target SIGSTOP for 3 s";
+                    }
+                    case NETWORK_STALL -> {
+                        TcpProxy proxy = random.nextBoolean() ? sourceProxy : targetProxy;
+                        proxy.stall(Duration.ofSeconds(4));
+                        detail = (proxy == sourceProxy ? "source" : "target") + " link stalled for 4 s (" + proxy.connections() + " connections)";
+                    }
+                    case NETWORK_RESET -> {
+                        TcpProxy proxy = random.nextBoolean() ? sourceProxy : targetProxy;
+                        int connections = proxy.connections();
+                        proxy.reset();
+                        detail = (proxy == sourceProxy ? "source" : "target") + " link reset (" + connections + " connections)";
+                    }
+                    case KILL_FERRY -> {
+                        ferry.kill();
+                        ferry = start(db, directory, config);
+                        restarts++;
+                        detail = "kill -9, restarted with copydb --resume=auto";
+                    }
+                    default -> throw new AssertionError(kind);
+                }
+                // a supervisor's loop: exit 1 means "retry"; anything else needs an operator
+                String outcome = "running on";
+                Thread.sleep(1000);
+                if (kind != Kind.KILL_FERRY && !ferry.isAlive()) {
+                    int exit = ferry.await(Duration.ofSeconds(30));
+                    if (exit != Main.EXIT_FAILURE) {
+                        fail("after fault " + (i + 1) + " (" + kind + ": " + detail + ") ferry exited with " + exit + ", which a supervisor does not retry\n"
+                                + ferry);
+                    }
+                    outcome = "exited 1 (" + lastError(ferry) + "), restarted";
+                    ferry = start(db, directory, config);
+                    restarts++;
+                }
+                table.add(String.format(Locale.ROOT, "%2d  %-22s  %-20s  %-60s  %s", i + 1, kind.name().toLowerCase(Locale.ROOT).replace('_', '-'), phase,
+                        detail, outcome));
+            }
+
+            Duration waited = Duration.ZERO;
+            while (true) {
+                try {
+                    ferry.awaitPhase("waiting-for-cutover", PHASE_TIMEOUT);
+                    break;
+                }
+                catch (AssertionError e) {
+                    if (ferry.isAlive() || ferry.await(Duration.ofSeconds(10)) != Main.EXIT_FAILURE || waited.toMinutes() > 5) {
+                        throw e;
+                    }
+                    table.add("    after the faults: exited 1 (" + lastError(ferry) + "), restarted");
+                    ferry = start(db, directory, config);
+                    restarts++;
+                    waited = waited.plus(PHASE_TIMEOUT);
+                }
+            }
+            long writes = load.stop();
+            assertEquals(202, ferry.post("/api/cutover"), ferry.toString());
+            int exit = ferry.await(RUN_TIMEOUT);
+            assertEquals(0, exit, ferry.toString());
+            assertTrue(ferry.out().contains("verification: match ("), ferry.toString());
+            db.assertTargetEqualsSource();
+            System.out.println("FaultInjectionIT (seed " + seed + "): " + plan.size() + " faults of " + plan.stream().distinct().count() + " kinds, "
+                    + writes + " source writes, " + restarts + " ferry restarts; ended equal, verifier: match\n"
+                    + " #  fault                   phase                 detail                                                        handled\n  "
+                    + String.join("\n  ", table));
+            passed = true;
+        }
+        finally {
+            load.halt();
+            if (ferry != null) {
+                ferry.destroyQuietly();
+            }
+            if (!passed) {
+                System.out.println("FaultInjectionIT (seed " + seed + ") failed after these faults:\n  " + String.join("\n  ", table));
+            }
+        }
+    }
+
+    /**
+     * {@value #FAULTS} faults: every kind at least twice, the rest at random, shuffled.
+     */
+    private static List<Kind> plan(Random random)
+    {
+        List<Kind> plan = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            plan.add(kind);
+            plan.add(kind);
+        }
+        while (plan.size() < FAULTS) {
+            plan.add(Kind.values()[random.nextInt(Kind.values().length)]);
+        }
+        Collections.shuffle(plan, random);
+        return plan;
+    }
+
+    /**
+     * {@code KILL}s one of {@code user}'s connections, preferring one that is doing something,
+     * and says what it was doing.
+     */
+    private static String killConnection(MySqlServer server, String user, Random random)
+            throws SQLException
+    {
+        List<long[]> ids = new ArrayList<>();
+        List<String> doing = new ArrayList<>();
+        try (Connection connection = server.openAdmin();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT ID, COMMAND, COALESCE(INFO, '') FROM information_schema.PROCESSLIST WHERE USER = '"
+                        + user + "' AND ID <> CONNECTION_ID()")) {
+            while (rows.next()) {
+                ids.add(new long[] {rows.getLong(1)});
+                doing.add(kind(rows.getString(2), rows.getString(3)));
+            }
+        }
+        if (ids.isEmpty()) {
+            return "no connection of " + user + " open";
+        }
+        List<Integer> busy = new ArrayList<>();
+        for (int i = 0; i < doing.size(); i++) {
+            if (!doing.get(i).equals("idle")) {
+                busy.add(i);
+            }
+        }
+        int chosen = busy.isEmpty() ? random.nextInt(ids.size()) : busy.get(random.nextInt(busy.size()));
+        try (Connection connection = server.openAdmin();
+                Statement statement = connection.createStatement()) {
+            statement.execute("KILL " + ids.get(chosen)[0]);
+        }
+        catch (SQLException e) {
+            // it ended on its own meanwhile
+            return "KILL of a " + doing.get(chosen) + " connection: " + e.getMessage();
+        }
+        return "KILL " + doing.get(chosen) + " connection (of " + ids.size() + ")";
+    }
+
+    private static String kind(String command, String info)
+    {
+        String sql = info.toUpperCase(Locale.ROOT);
+        if (command.startsWith("Binlog Dump")) {
+            return "binlog";
+        }
+        if (sql.contains("FERRY_STATE")) {
+            return "state";
+        }
+        if (sql.contains("CHECKSUM") || sql.contains("MD5(") || sql.contains("CRC32") || sql.contains("BIT_XOR")) {
+            return "verifier";
+        }
+        if (sql.startsWith("LOAD DATA") || (sql.startsWith("INSERT") && !sql.contains("ON DUPLICATE"))) {
+            return "copy-write";
+        }
+        if (sql.startsWith("SELECT")) {
+            return "read";
+        }
+        if (!sql.isEmpty()) {
+            return "apply";
+        }
+        return "idle";
+    }
+
+    private static String lastError(FerryProcess ferry)
+    {
+        String[] lines = ferry.err().split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            if (lines[i].startsWith("ferry: ") && !lines[i].startsWith("ferry: control server") && !lines[i].startsWith("ferry: state saved")) {
+                String line = lines[i].substring("ferry: ".length());
+                return line.length() > 160 ? line.substring(0, 157) + "..." : line;
+            }
+        }
+        return "no error line";
+    }
+
+    private static FerryProcess start(TestDatabase db, Path directory, Path config)
+            throws IOException
+    {
+        return FerryProcess.start(home, directory, Map.of("FERRY_SOURCE_PASSWORD", db.source().password(), "FERRY_TARGET_PASSWORD", db.target().password()),
+                JAVA_OPTIONS, "copydb", "--resume=auto", "--config", config.toString());
+    }
+
+    private static Path writeConfig(TestDatabase db, Path directory, TcpProxy sourceProxy, TcpProxy targetProxy)
+            throws IOException
+    {
+        String meta = "ferry_meta_" + db.name().substring(db.name().length() - 6);
+        db.target().execute("DROP DATABASE IF EXISTS `" + meta + "`");
+        String yaml = server("source", db.source(), sourceProxy.port()) + server("target", db.target(), targetProxy.port())
+                + "tableFilter:\n  type: names\n  databases: [" + db.name() + "]\n"
+                + "copy:\n  batchSize: 200\n  concurrency: 2\n  rangeSize: 4000\n  readRetries: 10\n  writeRetries: 10\n"
+                + "  retryBackoff: 200ms\n"
+                + "replication:\n  batchSize: 50\n  heartbeat: 1s\n  readRetries: 10\n  writeRetries: 10\n  retryBackoff: 200ms\n"
+                + "verifier:\n  type: iterative\n"
+                + "state:\n  type: target-db\n  database: " + meta + "\n  writePositionWithBatches: true\n  checkpointInterval: 1s\n"
+                + "cutover:\n  automatic: false\n"
+                + "control:\n  bind: \"127.0.0.1:0\"\n"
+                + "progress:\n  interval: 5s\n";
+        return Files.writeString(directory.resolve("copydb.yaml"), yaml);
+    }
+
+    private static String server(String role, MySqlServer server, int proxyPort)
+    {
+        return role + ":\n  host: 127.0.0.1\n  port: " + proxyPort + "\n  user: " + server.user()
+                + "\n  passwordEnv: FERRY_" + role.toUpperCase(Locale.ROOT) + "_PASSWORD\n  tls:\n    mode: disabled\n";
+    }
+}
