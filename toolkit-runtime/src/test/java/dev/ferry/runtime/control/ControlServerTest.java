@@ -307,6 +307,8 @@ class ControlServerTest
         HttpResponse<String> page = ControlTesting.get(server, "/");
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("No table planned yet."), page.body());
+        assertTrue(page.body().contains("<span id=\"source\">127.0.0.1:9</span> as <span id=\"source-user\">ferry</span>"), page.body());
+        assertTrue(page.body().contains("<body data-token-required=\"true\" data-cutover-disabled=\"false\">"), page.body());
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("script-src 'nonce-"));
 
         for (HttpResponse<String> response : List.of(status, health, metrics, page)) {
