@@ -404,7 +404,7 @@ public final class ControlServer
         byte[] nonceBytes = new byte[18];
         RANDOM.nextBytes(nonceBytes);
         String nonce = Base64.getEncoder().encodeToString(nonceBytes);
-        String html = StatusPage.render(status(), tokenDigest.isPresent(), nonce);
+        String html = StatusPage.render(status(), tokenDigest.isPresent(), ferry.config().cutover().disabled(), nonce);
         return new Response(200, HTML, html.getBytes(StandardCharsets.UTF_8), Map.of(
                 "Content-Security-Policy", "default-src 'none'; style-src 'nonce-" + nonce + "'; script-src 'nonce-" + nonce + "'; "
                         + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",

@@ -9,6 +9,7 @@ import dev.ferry.runtime.core.FerryVersion;
 import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.RuntimeMetrics;
 import dev.ferry.runtime.apply.BinlogApplier;
+import dev.ferry.runtime.config.DatabaseConfig;
 import dev.ferry.runtime.config.PluginSection;
 import dev.ferry.runtime.copy.Copier;
 import dev.ferry.runtime.copy.TablePlan;
@@ -26,7 +27,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A snapshot of a run for {@code GET /api/status}, the status page, {@code /metrics}, progress
- * callbacks and the console. Holds no secret: no password, token or connection setting.
+ * callbacks and the console. Holds no secret: no password or token; of the connection settings
+ * only each server's host, port and user.
  *
  * @param ferryVersion the ferry version
  * @param time when the snapshot was taken (ISO-8601)
@@ -37,6 +39,9 @@ import static java.util.Objects.requireNonNull;
  * @param verification the verifier's results
  * @param health what {@code GET /api/health} answers
  * @param tuning the values {@code POST /api/tune} changes, as they are now
+ * @param servers the source and target the run moves between
+ * @param startedAt when the run started (ISO-8601)
+ * @param elapsedSeconds seconds since then
  */
 public record FerryStatus(
         String ferryVersion,
@@ -47,7 +52,10 @@ public record FerryStatus(
         ReplicationStatus replication,
         VerificationStatus verification,
         Health health,
-        TuningStatus tuning)
+        TuningStatus tuning,
+        ServersStatus servers,
+        String startedAt,
+        double elapsedSeconds)
 {
     /**
      * @param copyBatchSize rows per copy batch
@@ -63,6 +71,33 @@ public record FerryStatus(
             RunTuning.Values values = tuning.values();
             return new TuningStatus(values.copyBatchSize(), values.copyConcurrency(), tuning.maxConcurrency(), values.replicationBatchSize(),
                     values.copyRowsPerSecond());
+        }
+    }
+
+    /**
+     * @param source the server copied and streamed from
+     * @param target the server written to
+     */
+    public record ServersStatus(ServerStatus source, ServerStatus target)
+    {
+        static ServersStatus of(DatabaseConfig source, DatabaseConfig target)
+        {
+            return new ServersStatus(ServerStatus.of(source), ServerStatus.of(target));
+        }
+    }
+
+    /**
+     * A server as an operator recognises it; never its password or connection parameters.
+     *
+     * @param host host name or address
+     * @param port port
+     * @param user the user ferry connects as
+     */
+    public record ServerStatus(String host, int port, String user)
+    {
+        static ServerStatus of(DatabaseConfig config)
+        {
+            return new ServerStatus(config.host(), config.port(), config.user());
         }
     }
 
@@ -203,7 +238,10 @@ public record FerryStatus(
                         ResultStatus.of(ferry.plugins().verifier().currentResult()),
                         requested),
                 Health.check(ferry, ferry.config().control().maxStateAge(), now),
-                TuningStatus.of(ferry.tuning()));
+                TuningStatus.of(ferry.tuning()),
+                ServersStatus.of(ferry.config().source(), ferry.config().target()),
+                ferry.startedAt().truncatedTo(ChronoUnit.MILLIS).toString(),
+                Math.max(0, Duration.between(ferry.startedAt(), now).toMillis() / 1000.0));
     }
 
     private static List<TableStatus> tables(List<TablePlan> plans)

@@ -1,13 +1,16 @@
 package dev.ferry.runtime.control;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.runtime.control.FerryStatus.CopyStatus;
 import dev.ferry.runtime.control.FerryStatus.Mismatch;
 import dev.ferry.runtime.control.FerryStatus.ReplicationStatus;
 import dev.ferry.runtime.control.FerryStatus.RequestedVerification;
 import dev.ferry.runtime.control.FerryStatus.ResultStatus;
+import dev.ferry.runtime.control.FerryStatus.ServerStatus;
 import dev.ferry.runtime.control.FerryStatus.StageStatus;
 import dev.ferry.runtime.control.FerryStatus.TableStatus;
 import dev.ferry.runtime.control.FerryStatus.ThrottlerStatus;
+import dev.ferry.runtime.control.FerryStatus.TuningStatus;
 import dev.ferry.runtime.control.FerryStatus.VerificationStatus;
 
 import java.io.IOException;
@@ -19,23 +22,30 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The HTML status page: rendered on the server, so it reads without JavaScript; a small script
- * re-fetches it every few seconds and swaps in the new {@code #status} element.
+ * re-fetches it every few seconds and swaps in the new {@code #status} element. With the script
+ * come the controls: buttons and a tuning form that call the control API with {@code fetch},
+ * enabled by what the {@code data-*} attributes of {@code #status} say about the run, and a field
+ * for the control token, which the script keeps in the tab's {@code sessionStorage} and sends as
+ * a bearer token, never in a URL.
  */
 final class StatusPage
 {
     static final int REFRESH_SECONDS = 3;
+    static final String NO_VALUE = "\u2014";
     private static final String TEMPLATE = load();
 
     private StatusPage() {}
 
     /**
+     * @param tokenRequired whether POSTs need the control token, so the page asks for it
+     * @param cutoverDisabled whether {@code cutover.disabled} is set, so the page offers no cutover
      * @param nonce the Content-Security-Policy nonce of this response's inline style and script
      */
-    static String render(FerryStatus status, boolean tokenRequired, String nonce)
+    static String render(FerryStatus status, boolean tokenRequired, boolean cutoverDisabled, String nonce)
     {
         requireNonNull(status, "status is null");
         StringBuilder html = new StringBuilder(8192);
-        html.append("<div id=\"status\" data-phase=\"").append(escape(status.phase())).append("\">\n");
+        state(html, status);
         overview(html, status);
         copy(html, status.copy(), status);
         replication(html, status.replication());
@@ -47,20 +57,73 @@ final class StatusPage
                 .replace("${version}", escape(status.ferryVersion()))
                 .replace("${refreshSeconds}", Integer.toString(REFRESH_SECONDS))
                 .replace("${nonce}", escape(nonce))
+                .replace("${tokenRequired}", Boolean.toString(tokenRequired))
+                .replace("${cutoverDisabled}", Boolean.toString(cutoverDisabled))
                 .replace("${tokenHint}", tokenRequired ? "; every POST needs <code>Authorization: Bearer &lt;token&gt;</code>" : "")
                 .replace("${status}", html);
+    }
+
+    /**
+     * The opening of {@code #status}, whose attributes tell the page's script which controls make
+     * sense now and which values the tuning form shows as its placeholders.
+     */
+    private static void state(StringBuilder html, FerryStatus status)
+    {
+        RequestedVerification requested = status.verification().requested();
+        TuningStatus tuning = status.tuning();
+        html.append("<div id=\"status\" data-phase=\"").append(escape(status.phase()))
+                .append("\" data-copy-paused=\"").append(pausedFromTheApi(status.copy().throttle()))
+                .append("\" data-copy-throttled=\"").append(status.copy().throttle().throttled())
+                .append("\" data-replication-paused=\"").append(pausedFromTheApi(status.replication().throttle()))
+                .append("\" data-replication-throttled=\"").append(status.replication().throttle().throttled())
+                .append("\" data-verifying=\"").append(requested != null && requested.running())
+                .append("\" data-copy-batch-size=\"").append(tuning.copyBatchSize())
+                .append("\" data-copy-concurrency=\"").append(tuning.copyConcurrency())
+                .append("\" data-max-copy-concurrency=\"").append(tuning.maxCopyConcurrency())
+                .append("\" data-copy-rows-per-second=\"").append(tuning.copyRowsPerSecond())
+                .append("\" data-replication-batch-size=\"").append(tuning.replicationBatchSize())
+                .append("\">\n");
+    }
+
+    private static boolean pausedFromTheApi(StageStatus stage)
+    {
+        for (ThrottlerStatus throttler : stage.throttlers()) {
+            if (throttler.type().equals("built-in")) {
+                return throttler.throttled();
+            }
+        }
+        return false;
     }
 
     private static void overview(StringBuilder html, FerryStatus status)
     {
         html.append("<section id=\"overview\">\n<h2>Run <span id=\"phase\" class=\"badge phase-").append(escape(status.phase())).append("\">")
                 .append(escape(status.phase())).append("</span></h2>\n<dl>\n");
+        term(html, "Source", server("source", status.servers().source()));
+        term(html, "Target", server("target", status.servers().target()));
+        term(html, "Started", "<span id=\"started-at\">" + escape(status.startedAt()) + "</span>");
+        term(html, "Elapsed", "<span id=\"elapsed\">" + Display.seconds(status.elapsedSeconds()) + "</span>");
         term(html, "Updated", escape(status.time()));
         Health health = status.health();
         term(html, "Health", health.healthy()
                 ? "<span id=\"health\" class=\"ok\">healthy</span>"
                 : "<span id=\"health\" class=\"bad\">unhealthy: " + escape(health.reason()) + "</span>");
+        TuningStatus tuning = status.tuning();
+        term(html, "Tuning", "<span id=\"tuning\">copy batches of " + Display.count(tuning.copyBatchSize()) + " rows, " + tuning.copyConcurrency()
+                + " at once (at most " + tuning.maxCopyConcurrency() + "), "
+                + (tuning.copyRowsPerSecond() == 0 ? "no rows/s cap" : "at most " + Display.count(tuning.copyRowsPerSecond()) + " rows/s")
+                + "; replication batches of " + Display.count(tuning.replicationBatchSize()) + " events</span>");
         html.append("</dl>\n</section>\n");
+    }
+
+    /**
+     * {@code host:port as user}; a status holds no password to show.
+     */
+    private static String server(String id, ServerStatus server)
+    {
+        String host = server.host().contains(":") ? "[" + server.host() + "]" : server.host();
+        return "<span id=\"" + id + "\">" + escape(host + ":" + server.port()) + "</span> as <span id=\"" + id + "-user\">"
+                + escape(server.user()) + "</span>";
     }
 
     private static void copy(StringBuilder html, CopyStatus copy, FerryStatus status)
@@ -123,6 +186,7 @@ final class StatusPage
         term(html, "Applier state", "<span id=\"applier-state\">" + escape(replication.state()) + "</span>"
                 + (replication.stateAgeSeconds() == null ? "" : ", for <span id=\"applier-state-age\">" + Display.seconds(replication.stateAgeSeconds()) + "</span>"));
         term(html, "Applied up to", replication.appliedPosition() == null ? "-" : "<code id=\"applied-position\">" + escape(replication.appliedPosition()) + "</code>");
+        term(html, "Applier lag", "<span id=\"applier-lag\">" + lag(replication) + "</span>");
         term(html, "Binlog lag", "<span id=\"applier-queued\">" + Display.count(replication.queued()) + "</span> items queued for the applier"
                 + (replication.stateAgeSeconds() == null ? "" : "; state changed " + Display.seconds(replication.stateAgeSeconds()) + " ago"));
         term(html, "Events applied", Display.count(replication.eventsApplied()));
@@ -130,6 +194,17 @@ final class StatusPage
         throttle(throttle, "replication-throttle", replication.throttle());
         term(html, "Throttle", throttle.toString());
         html.append("</dl>\n</section>\n");
+    }
+
+    /**
+     * {@code /replication/lagSeconds} as {@code GET /api/status} has it, or a dash while the status
+     * carries no such field or no value in it. Read by its JSON name, so the page needs no change
+     * when the field arrives or its Java type changes.
+     */
+    private static String lag(ReplicationStatus replication)
+    {
+        JsonNode lag = StatusJson.tree(replication).path("lagSeconds");
+        return lag.isNumber() ? Display.seconds(lag.asDouble()) : NO_VALUE;
     }
 
     private static void throttlers(StringBuilder html, StageStatus copy, StageStatus replication)

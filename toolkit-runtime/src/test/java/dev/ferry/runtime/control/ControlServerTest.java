@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -288,6 +289,11 @@ class ControlServerTest
         assertFalse(body.at("/replication/started").asBoolean());
         assertEquals("none", body.at("/verification/verifier").asText());
         assertTrue(body.at("/health/healthy").asBoolean());
+        // the servers as the operator knows them, and nothing more: no password or connection parameters
+        assertEquals("{\"host\":\"127.0.0.1\",\"port\":9,\"user\":\"ferry\"}", body.at("/servers/source").toString());
+        assertEquals("{\"host\":\"127.0.0.1\",\"port\":10,\"user\":\"ferry\"}", body.at("/servers/target").toString());
+        assertEquals(ferry.startedAt().truncatedTo(ChronoUnit.MILLIS).toString(), body.get("startedAt").asText());
+        assertTrue(body.get("elapsedSeconds").asDouble() >= 0, status.body());
 
         HttpResponse<String> health = ControlTesting.get(server, "/api/health");
         assertEquals(200, health.statusCode());
@@ -301,6 +307,8 @@ class ControlServerTest
         HttpResponse<String> page = ControlTesting.get(server, "/");
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("No table planned yet."), page.body());
+        assertTrue(page.body().contains("<span id=\"source\">127.0.0.1:9</span> as <span id=\"source-user\">ferry</span>"), page.body());
+        assertTrue(page.body().contains("<body data-token-required=\"true\" data-cutover-disabled=\"false\">"), page.body());
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("script-src 'nonce-"));
 
         for (HttpResponse<String> response : List.of(status, health, metrics, page)) {

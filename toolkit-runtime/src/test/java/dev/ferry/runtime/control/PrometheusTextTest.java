@@ -27,7 +27,10 @@ class PrometheusTextTest
                 new ReplicationStatus(true, "WAITING", "2026-01-02T03:04:04Z", 1.25, "bin.000003:4242", "bin.000003", 4242L, 7, 99, open),
                 new VerificationStatus("none", new ResultStatus("NOT_RUN", "not run yet", List.of()), new ResultStatus("NOT_RUN", "", List.of()), null),
                 new Health(true, "copying", "WAITING", 1.25, 300, null),
-                new FerryStatus.TuningStatus(100, 2, 4, 50, 0));
+                new FerryStatus.TuningStatus(100, 2, 4, 50, 0),
+                new FerryStatus.ServersStatus(new FerryStatus.ServerStatus("db-old.example", 3306, "ferry_copy"),
+                        new FerryStatus.ServerStatus("db-new.example", 3307, "ferry_write")),
+                "2026-01-02T03:00:00Z", 245);
     }
 
     static TableStatus table(String name, long copied, long estimated, String phase)
