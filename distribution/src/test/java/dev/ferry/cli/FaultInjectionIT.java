@@ -11,6 +11,8 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +89,7 @@ class FaultInjectionIT
         boolean passed = false;
         try (TcpProxy sourceProxy = new TcpProxy(db.source().host(), db.source().port());
                 TcpProxy targetProxy = new TcpProxy(db.target().host(), db.target().port())) {
-            Path config = writeConfig(db, directory, sourceProxy, targetProxy);
+            Path config = writeConfig(db, directory, sourceProxy.port(), targetProxy.port(), "");
             load.start();
             ferry = start(db, directory, config);
             // slow enough that faults land during the copy as well as after it; the saved state keeps the cap across restarts
@@ -194,6 +196,45 @@ class FaultInjectionIT
         }
     }
 
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aSourceThatIsDownAtStartIsWaitedForWithinStartupWait(TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource("CREATE TABLE t (id INT NOT NULL PRIMARY KEY)", "INSERT INTO t SELECT seq FROM seq_1_to_100");
+        Path directory = Files.createDirectories(temp.resolve(db.name()));
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (TcpProxy targetProxy = new TcpProxy(db.target().host(), db.target().port())) {
+            // nothing listens on the source's port: a short wait ends the run with "retry" (1), naming the key
+            Path impatient = writeConfig(db, directory, port, targetProxy.port(), "  startupWait: 2s\n  connectTimeout: 1s\n");
+            FerryProcess refused = start(db, directory, impatient);
+            assertEquals(Main.EXIT_FAILURE, refused.await(RUN_TIMEOUT), refused.toString());
+            assertTrue(refused.err().contains("ferry: cannot connect to the source ferry@127.0.0.1:" + port + ": ["), refused.toString());
+            assertTrue(refused.err().contains("source.startupWait sets how long a run waits for it"), refused.toString());
+
+            // the source comes up a few seconds after ferry started: the run waits for it and goes on
+            Path patient = writeConfig(db, directory, port, targetProxy.port(), "  startupWait: 60s\n  connectTimeout: 1s\n");
+            FerryProcess ferry = start(db, directory, patient);
+            try {
+                Thread.sleep(3000);
+                assertTrue(ferry.isAlive(), ferry.toString());
+                try (TcpProxy late = new TcpProxy(db.source().host(), db.source().port(), port)) {
+                    ferry.awaitPhase("waiting-for-cutover", PHASE_TIMEOUT);
+                    assertTrue(ferry.err().contains("cannot connect to the source ferry@127.0.0.1:" + port + " yet ("), ferry.toString());
+                    assertEquals(202, ferry.post("/api/cutover"), ferry.toString());
+                    assertEquals(0, ferry.await(RUN_TIMEOUT), ferry.toString());
+                }
+                db.assertTargetEqualsSource();
+            }
+            finally {
+                ferry.destroyQuietly();
+            }
+        }
+    }
+
     /**
      * {@value #FAULTS} faults: every kind at least twice, the rest at random, shuffled.
      */
@@ -293,12 +334,15 @@ class FaultInjectionIT
                 JAVA_OPTIONS, "copydb", "--resume=auto", "--config", config.toString());
     }
 
-    private static Path writeConfig(TestDatabase db, Path directory, TcpProxy sourceProxy, TcpProxy targetProxy)
+    /**
+     * @param sourceExtra more keys of the source section, indented
+     */
+    private static Path writeConfig(TestDatabase db, Path directory, int sourcePort, int targetPort, String sourceExtra)
             throws IOException
     {
         String meta = "ferry_meta_" + db.name().substring(db.name().length() - 6);
         db.target().execute("DROP DATABASE IF EXISTS `" + meta + "`");
-        String yaml = server("source", db.source(), sourceProxy.port()) + server("target", db.target(), targetProxy.port())
+        String yaml = server("source", db.source(), sourcePort) + sourceExtra + server("target", db.target(), targetPort)
                 + "tableFilter:\n  type: names\n  databases: [" + db.name() + "]\n"
                 + "copy:\n  batchSize: 200\n  concurrency: 2\n  rangeSize: 4000\n  readRetries: 10\n  writeRetries: 10\n"
                 + "  retryBackoff: 200ms\n"

@@ -32,9 +32,20 @@ final class TcpProxy
     TcpProxy(String upstreamHost, int upstreamPort)
             throws IOException
     {
+        this(upstreamHost, upstreamPort, 0);
+    }
+
+    /**
+     * @param port the local port to listen on, 0 for any free one
+     */
+    TcpProxy(String upstreamHost, int upstreamPort, int port)
+            throws IOException
+    {
         this.upstreamHost = upstreamHost;
         this.upstreamPort = upstreamPort;
-        this.listener = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
+        this.listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         this.acceptor = new Thread(this::accept, "tcp-proxy-" + upstreamPort);
         acceptor.setDaemon(true);
         acceptor.start();

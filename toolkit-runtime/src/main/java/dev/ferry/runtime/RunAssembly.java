@@ -119,6 +119,7 @@ final class RunAssembly
      * Opens the connection pools, hands them to the plugins and starts the throttlers.
      */
     Databases connect()
+            throws InterruptedException
     {
         int connections = config.copy().concurrency() + EXTRA_CONNECTIONS;
         HikariDataSource source = DataSources.create(config.source(), "source", connections, true, true);
@@ -132,6 +133,15 @@ final class RunAssembly
         }
         catch (RuntimeException e) {
             source.close();
+            throw e;
+        }
+        try {
+            DataSources.awaitServer(source, config.source(), "source");
+            DataSources.awaitServer(target, config.target(), "target");
+        }
+        catch (RuntimeException | InterruptedException e) {
+            source.close();
+            target.close();
             throw e;
         }
         context.attach(source, target);

@@ -2,6 +2,7 @@ package dev.ferry.plugins.state;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.api.PluginContext;
+import dev.ferry.api.SqlFailures;
 import dev.ferry.api.model.BinlogPosition;
 import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.TableName;
@@ -12,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -27,6 +29,9 @@ import static java.util.Objects.requireNonNull;
 final class TargetDbStateStore
         implements StateStore
 {
+    private static final int WRITE_RETRIES = 3;
+    private static final Duration WRITE_RETRY_BACKOFF = Duration.ofMillis(200);
+
     private static final String POSITION_COLUMNS = "position_file, position_offset, position_gtid, "
             + "position_resume_file, position_resume_offset, position_resume_gtid";
 
@@ -129,6 +134,32 @@ final class TargetDbStateStore
         if (refused != null) {
             throw new FerryException("refusing to save the state: " + refused);
         }
+        // a write that fails in passing (a lost connection, a restarting target) is tried again at
+        // once, a few times: the next checkpoint is an interval away
+        for (int failures = 0; ; failures++) {
+            try {
+                upsert(document);
+                return;
+            }
+            catch (SQLException e) {
+                if (!SqlFailures.isRetryable(e) || failures >= WRITE_RETRIES) {
+                    throw new FerryException("could not save the state to " + describe() + " (" + SqlFailures.describe(e)
+                            + (failures > 0 ? ", after " + failures + " retries" : "") + "); the previous state there is intact", e);
+                }
+                try {
+                    Thread.sleep(SqlFailures.retryDelay(WRITE_RETRY_BACKOFF, failures).toMillis());
+                }
+                catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new FerryException("interrupted while saving the state to " + describe() + "; the previous state there is intact", e);
+                }
+            }
+        }
+    }
+
+    private void upsert(String document)
+            throws SQLException
+    {
         try (Connection connection = context.target().getConnection();
                 PreparedStatement statement = connection.prepareStatement(upsertDocument)) {
             statement.setLong(1, runId());
@@ -138,9 +169,6 @@ final class TargetDbStateStore
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }
-        }
-        catch (SQLException e) {
-            throw new FerryException("could not save the state to " + describe() + " (" + e.getMessage() + "); the previous state there is intact", e);
         }
     }
 

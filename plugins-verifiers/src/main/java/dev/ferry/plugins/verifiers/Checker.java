@@ -2,6 +2,7 @@ package dev.ferry.plugins.verifiers;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.api.PluginContext;
+import dev.ferry.api.SqlFailures;
 import dev.ferry.api.model.ColumnType;
 import dev.ferry.api.model.Key;
 import dev.ferry.api.model.KeyValue;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +27,9 @@ import static java.util.Objects.requireNonNull;
  */
 final class Checker
 {
+    private static final int RETRIES = 5;
+    private static final Duration RETRY_BACKOFF = Duration.ofMillis(500);
+
     private final PluginContext context;
     private final ComparisonConfig config;
     private final Plans plans;
@@ -45,6 +50,15 @@ final class Checker
         if (keys.isEmpty()) {
             return;
         }
+        retrying(plan, () -> {
+            compareKeysOnce(plan, keys, sink);
+            return null;
+        });
+    }
+
+    private void compareKeysOnce(TablePlan plan, List<Key> keys, DiffSink sink)
+            throws SQLException, InterruptedException
+    {
         RowComparer comparer = new RowComparer();
         try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
             int batchSize = config.batchSize();
@@ -66,6 +80,12 @@ final class Checker
     long compareTable(TablePlan plan, Key start, Key end, DiffSink sink)
             throws SQLException, InterruptedException
     {
+        return retrying(plan, () -> compareTableOnce(plan, start, end, sink));
+    }
+
+    private long compareTableOnce(TablePlan plan, Key start, Key end, DiffSink sink)
+            throws SQLException, InterruptedException
+    {
         RowComparer comparer = new RowComparer();
         try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
             if (plan.keyless()) {
@@ -83,6 +103,12 @@ final class Checker
     long findExtraTargetRows(TablePlan plan, DiffSink sink)
             throws SQLException, InterruptedException
     {
+        return retrying(plan, () -> findExtraTargetRowsOnce(plan, sink));
+    }
+
+    private long findExtraTargetRowsOnce(TablePlan plan, DiffSink sink)
+            throws SQLException, InterruptedException
+    {
         try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
             return new RowComparer().findExtraTargetRows(source, target, plan, config.batchSize(), sink);
         }
@@ -94,6 +120,12 @@ final class Checker
      * integer column, the table is unfiltered and wide enough.
      */
     List<Key> split(TablePlan plan, int parts)
+            throws SQLException, InterruptedException
+    {
+        return retrying(plan, () -> splitOnce(plan, parts));
+    }
+
+    private List<Key> splitOnce(TablePlan plan, int parts)
             throws SQLException
     {
         List<Key> bounds = new ArrayList<>();
@@ -156,5 +188,35 @@ final class Checker
             }
         }
         return compared;
+    }
+
+    private interface SqlCall<T>
+    {
+        T run()
+                throws SQLException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code call} again after a failure that passes (a lost connection, a restarting
+     * server, a deadlock), up to {@value #RETRIES} times with backoff: comparing is read-only and
+     * the sinks keep each key once, so a repeated comparison reports nothing twice.
+     */
+    private <T> T retrying(TablePlan plan, SqlCall<T> call)
+            throws SQLException, InterruptedException
+    {
+        for (int failures = 0; ; failures++) {
+            try {
+                return call.run();
+            }
+            catch (SQLException e) {
+                if (!SqlFailures.isRetryable(e) || failures >= RETRIES) {
+                    throw e;
+                }
+                Duration delay = SqlFailures.retryDelay(RETRY_BACKOFF, failures);
+                context.logger(Checker.class).log(System.Logger.Level.WARNING, "verifying {0} failed ({1}); retry {2} of {3} in {4} ms",
+                        plan.source(), SqlFailures.describe(e), failures + 1, RETRIES, delay.toMillis());
+                Thread.sleep(delay.toMillis());
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.ferry.plugins.verifiers;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.api.PluginContext;
+import dev.ferry.api.SqlFailures;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.verify.VerificationResult;
@@ -32,6 +33,9 @@ import static java.util.Objects.requireNonNull;
 final class ChecksumTableVerifier
         implements Verifier
 {
+    private static final int RETRIES = 5;
+    private static final Duration RETRY_BACKOFF = Duration.ofMillis(500);
+
     private final PluginContext context;
     private volatile VerificationResult current = VerificationResult.notRun("checksum-table: runs at cutover");
 
@@ -93,7 +97,27 @@ final class ChecksumTableVerifier
         return current;
     }
 
+    /**
+     * The checksums of one side, read again after a failure that passes (a lost connection, a
+     * restarting server), up to {@value #RETRIES} times with backoff.
+     */
     private static String[] checksums(DataSource dataSource, List<TableName> tables, String side)
+            throws SQLException, InterruptedException
+    {
+        for (int failures = 0; ; failures++) {
+            try {
+                return checksumsOnce(dataSource, tables, side);
+            }
+            catch (SQLException e) {
+                if (!SqlFailures.isRetryable(e) || failures >= RETRIES) {
+                    throw e;
+                }
+                Thread.sleep(SqlFailures.retryDelay(RETRY_BACKOFF, failures).toMillis());
+            }
+        }
+    }
+
+    private static String[] checksumsOnce(DataSource dataSource, List<TableName> tables, String side)
             throws SQLException, InterruptedException
     {
         String[] result = new String[tables.size()];

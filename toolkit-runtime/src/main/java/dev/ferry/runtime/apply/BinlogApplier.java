@@ -15,7 +15,7 @@ import dev.ferry.runtime.config.CopyConfig.LockStrategy;
 import dev.ferry.runtime.config.RewritesConfig;
 import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.core.ThrottleGate;
-import dev.ferry.runtime.sql.SqlErrors;
+import dev.ferry.api.SqlFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -464,19 +464,18 @@ public final class BinlogApplier
     private void applyWithRetries(List<RowEvent> batch, PositionPair position)
             throws InterruptedException, SQLException
     {
-        long backoff = Math.max(1, settings.retryBackoff().toMillis());
         for (int failures = 0; ; failures++) {
             try {
                 applyOnce(batch, position);
                 return;
             }
             catch (SQLException e) {
-                if (!SqlErrors.isRetryable(e) || failures >= settings.writeRetries()) {
+                if (!SqlFailures.isRetryable(e) || failures >= settings.writeRetries()) {
                     throw new FerryException("applying " + batch.size() + " binlog events ending at " + position.event() + " failed"
-                            + (failures > 0 ? " after " + failures + " retries" : "") + ": " + SqlErrors.describe(e), e);
+                            + (failures > 0 ? " after " + failures + " retries" : "") + ": " + SqlFailures.describe(e), e);
                 }
-                long sleep = Math.min(backoff << Math.min(failures, 10), 30_000);
-                log.warn("applying binlog batch at {} failed ({}), retry {} of {} in {} ms", position.event(), SqlErrors.describe(e), failures + 1, settings.writeRetries(), sleep);
+                long sleep = SqlFailures.retryDelay(settings.retryBackoff(), failures).toMillis();
+                log.warn("applying binlog batch at {} failed ({}), retry {} of {} in {} ms", position.event(), SqlFailures.describe(e), failures + 1, settings.writeRetries(), sleep);
                 Thread.sleep(sleep);
             }
         }

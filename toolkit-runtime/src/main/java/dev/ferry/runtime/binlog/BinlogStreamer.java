@@ -5,6 +5,7 @@ import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.network.AuthenticationException;
 import com.github.shyiko.mysql.binlog.network.ServerException;
 import dev.ferry.api.FerryException;
+import dev.ferry.api.SqlFailures;
 import dev.ferry.api.model.BinlogPosition;
 import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.RowEvent;
@@ -65,7 +66,6 @@ public final class BinlogStreamer
 
     private static final long RANDOM_SERVER_ID_LOW = 1_000_000_000L;
     private static final long RANDOM_SERVER_ID_HIGH = 2_000_000_000L;
-    private static final int MAX_BACKOFF_DOUBLINGS = 6;
     private static final int ER_ACCESS_DENIED = 1045;
     private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
     private static final int ER_MASTER_FATAL_ERROR_READING_BINLOG = 1236;
@@ -295,7 +295,7 @@ public final class BinlogStreamer
                             + "; resume from " + resumeAt, connectionError);
                     break;
                 }
-                long backoff = config.retryBackoff().toMillis() << Math.min(failures - 1, MAX_BACKOFF_DOUBLINGS);
+                long backoff = SqlFailures.retryDelay(config.retryBackoff(), failures - 1).toMillis();
                 if (log.isWarnEnabled()) {
                     log.warn("binlog connection to {}:{} lost ({}); retry {} of {} from {} in {} ms", config.host(), config.port(),
                             connectionError == null ? "closed by the server" : rootMessage(connectionError), failures, config.readRetries(), resumeAt, backoff);

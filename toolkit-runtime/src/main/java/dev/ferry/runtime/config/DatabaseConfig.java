@@ -25,6 +25,8 @@ import static java.util.Objects.requireNonNull;
  *        {@code verify-identity}; the last two check the server certificate against the JVM's
  *        trust store ({@code -Djavax.net.ssl.trustStore} in {@code FERRY_OPTS})
  * @param connectTimeout connection timeout
+ * @param startupWait how long a run waits at start for the server to accept connections (a pod
+ *        started before its database, a server restarting), retrying with backoff
  */
 public record DatabaseConfig(
         String host,
@@ -33,7 +35,8 @@ public record DatabaseConfig(
         Optional<String> password,
         Map<String, String> params,
         String tlsMode,
-        Duration connectTimeout)
+        Duration connectTimeout,
+        Duration startupWait)
 {
     public static final List<String> TLS_MODES = List.of("disabled", "preferred", "required", "verify-ca", "verify-identity");
 
@@ -45,6 +48,16 @@ public record DatabaseConfig(
         params = Map.copyOf(requireNonNull(params, "params is null"));
         requireNonNull(tlsMode, "tlsMode is null");
         requireNonNull(connectTimeout, "connectTimeout is null");
+        requireNonNull(startupWait, "startupWait is null");
+    }
+
+    /**
+     * A server a run does not wait for at start.
+     */
+    public DatabaseConfig(String host, int port, String user, Optional<String> password, Map<String, String> params, String tlsMode,
+            Duration connectTimeout)
+    {
+        this(host, port, user, password, params, tlsMode, connectTimeout, Duration.ZERO);
     }
 
     static DatabaseConfig bind(PluginConfig config, Function<String, String> environment)
@@ -73,7 +86,8 @@ public record DatabaseConfig(
         PluginConfig tls = config.section("tls");
         String tlsMode = tls.oneOf("mode", "preferred", TLS_MODES);
         Duration connectTimeout = config.duration("connectTimeout", Duration.ofSeconds(10));
-        return new DatabaseConfig(host, port, user, password, params, tlsMode, connectTimeout);
+        Duration startupWait = config.duration("startupWait", Duration.ofMinutes(1));
+        return new DatabaseConfig(host, port, user, password, params, tlsMode, connectTimeout, startupWait);
     }
 
     /**

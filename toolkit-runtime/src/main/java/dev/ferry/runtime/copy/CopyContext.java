@@ -8,7 +8,7 @@ import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.core.ThrottleGate;
 import dev.ferry.runtime.schema.TableRenames;
-import dev.ferry.runtime.sql.SqlErrors;
+import dev.ferry.api.SqlFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -270,19 +270,18 @@ public final class CopyContext
             throws InterruptedException
     {
         int maxRetries = Math.max(config.readRetries(), config.writeRetries());
-        long backoff = Math.max(1, config.retryBackoff().toMillis());
         for (int failures = 0; ; failures++) {
             try {
                 return attempt.run();
             }
             catch (SQLException e) {
-                if (!SqlErrors.isRetryable(e) || failures >= maxRetries || stopping.get()) {
+                if (!SqlFailures.isRetryable(e) || failures >= maxRetries || stopping.get()) {
                     throw new CopyException("copying " + plan.table().name() + " to " + plan.target() + " failed at " + where.get()
-                            + (failures > 0 ? " after " + failures + " retries" : "") + ": " + SqlErrors.describe(e), e);
+                            + (failures > 0 ? " after " + failures + " retries" : "") + ": " + SqlFailures.describe(e), e);
                 }
                 retries.add(1);
-                long sleep = Math.min(backoff << Math.min(failures, 10), 30_000);
-                log.warn("copying {} at {} failed ({}), retry {} of {} in {} ms", plan.table().name(), where.get(), SqlErrors.describe(e), failures + 1, maxRetries, sleep);
+                long sleep = SqlFailures.retryDelay(config.retryBackoff(), failures).toMillis();
+                log.warn("copying {} at {} failed ({}), retry {} of {} in {} ms", plan.table().name(), where.get(), SqlFailures.describe(e), failures + 1, maxRetries, sleep);
                 Thread.sleep(sleep);
             }
         }

@@ -2,8 +2,17 @@ package dev.ferry.runtime.sql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.api.FerryException;
+import dev.ferry.api.SqlFailures;
 import dev.ferry.runtime.config.DatabaseConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +22,8 @@ import java.util.TreeMap;
  */
 public final class DataSources
 {
+    private static final Logger log = LoggerFactory.getLogger(DataSources.class);
+
     private DataSources() {}
 
     /**
@@ -52,6 +63,42 @@ public final class DataSources
         hikari.setConnectionInitSql(SessionSettings.initSql(rawResults, foreignKeyChecks));
         hikari.setAutoCommit(true);
         return new HikariDataSource(hikari);
+    }
+
+    /**
+     * Waits until {@code pool}'s server accepts a connection, for up to {@code server.startupWait()}
+     * while the failure is one that passes (the server is down, starting, restarting, out of
+     * connections), retrying with backoff; fails at once on any other error (wrong password,
+     * unknown host).
+     *
+     * @throws FerryException naming the server, the SQL code and state, and the key to change
+     */
+    public static void awaitServer(DataSource pool, DatabaseConfig server, String role)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + server.startupWait().toNanos();
+        for (int failures = 0; ; failures++) {
+            try (Connection connection = pool.getConnection()) {
+                if (failures > 0) {
+                    log.info("the {} {} accepts connections now", role, server.address());
+                }
+                return;
+            }
+            catch (SQLException e) {
+                Duration delay = SqlFailures.retryDelay(Duration.ofMillis(500), failures);
+                if (!SqlFailures.isRetryable(e)) {
+                    throw new FerryException("cannot connect to the " + role + " " + server.address() + ": " + SqlFailures.describe(e), e);
+                }
+                if (System.nanoTime() + delay.toNanos() > deadline) {
+                    throw new FerryException("cannot connect to the " + role + " " + server.address() + ": " + SqlFailures.describe(e)
+                            + (server.startupWait().isZero() ? "" : " (waited " + server.startupWait().toSeconds() + "s; " + role
+                                    + ".startupWait sets how long a run waits for it)"), e);
+                }
+                log.warn("cannot connect to the {} {} yet ({}); retrying in {} ms, for up to {} in all ({}.startupWait)", role, server.address(),
+                        SqlFailures.describe(e), delay.toMillis(), server.startupWait(), role);
+                Thread.sleep(delay.toMillis());
+            }
+        }
     }
 
     /**
