@@ -35,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * One online move of a seeded database under concurrent writers while faults land at random
- * moments: restarts of either server, {@code KILL} of ferry's connections (whatever each is doing:
- * copy read, copy write, apply, binlog, state, verifier), a stalled target ({@code SIGSTOP}),
+ * moments: restarts of either server, {@code KILL} of ferry's connections aimed at each kind in
+ * turn (copy read, copy write, apply, binlog, state, verifier), a stalled target ({@code SIGSTOP}),
  * network stalls and resets between ferry and each server (a {@link TcpProxy}), and kill -9 of
  * ferry with a restart. ferry runs the way a supervisor runs it: {@code copydb --resume=auto},
  * restarted after exit code 1 (retry) and after a kill; any other exit fails the test. At the end
@@ -46,10 +46,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 class FaultInjectionIT
 {
     private static final int ROWS = 20_000;
-    private static final int FAULTS = 21;
+    private static final int FAULTS = 24;
     private static final String JAVA_OPTIONS = "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
     private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(240);
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(180);
+    // what the KILLs aim at, in turn, on each server
+    private static final List<String> SOURCE_KINDS = List.of("copy-read", "binlog", "verifier");
+    private static final List<String> TARGET_KINDS = List.of("copy-write", "apply", "state", "verifier");
 
     enum Kind
     {
@@ -73,7 +76,7 @@ class FaultInjectionIT
 
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    void anOnlineMoveSurvivesTwentyFaultsOfEightKinds(TestDatabase db)
+    void anOnlineMoveSurvivesTwentyFourFaultsOfEightKinds(TestDatabase db)
             throws Exception
     {
         SandboxControl sandbox = SandboxControl.of(db.source(), db.target()).orElseThrow(() -> new AssertionError(
@@ -98,6 +101,8 @@ class FaultInjectionIT
 
             List<Kind> plan = plan(random);
             int restarts = 0;
+            int sourceKills = 0;
+            int targetKills = 0;
             for (int i = 0; i < plan.size(); i++) {
                 Thread.sleep(1500 + random.nextInt(2500));
                 Kind kind = plan.get(i);
@@ -115,8 +120,10 @@ class FaultInjectionIT
                         sandbox.restart(SandboxControl.TARGET);
                         detail = "target restarted";
                     }
-                    case KILL_SOURCE_CONNECTION -> detail = killConnection(db.source(), db.source().user(), random);
-                    case KILL_TARGET_CONNECTION -> detail = killConnection(db.target(), db.target().user(), random);
+                    case KILL_SOURCE_CONNECTION -> detail = killConnection(db.source(), db.source().user(),
+                            SOURCE_KINDS.get(sourceKills++ % SOURCE_KINDS.size()), random);
+                    case KILL_TARGET_CONNECTION -> detail = killConnection(db.target(), db.target().user(),
+                            TARGET_KINDS.get(targetKills++ % TARGET_KINDS.size()), random);
                     case STALL_TARGET -> {
                         sandbox.stall(SandboxControl.TARGET, Duration.ofSeconds(3));
                         detail = "target SIGSTOP for 3 s";
@@ -245,6 +252,10 @@ class FaultInjectionIT
             plan.add(kind);
             plan.add(kind);
         }
+        // a KILL aimed at each connection kind at least once
+        plan.add(Kind.KILL_SOURCE_CONNECTION);
+        plan.add(Kind.KILL_TARGET_CONNECTION);
+        plan.add(Kind.KILL_TARGET_CONNECTION);
         while (plan.size() < FAULTS) {
             plan.add(Kind.values()[random.nextInt(Kind.values().length)]);
         }
@@ -253,42 +264,54 @@ class FaultInjectionIT
     }
 
     /**
-     * {@code KILL}s one of {@code user}'s connections, preferring one that is doing something,
-     * and says what it was doing.
+     * {@code KILL}s one of {@code user}'s connections doing {@code wanted} (polling the process
+     * list for up to 3 s), else one doing anything, else any; says which it was.
      */
-    private static String killConnection(MySqlServer server, String user, Random random)
-            throws SQLException
+    private static String killConnection(MySqlServer server, String user, String wanted, Random random)
+            throws SQLException, InterruptedException
     {
-        List<long[]> ids = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        List<Long> ids = new ArrayList<>();
         List<String> doing = new ArrayList<>();
         try (Connection connection = server.openAdmin();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT ID, COMMAND, COALESCE(INFO, '') FROM information_schema.PROCESSLIST WHERE USER = '"
-                        + user + "' AND ID <> CONNECTION_ID()")) {
-            while (rows.next()) {
-                ids.add(new long[] {rows.getLong(1)});
-                doing.add(kind(rows.getString(2), rows.getString(3)));
-            }
-        }
-        if (ids.isEmpty()) {
-            return "no connection of " + user + " open";
-        }
-        List<Integer> busy = new ArrayList<>();
-        for (int i = 0; i < doing.size(); i++) {
-            if (!doing.get(i).equals("idle")) {
-                busy.add(i);
-            }
-        }
-        int chosen = busy.isEmpty() ? random.nextInt(ids.size()) : busy.get(random.nextInt(busy.size()));
-        try (Connection connection = server.openAdmin();
                 Statement statement = connection.createStatement()) {
-            statement.execute("KILL " + ids.get(chosen)[0]);
+            while (true) {
+                ids.clear();
+                doing.clear();
+                try (ResultSet rows = statement.executeQuery("SELECT ID, COMMAND, COALESCE(INFO, '') FROM information_schema.PROCESSLIST "
+                        + "WHERE USER = '" + user + "' AND ID <> CONNECTION_ID()")) {
+                    while (rows.next()) {
+                        ids.add(rows.getLong(1));
+                        doing.add(kind(rows.getString(2), rows.getString(3)));
+                    }
+                }
+                int index = doing.indexOf(wanted);
+                if (index >= 0 || System.nanoTime() > deadline) {
+                    if (ids.isEmpty()) {
+                        return "wanted a " + wanted + " connection; " + user + " has none open";
+                    }
+                    String note = "";
+                    if (index < 0) {
+                        List<Integer> busy = new ArrayList<>();
+                        for (int i = 0; i < doing.size(); i++) {
+                            if (!doing.get(i).equals("idle")) {
+                                busy.add(i);
+                            }
+                        }
+                        index = busy.isEmpty() ? random.nextInt(ids.size()) : busy.get(random.nextInt(busy.size()));
+                        note = " (no " + wanted + " connection seen in 3 s)";
+                    }
+                    try {
+                        statement.execute("KILL " + ids.get(index));
+                    }
+                    catch (SQLException e) {
+                        return "KILL of a " + doing.get(index) + " connection: it ended first (" + e.getMessage() + ")";
+                    }
+                    return "KILL " + doing.get(index) + " connection (of " + ids.size() + ")" + note;
+                }
+                Thread.sleep(20);
+            }
         }
-        catch (SQLException e) {
-            // it ended on its own meanwhile
-            return "KILL of a " + doing.get(chosen) + " connection: " + e.getMessage();
-        }
-        return "KILL " + doing.get(chosen) + " connection (of " + ids.size() + ")";
     }
 
     private static String kind(String command, String info)
@@ -300,14 +323,12 @@ class FaultInjectionIT
         if (sql.contains("FERRY_STATE")) {
             return "state";
         }
-        if (sql.contains("CHECKSUM") || sql.contains("MD5(") || sql.contains("CRC32") || sql.contains("BIT_XOR")) {
-            return "verifier";
+        if (sql.startsWith("SELECT")) {
+            // the copy reads under LOCK IN SHARE MODE (lockStrategy source-db); the verifiers read plainly
+            return sql.contains("LOCK IN SHARE MODE") ? "copy-read" : "verifier";
         }
         if (sql.startsWith("LOAD DATA") || (sql.startsWith("INSERT") && !sql.contains("ON DUPLICATE"))) {
             return "copy-write";
-        }
-        if (sql.startsWith("SELECT")) {
-            return "read";
         }
         if (!sql.isEmpty()) {
             return "apply";
