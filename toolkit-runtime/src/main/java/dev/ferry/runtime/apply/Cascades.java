@@ -3,6 +3,7 @@ package dev.ferry.runtime.apply;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.model.Column;
 import dev.ferry.api.model.ForeignKey;
+import dev.ferry.api.model.IndexInfo;
 import dev.ferry.api.model.KeySql;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.RowEvent;
@@ -379,7 +380,11 @@ final class Cascades
                 }
             }
         }
-        StringBuilder sql = new StringBuilder("UPDATE ").append(joins(path)).append(" SET ");
+        // a key-changing cascade can meet the row under its new key already: the copy read it after
+        // the source's cascade and wrote it before the applier got here (docs/consistency.md). That
+        // row is the newer one, so the old one is dropped rather than moved onto it
+        boolean collides = changesUniqueKey(table, values.keySet());
+        StringBuilder sql = new StringBuilder(collides ? "UPDATE IGNORE " : "UPDATE ").append(joins(path)).append(" SET ");
         List<Parameter> parameters = new ArrayList<>();
         boolean first = true;
         for (Map.Entry<String, Value> entry : values.entrySet()) {
@@ -391,6 +396,31 @@ final class Cascades
         }
         parameters.addAll(rootParameters(root, path));
         add(out, new Derived(sql.append(where(root, path)).toString(), parameters, null));
+        if (collides) {
+            // what IGNORE left in place still matches the old values
+            add(out, new Derived("DELETE " + quote(last.alias()) + " FROM " + joins(path) + where(root, path), rootParameters(root, path),
+                    targetNames.apply(table.name()).database()));
+        }
+    }
+
+    /**
+     * Whether setting {@code columns} can make a row collide with another under a unique key.
+     */
+    private static boolean changesUniqueKey(TableSchema table, Collection<String> columns)
+    {
+        for (IndexInfo index : table.indexes()) {
+            if (!index.unique()) {
+                continue;
+            }
+            for (String column : index.columns()) {
+                for (String changed : columns) {
+                    if (changed.equalsIgnoreCase(column)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static Value valueOf(Map<String, Value> values, String column)

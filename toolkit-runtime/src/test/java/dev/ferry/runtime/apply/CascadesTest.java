@@ -72,8 +72,12 @@ class CascadesTest
         assertEquals(List.of(
                 "UPDATE `shop`.`shipment` AS `t2` JOIN `shop`.`order_line` AS `t1` ON `t2`.`order_id` = `t1`.`order_id` AND `t2`.`line_no` = `t1`.`line_no` "
                         + "SET `t2`.`order_id` = ? WHERE `t1`.`order_id` = ?",
-                "UPDATE `shop`.`order_line` AS `t1` SET `t1`.`order_id` = ? WHERE `t1`.`order_id` = ?"), sql(derived));
+                // order_id is part of order_line's primary key: a row the copy already wrote under its new key wins
+                "UPDATE IGNORE `shop`.`order_line` AS `t1` SET `t1`.`order_id` = ? WHERE `t1`.`order_id` = ?",
+                "DELETE `t1` FROM `shop`.`order_line` AS `t1` WHERE `t1`.`order_id` = ?"), sql(derived));
         assertEquals(List.of(new Cascades.Parameter(true, 0), new Cascades.Parameter(false, 0)), derived.get(0).parameters());
+        assertEquals(List.of(new Cascades.Parameter(false, 0)), derived.get(2).parameters());
+        assertEquals("shop", derived.get(2).database());
     }
 
     @Test
