@@ -14,6 +14,16 @@ module dev.ferry.runtime {
     requires mysql.connector.j;
     requires net.sf.jsqlparser;
     requires org.slf4j;
+    // GET /metrics: the Prometheus Java client (automatic modules with stable names)
+    requires io.prometheus.metrics.config;
+    requires io.prometheus.metrics.core;
+    requires io.prometheus.metrics.instrumentation.jvm;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.writer.text;
+    // the JVM metrics read the process's CPU time and open files through com.sun.management.
+    // Service binding (java.management uses its provider) resolves jdk.management today; said
+    // here, a runtime image without it fails at start instead of silently losing process_*.
+    requires jdk.management;
 
     // only what the other modules' main code uses (ArchitectureTest checks it)
     exports dev.ferry.runtime;

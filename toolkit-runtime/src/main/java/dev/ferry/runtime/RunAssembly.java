@@ -7,6 +7,7 @@ import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.state.StateStore;
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.runtime.apply.BinlogApplier;
+import dev.ferry.runtime.apply.LagClock;
 import dev.ferry.runtime.apply.SchemaChangeHandler;
 import dev.ferry.runtime.binlog.BinlogStreamerConfig;
 import dev.ferry.runtime.binlog.SourceServer;
@@ -41,6 +42,7 @@ import dev.ferry.runtime.state.StateSaver;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -271,9 +273,11 @@ final class RunAssembly
         }
         BinlogApplier.Settings settings = new BinlogApplier.Settings(replication.batchSize(), replication.writeRetries(),
                 replication.retryBackoff(), config.copy().lockStrategy(), MAX_APPLY_STATEMENT_BYTES);
+        // a heartbeat comes at most one interval after the last event: twice that is silence
+        LagClock lag = new LagClock(InstantSource.system(), replication.heartbeat().multipliedBy(2));
         BinlogApplier applier = new BinlogApplier(settings, () -> tuning.values().replicationBatchSize(), databases.target(), config.rewrites(),
                 plugins.copyFilter(), plugins.verifier(), withPauser("replication", plugins.replicationThrottlers()), locks, plugins.stateStore(),
-                schemaChanges, schemas::all, metrics);
+                schemaChanges, schemas::all, metrics, lag);
         DatabaseConfig source = config.source();
         BinlogStreamerConfig streamerConfig = new BinlogStreamerConfig(source.host(), source.port(), source.user(), source.password().orElse(""),
                 config.runId(), replication.readRetries(), replication.retryBackoff(), replication.heartbeat(), source.connectTimeout(),

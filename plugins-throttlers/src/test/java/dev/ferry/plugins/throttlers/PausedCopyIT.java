@@ -87,7 +87,7 @@ class PausedCopyIT
             JsonNode copied = awaitStatus(server, run, status -> status.get("phase").asText().equals("waiting-for-cutover"));
             assertEquals(2000, copied.at("/copy/rowsCopied").asLong());
             assertFalse(copied.at("/copy/throttle/throttled").asBoolean());
-            assertTrue(ferry.metrics().counter("copy_throttled_millis", "").value() >= 2000, "the copy waited for the pauser");
+            assertTrue(ferry.metrics().timeSpent("copy_throttled", "").seconds() >= 2.0, "the copy waited for the pauser");
 
             assertEquals(202, post(server, "/api/cutover", TOKEN).statusCode());
             RunResult result = run.get(60, TimeUnit.SECONDS);

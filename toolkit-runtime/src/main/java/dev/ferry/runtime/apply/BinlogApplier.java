@@ -1,7 +1,6 @@
 package dev.ferry.runtime.apply;
 
 import dev.ferry.api.FerryException;
-import dev.ferry.api.Metrics;
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.model.BinlogPosition;
 import dev.ferry.api.model.PositionPair;
@@ -13,6 +12,7 @@ import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig.LockStrategy;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.core.RunMetrics;
 import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.core.ThrottleGate;
 import dev.ferry.api.SqlFailures;
@@ -49,7 +49,7 @@ import static java.util.Objects.requireNonNull;
  * the child changes the binlog does not show ({@link Cascades}).
  *
  * <p>Events arrive from the binlog thread through a bounded queue (which slows the stream when
- * the target falls behind); one applier thread drains it.
+ * the target falls behind); one applier thread drains it. It keeps the {@link LagClock} current.
  */
 public final class BinlogApplier
         implements AutoCloseable
@@ -61,11 +61,13 @@ public final class BinlogApplier
     private sealed interface Item
             permits Rows, TransactionEnd, Statement, Heartbeat {}
 
-    private record Rows(List<RowEvent> events) implements Item {}
+    // sourceMillis: the binlog event header's timestamp (see BinlogListener)
+    private record Rows(List<RowEvent> events, long sourceMillis) implements Item {}
 
-    private record TransactionEnd(PositionPair position) implements Item {}
+    private record TransactionEnd(PositionPair position, long sourceMillis) implements Item {}
 
-    private record Statement(String sql, String defaultDatabase, PositionPair position, java.util.concurrent.CountDownLatch done) implements Item {}
+    private record Statement(String sql, String defaultDatabase, PositionPair position, long sourceMillis,
+            java.util.concurrent.CountDownLatch done) implements Item {}
 
     private record Heartbeat(PositionPair position) implements Item {}
 
@@ -96,9 +98,10 @@ public final class BinlogApplier
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final EventWriter writer;
     private final Object progress = new Object();
-    private final Metrics.Counter eventsApplied;
-    private final Metrics.Counter batchesApplied;
-    private final Metrics.Gauge batchMillis;
+    private final RunMetrics.Counter eventsApplied;
+    private final RunMetrics.Counter batchesApplied;
+    private final RunMetrics.Timer batchLatency;
+    private final LagClock lag;
     private final AtomicReference<ApplierState> state = new AtomicReference<>(ApplierState.INIT);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile Instant stateChanged = Instant.now();
@@ -110,21 +113,17 @@ public final class BinlogApplier
     // the stream's events, unfiltered: a parent the copy filter skips may still cascade into moved children
     private final List<RowEvent> pending = new ArrayList<>();
     private PositionPair pendingPosition;
-
-    public BinlogApplier(Settings settings, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter, Verifier verifier,
-            List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges,
-            Supplier<? extends Collection<TableSchema>> tables, Metrics metrics)
-    {
-        this(settings, settings::batchSize, target, rewrites, copyFilter, verifier, throttlers, locks, positionStore, schemaChanges, tables, metrics);
-    }
+    // the source time of the last item handled (applier thread)
+    private long handledSourceMillis;
 
     /**
      * @param batchSize the batch size, read before each batch: it may change while the applier runs
      * @param tables the moved tables' current schemas, whose foreign keys say which cascades to reproduce
+     * @param lag the clock this applier keeps current
      */
     public BinlogApplier(Settings settings, IntSupplier batchSize, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
             Verifier verifier, List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges,
-            Supplier<? extends Collection<TableSchema>> tables, Metrics metrics)
+            Supplier<? extends Collection<TableSchema>> tables, RunMetrics metrics, LagClock lag)
     {
         this.settings = requireNonNull(settings, "settings is null");
         this.batchSize = requireNonNull(batchSize, "batchSize is null");
@@ -132,14 +131,15 @@ public final class BinlogApplier
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
         this.copyFilter = requireNonNull(copyFilter, "copyFilter is null");
         this.verifier = requireNonNull(verifier, "verifier is null");
-        this.throttle = new ThrottleGate(throttlers, metrics.counter("apply_throttled_millis", "time the applier waited for throttlers"));
+        this.throttle = new ThrottleGate(throttlers, metrics.timeSpent("apply_throttled", "time the applier waited for throttlers"));
         this.locks = requireNonNull(locks, "locks is null");
         this.positionStore = requireNonNull(positionStore, "positionStore is null").filter(StateStore::writesPositionWithBatches);
         this.schemaChanges = requireNonNull(schemaChanges, "schemaChanges is null");
         this.writer = new EventWriter(rewrites, tables, settings.maxStatementBytes());
         this.eventsApplied = metrics.counter("apply_events", "binlog row events applied to the target");
         this.batchesApplied = metrics.counter("apply_batches", "binlog batches committed on the target");
-        this.batchMillis = metrics.gauge("apply_batch_millis", "duration of the last applied batch");
+        this.batchLatency = metrics.latency("apply_batch_duration", "time to write and commit one batch of binlog events on the target");
+        this.lag = requireNonNull(lag, "lag is null");
     }
 
     /**
@@ -161,27 +161,27 @@ public final class BinlogApplier
 
     // --- input, called on the binlog thread -----------------------------------------------------
 
-    public void onRowEvents(List<RowEvent> events)
+    public void onRowEvents(List<RowEvent> events, long sourceMillis)
             throws InterruptedException
     {
-        offer(new Rows(events));
+        offer(new Rows(events, sourceMillis));
     }
 
-    public void onTransactionEnd(PositionPair position)
+    public void onTransactionEnd(PositionPair position, long sourceMillis)
             throws InterruptedException
     {
-        offer(new TransactionEnd(position));
+        offer(new TransactionEnd(position, sourceMillis));
     }
 
     /**
      * Queues a statement (DDL) and waits until it was handled: rows events after it must be
      * decoded with the schema it produces, so the binlog thread may not run ahead of it.
      */
-    public void onStatement(String sql, String defaultDatabase, PositionPair position)
+    public void onStatement(String sql, String defaultDatabase, PositionPair position, long sourceMillis)
             throws InterruptedException
     {
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        offer(new Statement(sql, defaultDatabase, position, done));
+        offer(new Statement(sql, defaultDatabase, position, sourceMillis, done));
         while (!done.await(100, TimeUnit.MILLISECONDS)) {
             checkNotFailed();
             if (stopping && thread != null && !thread.isAlive()) {
@@ -199,6 +199,7 @@ public final class BinlogApplier
     private void offer(Item item)
             throws InterruptedException
     {
+        lag.heard();
         while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
             checkNotFailed();
             if (stopping) {
@@ -243,6 +244,11 @@ public final class BinlogApplier
         return queue.size();
     }
 
+    public LagClock lag()
+    {
+        return lag;
+    }
+
     /**
      * Blocks until everything up to {@code position} was applied.
      *
@@ -283,6 +289,7 @@ public final class BinlogApplier
             throws InterruptedException
     {
         stopping = true;
+        lag.stop();
         Thread current;
         synchronized (this) {
             current = thread;
@@ -305,10 +312,14 @@ public final class BinlogApplier
                 Item item = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (item == null) {
                     if (!pending.isEmpty()) {
+                        // items may arrive during the flush: drained is for the next empty poll to say
                         flush();
                     }
-                    else if (state.get() != ApplierState.WAITING) {
-                        setState(ApplierState.WAITING);
+                    else {
+                        if (state.get() != ApplierState.WAITING) {
+                            setState(ApplierState.WAITING);
+                        }
+                        lag.drained();
                     }
                     if (stopping && queue.isEmpty()) {
                         return;
@@ -337,6 +348,11 @@ public final class BinlogApplier
             if (state.get() != ApplierState.PROCESSING) {
                 setState(ApplierState.PROCESSING);
             }
+            if (pending.isEmpty()) {
+                // everything before these rows is on the target
+                lag.reached(rows.sourceMillis());
+            }
+            handledSourceMillis = rows.sourceMillis();
             List<RowEvent> events = rows.events();
             for (int i = 0; i < events.size(); i++) {
                 RowEvent event = events.get(i);
@@ -348,14 +364,19 @@ public final class BinlogApplier
             if (!events.isEmpty()) {
                 received = events.get(events.size() - 1).position();
             }
+            if (!pending.isEmpty()) {
+                lag.pending();
+            }
             if (pending.size() >= batchSize.getAsInt()) {
                 flush();
             }
         }
         else if (item instanceof TransactionEnd end) {
             received = end.position();
+            handledSourceMillis = end.sourceMillis();
             if (pending.isEmpty()) {
                 advance(end.position());
+                lag.reached(end.sourceMillis());
             }
             else {
                 pendingPosition = end.position();
@@ -370,6 +391,9 @@ public final class BinlogApplier
         }
         else if (item instanceof Statement statement) {
             flush();
+            lag.pending();
+            lag.reached(statement.sourceMillis());
+            handledSourceMillis = statement.sourceMillis();
             // everything before the statement's transaction is applied: a state saved by the
             // handler before it changes the target resumes right before the statement
             advance(PositionPair.at(statement.position().resume()));
@@ -442,6 +466,7 @@ public final class BinlogApplier
         List<RowEvent> batch = List.copyOf(pending);
         PositionPair position = pendingPosition;
         applyWithRetries(batch, position);
+        batchLatency.recordNanos(System.nanoTime() - start);
         pending.clear();
         List<RowEvent> applied = batch;
         if (copyFilter.isPresent()) {
@@ -455,9 +480,9 @@ public final class BinlogApplier
         }
         eventsApplied.add(applied.size());
         batchesApplied.add(1);
-        batchMillis.set((System.nanoTime() - start) / 1e6);
         verifier.afterEventsApplied(applied);
         advance(position);
+        lag.reached(handledSourceMillis);
         setState(ApplierState.APPLIED);
     }
 

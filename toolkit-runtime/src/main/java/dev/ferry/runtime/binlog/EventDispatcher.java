@@ -287,7 +287,7 @@ final class EventDispatcher
             }
         }
         position.markProgress();
-        listener.onRowEvents(events);
+        listener.onRowEvents(events, header.getTimestamp());
     }
 
     private static long tableId(EventData data)
@@ -315,18 +315,18 @@ final class EventDispatcher
         }
         if ("COMMIT".equalsIgnoreCase(keyword) || "ROLLBACK".equalsIgnoreCase(keyword)) {
             position.advance(header);
-            endTransaction();
+            endTransaction(header);
             return;
         }
         position.beginIfOutside(header);
         position.advance(header);
         if (!position.replaying()) {
             position.markProgress();
-            listener.onQuery(sql, query.getDatabase(), position.currentPair());
+            listener.onQuery(sql, query.getDatabase(), position.currentPair(), header.getTimestamp());
         }
         if (!position.explicitBegin()) {
             // a statement logged on its own (DDL) is a transaction of its own
-            endTransaction();
+            endTransaction(header);
         }
     }
 
@@ -338,12 +338,12 @@ final class EventDispatcher
     private void onXid(Event event, EventDeserializers.Header header)
     {
         position.advance(header);
-        endTransaction();
+        endTransaction(header);
     }
 
     private void onGtid(Event event, EventDeserializers.Header header)
     {
-        closeDangling();
+        closeDangling(header);
         position.begin(header);
         if (header.getEventType() == EventType.GTID) {
             GtidEventData gtid = (GtidEventData) EventDataWrapper.internal(event.getData());
@@ -354,7 +354,7 @@ final class EventDispatcher
 
     private void onMariaDbGtid(Event event, EventDeserializers.Header header)
     {
-        closeDangling();
+        closeDangling(header);
         MariadbGtidEventData gtid = (MariadbGtidEventData) EventDataWrapper.internal(event.getData());
         position.begin(header);
         // read by file and offset, the event's own server id field is 0: the header has the real one
@@ -384,17 +384,21 @@ final class EventDispatcher
      * A new transaction starts while one is open: the open one ended without a commit event
      * (a MariaDB standalone group with rows); close it here, before the new one's first event.
      */
-    private void closeDangling()
+    private void closeDangling(EventDeserializers.Header next)
     {
         if (position.inTransaction()) {
-            endTransaction();
+            endTransaction(next);
         }
     }
 
-    private void endTransaction()
+    /**
+     * @param header the event that ended the transaction (or, for a dangling one, the next
+     *        transaction's first event), whose timestamp the listener gets
+     */
+    private void endTransaction(EventDeserializers.Header header)
     {
         if (position.endTransaction()) {
-            listener.onTransactionEnd(position.currentPair());
+            listener.onTransactionEnd(position.currentPair(), header.getTimestamp());
         }
     }
 

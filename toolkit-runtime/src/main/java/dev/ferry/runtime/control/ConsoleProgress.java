@@ -139,7 +139,7 @@ public final class ConsoleProgress
 
     /**
      * While copying: {@code copying | 12,345 of ~50,000 rows (24.7%) | 1,234 rows/s | ETA 31.0s | tables 1 of 3 done | applier
-     * WAITING for 0.4s, 0 queued, at bin.000003:1234}. After the copy, no rate and no ETA: {@code waiting for cutover | copied
+     * WAITING for 0.4s, lag 0.0s, 0 queued, at bin.000003:1234}. After the copy, no rate and no ETA: {@code waiting for cutover | copied
      * 50,000 rows, tables 3 of 3 done | applier ...}.
      */
     static String textLine(FerryStatus status)
@@ -161,8 +161,11 @@ public final class ConsoleProgress
                     .append(copy.tablesDone()).append(" of ").append(copy.tablesTotal()).append(" done");
         }
         if (replication.started()) {
-            line.append(" | applier ").append(replication.state()).append(" for ").append(Display.seconds(replication.stateAgeSeconds()))
-                    .append(", ").append(Display.count(replication.queued())).append(" queued, at ").append(replication.appliedPosition());
+            line.append(" | applier ").append(replication.state()).append(" for ").append(Display.seconds(replication.stateAgeSeconds()));
+            if (replication.lagSeconds() != null) {
+                line.append(", lag ").append(Display.seconds(replication.lagSeconds()));
+            }
+            line.append(", ").append(Display.count(replication.queued())).append(" queued, at ").append(replication.appliedPosition());
         }
         if (copy.throttle().throttled()) {
             line.append(" | copy throttled: ").append(copy.throttle().reason());
@@ -190,6 +193,7 @@ public final class ConsoleProgress
         line.put("tablesTotal", copy.tablesTotal());
         line.put("applierState", replication.state());
         line.put("applierStateAgeSeconds", replication.stateAgeSeconds() == null ? null : Math.round(replication.stateAgeSeconds() * 10) / 10.0);
+        line.put("applierLagSeconds", replication.lagSeconds() == null ? null : Math.round(replication.lagSeconds() * 10) / 10.0);
         line.put("appliedPosition", replication.appliedPosition());
         line.put("queued", replication.queued());
         line.put("eventsApplied", replication.eventsApplied());

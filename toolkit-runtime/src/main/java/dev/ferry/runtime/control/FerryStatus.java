@@ -138,6 +138,8 @@ public record FerryStatus(
      * @param state the applier's state ({@code INIT}, {@code WAITING}, {@code PROCESSING}, {@code APPLYING}, {@code APPLIED})
      * @param stateChanged when it last changed (ISO-8601), or null
      * @param stateAgeSeconds seconds since then, or null
+     * @param lagSeconds how long ago the source wrote the oldest change the target does not hold yet; 0 when the applier
+     *         holds nothing unapplied and the stream is alive; null while unknown (not streaming, nothing heard yet, or the applier stopped)
      * @param appliedPosition everything up to here was applied, e.g. {@code bin.000003:1234}, or null
      * @param appliedFile its binlog file, or null
      * @param appliedOffset its offset, or null
@@ -145,7 +147,7 @@ public record FerryStatus(
      * @param eventsApplied row events applied
      * @param throttle the replication's throttlers
      */
-    public record ReplicationStatus(boolean started, String state, String stateChanged, Double stateAgeSeconds, String appliedPosition,
+    public record ReplicationStatus(boolean started, String state, String stateChanged, Double stateAgeSeconds, Double lagSeconds, String appliedPosition,
             String appliedFile, Long appliedOffset, int queued, long eventsApplied, StageStatus throttle) {}
 
     /**
@@ -293,13 +295,13 @@ public record FerryStatus(
     private static ReplicationStatus replication(Optional<BinlogApplier> applier, long eventsApplied, StageStatus throttle, Instant now)
     {
         if (applier.isEmpty()) {
-            return new ReplicationStatus(false, "INIT", null, null, null, null, null, 0, eventsApplied, throttle);
+            return new ReplicationStatus(false, "INIT", null, null, null, null, null, null, 0, eventsApplied, throttle);
         }
         BinlogApplier current = applier.get();
         Instant changed = current.stateChanged();
         BinlogPosition applied = current.applied() == null ? null : current.applied().event();
         return new ReplicationStatus(true, current.state().name(), changed.toString(), Math.max(0, Duration.between(changed, now).toNanos() / 1e9),
-                applied == null ? null : applied.toString(), applied == null ? null : applied.file(), applied == null ? null : applied.offset(),
+                current.lag().seconds(), applied == null ? null : applied.toString(), applied == null ? null : applied.file(), applied == null ? null : applied.offset(),
                 current.queued(), eventsApplied, throttle);
     }
 

@@ -1,6 +1,5 @@
 package dev.ferry.runtime.copy;
 
-import dev.ferry.api.Metrics;
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.filter.SqlPredicate;
 import dev.ferry.api.model.TableName;
@@ -9,6 +8,7 @@ import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.core.RunMetrics;
 import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.schema.TableRenames;
@@ -71,7 +71,7 @@ public final class Copier
      */
     public Copier(CopyConfig config, DataSource source, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
             Verifier verifier, List<Throttler> throttlers, TableLocks locks, ReplicationBarrier barrier,
-            java.util.function.Function<TableName, Optional<TableSchema>> schemas, Optional<TableRenames> renames, Metrics metrics)
+            java.util.function.Function<TableName, Optional<TableSchema>> schemas, Optional<TableRenames> renames, RunMetrics metrics)
     {
         this(config, source, target, rewrites, copyFilter, verifier, throttlers, locks, barrier, schemas, renames, metrics,
                 new RunTuning(new RunTuning.Values(config.batchSize(), config.concurrency(), 1, 0), config.concurrency()));
@@ -82,7 +82,7 @@ public final class Copier
      */
     public Copier(CopyConfig config, DataSource source, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
             Verifier verifier, List<Throttler> throttlers, TableLocks locks, ReplicationBarrier barrier,
-            java.util.function.Function<TableName, Optional<TableSchema>> schemas, Optional<TableRenames> renames, Metrics metrics, RunTuning tuning)
+            java.util.function.Function<TableName, Optional<TableSchema>> schemas, Optional<TableRenames> renames, RunMetrics metrics, RunTuning tuning)
     {
         this.config = requireNonNull(config, "config is null");
         this.source = requireNonNull(source, "source is null");

@@ -1,10 +1,10 @@
 package dev.ferry.runtime.copy;
 
-import dev.ferry.api.Metrics;
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.core.TableLocks;
+import dev.ferry.runtime.core.RunMetrics;
 import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.core.ThrottleGate;
 import dev.ferry.runtime.schema.TableRenames;
@@ -46,13 +46,14 @@ public final class CopyContext
 
     private volatile long maxStatementBytes = MIN_STATEMENT_BYTES;
     private volatile CopyConfig.WriteMethod writeMethod = CopyConfig.WriteMethod.INSERT;
-    private final Metrics.Counter rowsCopied;
-    private final Metrics.Counter retries;
+    private final RunMetrics.Counter rowsCopied;
+    private final RunMetrics.Counter retries;
+    private final RunMetrics.Timer batchLatency;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     CopyContext(CopyConfig config, DataSource source, DataSource target, TableLocks locks, Verifier verifier, List<Throttler> throttlers,
             ReplicationBarrier barrier, java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas,
-            Optional<TableRenames> renames, Metrics metrics, RunTuning tuning)
+            Optional<TableRenames> renames, RunMetrics metrics, RunTuning tuning)
     {
         this.tuning = requireNonNull(tuning, "tuning is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
@@ -62,10 +63,11 @@ public final class CopyContext
         this.target = requireNonNull(target, "target is null");
         this.locks = requireNonNull(locks, "locks is null");
         this.verifier = requireNonNull(verifier, "verifier is null");
-        this.throttle = new ThrottleGate(throttlers, metrics.counter("copy_throttled_millis", "time copy workers waited for throttlers"));
+        this.throttle = new ThrottleGate(throttlers, metrics.timeSpent("copy_throttled", "time copy workers waited for throttlers"));
         this.barrier = requireNonNull(barrier, "barrier is null");
         this.rowsCopied = metrics.counter("copy_rows", "rows copied to the target");
         this.retries = metrics.counter("copy_retries", "copy batches retried after a retryable error");
+        this.batchLatency = metrics.latency("copy_batch_duration", "time to read one copy batch from the source and write it to the target");
     }
 
     RunTuning tuning()
@@ -238,6 +240,14 @@ public final class CopyContext
     void rowsCopied(int rows)
     {
         rowsCopied.add(rows);
+    }
+
+    /**
+     * One batch was read and written (and committed) in {@code nanos}.
+     */
+    void batchCopied(long nanos)
+    {
+        batchLatency.recordNanos(nanos);
     }
 
     String throttleReason()

@@ -118,6 +118,8 @@ final class FullTableCopier
                         select.setFetchSize(Integer.MIN_VALUE);
                         try (ResultSet result = select.executeQuery()) {
                             List<Row> rows = new ArrayList<>(batchSize);
+                            // a batch is the rows streamed since the last one, and their write
+                            long batchStart = System.nanoTime();
                             while (true) {
                                 boolean more = result.next();
                                 if (more) {
@@ -135,6 +137,9 @@ final class FullTableCopier
                                     context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, null), target);
                                     total += rows.size();
                                     rows = new ArrayList<>(batchSize);
+                                    long now = System.nanoTime();
+                                    context.batchCopied(now - batchStart);
+                                    batchStart = now;
                                 }
                                 if (!more) {
                                     break;

@@ -175,7 +175,11 @@ final class RangeCopier
                 context.tuning().acquireCopySlot();
                 try {
                     last = context.withRetries(plan, () -> previous == null ? "the start of its range" : "key " + previous, () -> {
+                        long start = System.nanoTime();
                         BatchOutcome outcome = copyBatch(previous, batchSize);
+                        if (outcome.rows > 0) {
+                            context.batchCopied(System.nanoTime() - start);
+                        }
                         copied[0] = outcome.rows;
                         return outcome.lastKey;
                     });

@@ -1,6 +1,5 @@
 package dev.ferry.runtime.core;
 
-import dev.ferry.api.Metrics;
 import dev.ferry.api.throttle.Throttler;
 
 import java.util.List;
@@ -19,13 +18,16 @@ public final class ThrottleGate
     private static final long POLL_MILLIS = 50;
 
     private final List<Throttler> throttlers;
-    private final Metrics.Counter throttledMillis;
+    private final RunMetrics.Timer throttled;
     private final AtomicReference<String> reason = new AtomicReference<>("");
 
-    public ThrottleGate(List<Throttler> throttlers, Metrics.Counter throttledMillis)
+    /**
+     * @param throttled records each wait
+     */
+    public ThrottleGate(List<Throttler> throttlers, RunMetrics.Timer throttled)
     {
         this.throttlers = List.copyOf(requireNonNull(throttlers, "throttlers is null"));
-        this.throttledMillis = requireNonNull(throttledMillis, "throttledMillis is null");
+        this.throttled = requireNonNull(throttled, "throttled is null");
     }
 
     /**
@@ -58,7 +60,7 @@ public final class ThrottleGate
             Thread.sleep(POLL_MILLIS);
         }
         if (start != 0) {
-            throttledMillis.add((System.nanoTime() - start) / 1_000_000);
+            throttled.recordNanos(System.nanoTime() - start);
             reason.set("");
         }
     }

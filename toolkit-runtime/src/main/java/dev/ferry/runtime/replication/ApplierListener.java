@@ -30,10 +30,10 @@ final class ApplierListener
     }
 
     @Override
-    public void onRowEvents(List<RowEvent> events)
+    public void onRowEvents(List<RowEvent> events, long sourceMillis)
     {
         try {
-            applier.onRowEvents(events);
+            applier.onRowEvents(events, sourceMillis);
         }
         catch (InterruptedException e) {
             throw interrupted(e);
@@ -41,13 +41,13 @@ final class ApplierListener
     }
 
     @Override
-    public void onQuery(String sql, String defaultDatabase, PositionPair position)
+    public void onQuery(String sql, String defaultDatabase, PositionPair position, long sourceMillis)
     {
         if (!DdlStatements.isSchemaStatement(sql)) {
             return;
         }
         try {
-            applier.onStatement(sql, defaultDatabase, position);
+            applier.onStatement(sql, defaultDatabase, position, sourceMillis);
         }
         catch (InterruptedException e) {
             throw interrupted(e);
@@ -55,10 +55,10 @@ final class ApplierListener
     }
 
     @Override
-    public void onTransactionEnd(PositionPair position)
+    public void onTransactionEnd(PositionPair position, long sourceMillis)
     {
         try {
-            applier.onTransactionEnd(position);
+            applier.onTransactionEnd(position, sourceMillis);
         }
         catch (InterruptedException e) {
             throw interrupted(e);

@@ -56,6 +56,7 @@ class BinlogStreamerIT
         Predicate<TableName> accepted = name -> name.database().equals(database.name()) && !name.table().equals("ignored");
         try (BinlogStreamer streamer = new BinlogStreamer(BinlogTestSupport.config(database.source()), BinlogTestSupport.schemas(database), accepted, listener)) {
             streamer.start(start);
+            long sourceSecondsBefore = database.source().queryLong("SELECT UNIX_TIMESTAMP()");
             database.executeOnSource(
                     "INSERT INTO a VALUES (1, 'one')",
                     "INSERT INTO a VALUES (2, 'two'), (3, 'three')",
@@ -79,7 +80,11 @@ class BinlogStreamerIT
                     "DELETE FROM a WHERE id IN (1, 10, 20)",
                     "CREATE TABLE c (id INT PRIMARY KEY)");
             BinlogPosition end = BinlogTestSupport.currentPosition(database.source());
-            listener.awaitTransactionEnd(end, TIMEOUT);
+            long sourceSecondsAfter = database.source().queryLong("SELECT UNIX_TIMESTAMP()");
+            // not the server's position: after the rotation MariaDB writes a binlog checkpoint
+            // event on its own schedule, which may land after the last statement and ends no transaction
+            Query last = (Query) listener.await(call -> call instanceof Query query && query.sql().equals("CREATE TABLE c (id INT PRIMARY KEY)"), TIMEOUT);
+            listener.awaitTransactionEnd(last.position().event(), TIMEOUT);
             assertTrue(streamer.skippedEvents().getOrDefault("rows of other tables", 0L) >= 1, streamer.skippedEvents().toString());
 
             List<Rows> rows = rowsOf(listener, database.name());
@@ -103,8 +108,17 @@ class BinlogStreamerIT
                             .replace(" -> [1, uno]", " -> []").replace(" -> [10, two!]", " -> []").replace(" -> [20, x]", " -> []")),
                     described);
 
-            // every rows event is inside its transaction: resume is the transaction's start
+            // every rows event and transaction end carries the source's clock when it was written
             List<Call> calls = listener.events();
+            for (Rows call : rows) {
+                for (long sourceMillis : new long[] {call.sourceMillis(), nextTransactionEnd(calls, call).sourceMillis()}) {
+                    assertEquals(0, sourceMillis % 1000, "whole seconds: " + sourceMillis);
+                    assertTrue(sourceMillis >= sourceSecondsBefore * 1000 && sourceMillis <= sourceSecondsAfter * 1000,
+                            sourceMillis + " is not between the source's clock before (" + sourceSecondsBefore + " s) and after (" + sourceSecondsAfter + " s)");
+                }
+            }
+
+            // every rows event is inside its transaction: resume is the transaction's start
             for (Rows call : rows) {
                 PositionPair position = call.events().get(0).position();
                 assertEquals(position.event().file(), position.resume().file());
@@ -169,9 +183,9 @@ class BinlogStreamerIT
         RecordingListener stopping = new RecordingListener()
         {
             @Override
-            public void onRowEvents(List<RowEvent> events)
+            public void onRowEvents(List<RowEvent> events, long sourceMillis)
             {
-                super.onRowEvents(events);
+                super.onRowEvents(events, sourceMillis);
                 first.get().stop();
             }
         };

@@ -50,9 +50,9 @@ class BinlogStreamerKillIT
         RecordingListener listener = new RecordingListener()
         {
             @Override
-            public void onRowEvents(List<RowEvent> events)
+            public void onRowEvents(List<RowEvent> events, long sourceMillis)
             {
-                super.onRowEvents(events);
+                super.onRowEvents(events, sourceMillis);
                 if (events.get(0).type() == RowEvent.Type.UPDATE) {
                     seen.incrementAndGet();
                 }
@@ -115,9 +115,9 @@ class BinlogStreamerKillIT
         RecordingListener listener = new RecordingListener()
         {
             @Override
-            public void onRowEvents(List<RowEvent> events)
+            public void onRowEvents(List<RowEvent> events, long sourceMillis)
             {
-                super.onRowEvents(events);
+                super.onRowEvents(events, sourceMillis);
                 // slower than the server: it blocks mid-transaction on a full socket
                 sleep(5);
                 if (rowsEvents.incrementAndGet() == rowsPerTransaction * 2 + 20) {

@@ -18,13 +18,13 @@ class RecordingListener
     sealed interface Call
             permits Rows, Query, TransactionEnd, Heartbeat, Failure {}
 
-    record Rows(List<RowEvent> events, Thread thread)
+    record Rows(List<RowEvent> events, long sourceMillis, Thread thread)
             implements Call {}
 
-    record Query(String sql, String database, PositionPair position)
+    record Query(String sql, String database, PositionPair position, long sourceMillis)
             implements Call {}
 
-    record TransactionEnd(PositionPair position)
+    record TransactionEnd(PositionPair position, long sourceMillis)
             implements Call {}
 
     record Heartbeat(PositionPair position)
@@ -36,21 +36,21 @@ class RecordingListener
     private final List<Call> calls = new ArrayList<>();
 
     @Override
-    public void onRowEvents(List<RowEvent> events)
+    public void onRowEvents(List<RowEvent> events, long sourceMillis)
     {
-        add(new Rows(List.copyOf(events), Thread.currentThread()));
+        add(new Rows(List.copyOf(events), sourceMillis, Thread.currentThread()));
     }
 
     @Override
-    public void onQuery(String sql, String defaultDatabase, PositionPair position)
+    public void onQuery(String sql, String defaultDatabase, PositionPair position, long sourceMillis)
     {
-        add(new Query(sql, defaultDatabase, position));
+        add(new Query(sql, defaultDatabase, position, sourceMillis));
     }
 
     @Override
-    public void onTransactionEnd(PositionPair position)
+    public void onTransactionEnd(PositionPair position, long sourceMillis)
     {
-        add(new TransactionEnd(position));
+        add(new TransactionEnd(position, sourceMillis));
     }
 
     @Override

@@ -101,4 +101,19 @@ class ConsoleProgressTest
             assertEquals(List.of(), logged);
         }
     }
+
+    @Test
+    void linesOfAStreamingRunShowTheApplierLag()
+            throws Exception
+    {
+        FerryStatus status = PrometheusTextTest.status(List.of(), 2.25);
+        assertTrue(ConsoleProgress.textLine(status).contains(" | applier WAITING for " + Display.seconds(1.25) + ", lag " + Display.seconds(2.25)
+                + ", 7 queued, at bin.000003:4242"), ConsoleProgress.textLine(status));
+        JsonNode line = new ObjectMapper().readTree(ConsoleProgress.jsonLine(status));
+        assertEquals(2.3, line.get("applierLagSeconds").asDouble(), line.toString());
+
+        FerryStatus unknown = PrometheusTextTest.status(List.of(), null);
+        assertTrue(ConsoleProgress.textLine(unknown).contains(" | applier WAITING for " + Display.seconds(1.25) + ", 7 queued"), ConsoleProgress.textLine(unknown));
+        assertTrue(new ObjectMapper().readTree(ConsoleProgress.jsonLine(unknown)).get("applierLagSeconds").isNull());
+    }
 }

@@ -140,12 +140,12 @@ class ControlServerIT
             HttpResponse<String> metrics = ControlTesting.get(server, "/metrics");
             assertEquals(200, metrics.statusCode());
             String text = metrics.body();
-            assertTrue(text.contains("# TYPE ferry_copy_rows counter\nferry_copy_rows 500\n"), text);
-            assertTrue(text.contains("ferry_table_rows_copied{table=\"" + table + "\"} 500\n"), text);
-            assertTrue(text.contains("ferry_phase{phase=\"waiting-for-cutover\"} 1\n"), text);
+            assertTrue(text.contains("# TYPE ferry_copy_rows_total counter\nferry_copy_rows_total 500.0\n"), text);
+            assertTrue(text.contains("ferry_table_rows_copied_total{table=\"" + table + "\"} 500.0\n"), text);
+            assertTrue(text.contains("ferry_phase{phase=\"waiting-for-cutover\"} 1.0\n"), text);
             assertTrue(text.contains("# TYPE ferry_applier_state_age_seconds gauge\nferry_applier_state_age_seconds "), text);
-            assertTrue(text.contains("ferry_applier_queued 0\n"), text);
-            assertTrue(text.contains("# TYPE ferry_apply_events counter\n"), text);
+            assertTrue(text.contains("ferry_applier_queued 0.0\n"), text);
+            assertTrue(text.contains("# TYPE ferry_apply_events_total counter\n"), text);
             bodies.add(text);
 
             // GET /api/health
@@ -265,7 +265,7 @@ class ControlServerIT
             assertEquals(2.0, body.get("maxStateAgeSeconds").asDouble());
             assertTrue(body.get("stateAgeSeconds").asDouble() > 2.0, stale.body());
             assertTrue(body.get("reason").asText().contains("more than control.maxStateAge 2.0s"), stale.body());
-            assertTrue(ControlTesting.get(server, "/metrics").body().contains("ferry_healthy 0\n"));
+            assertTrue(ControlTesting.get(server, "/metrics").body().contains("ferry_healthy 0.0\n"));
 
             // a binlog event moves the applier again
             db.executeOnSource("INSERT INTO items VALUES (51, 'wake up')");

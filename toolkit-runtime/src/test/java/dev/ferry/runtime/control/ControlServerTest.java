@@ -302,7 +302,10 @@ class ControlServerTest
         HttpResponse<String> metrics = ControlTesting.get(server, "/metrics");
         assertEquals(200, metrics.statusCode());
         assertEquals("text/plain; version=0.0.4; charset=utf-8", metrics.headers().firstValue("Content-Type").orElseThrow());
-        assertTrue(metrics.body().contains("# TYPE ferry_phase gauge\nferry_phase{phase=\"starting\"} 1\n"), metrics.body());
+        assertTrue(metrics.body().contains("ferry_phase{phase=\"starting\"} 1.0\n"), metrics.body());
+        // nothing streamed yet: no lag to tell
+        assertTrue(body.at("/replication/lagSeconds").isNull(), body.toString());
+        assertFalse(metrics.body().contains("ferry_replication_lag_seconds"), metrics.body());
 
         HttpResponse<String> page = ControlTesting.get(server, "/");
         assertEquals(200, page.statusCode());
