@@ -43,8 +43,10 @@ class FerryConfigTest
         FerryConfig config = parse(MINIMAL).finish();
 
         DatabaseConfig source = config.source();
-        assertEquals(new DatabaseConfig("old.example", 3306, "ferry", Optional.empty(), Map.of(), "preferred", Duration.ofSeconds(10)), source);
-        assertEquals(new DatabaseConfig("new.example", 3306, "ferry", Optional.empty(), Map.of(), "preferred", Duration.ofSeconds(10)), config.target());
+        assertEquals(new DatabaseConfig("old.example", 3306, "ferry", Optional.empty(), Map.of(), "preferred", Duration.ofSeconds(10),
+                Duration.ofMinutes(1)), source);
+        assertEquals(new DatabaseConfig("new.example", 3306, "ferry", Optional.empty(), Map.of(), "preferred", Duration.ofSeconds(10),
+                Duration.ofMinutes(1)), config.target());
         assertEquals("names", config.tableFilter().type());
         assertEquals("tableFilter", config.tableFilter().path());
         assertEquals(Optional.empty(), config.copyFilter());
@@ -99,6 +101,7 @@ class FerryConfigTest
                   password: %s
                   params: {socketTimeout: "60000"}
                   connectTimeout: 3s
+                  startupWait: 5m
                   tls:
                     mode: verify-identity
                 target:
@@ -176,9 +179,9 @@ class FerryConfigTest
         FerryConfig config = loaded.config();
 
         assertEquals(new DatabaseConfig("10.0.0.1", 3307, "mover", Optional.of(SOURCE_PASSWORD), Map.of("socketTimeout", "60000"), "verify-identity",
-                Duration.ofSeconds(3)), config.source());
-        assertEquals(new DatabaseConfig("10.0.0.2", 3308, "writer", Optional.of(TARGET_PASSWORD), Map.of(), "disabled", Duration.ofSeconds(10)),
-                config.target());
+                Duration.ofSeconds(3), Duration.ofMinutes(5)), config.source());
+        assertEquals(new DatabaseConfig("10.0.0.2", 3308, "writer", Optional.of(TARGET_PASSWORD), Map.of(), "disabled", Duration.ofSeconds(10),
+                Duration.ofMinutes(1)), config.target());
         assertEquals("tenant", config.copyFilter().orElseThrow().type());
         assertEquals(new RewritesConfig(Map.of("shop", "shop_new"), Map.of(TableName.parse("shop.orders"), "orders_v2")), config.rewrites());
         assertEquals(new TableName("shop_new", "orders_v2"), config.rewrites().apply(TableName.parse("shop.orders")));
