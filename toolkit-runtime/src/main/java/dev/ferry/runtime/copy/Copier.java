@@ -281,6 +281,10 @@ public final class Copier
                         }
                         ended = true;
                         if (plan.taskEnded()) {
+                            if (plan.isComplete()) {
+                                log.info("copied {}: {} rows in {} s", plan.table().name(), plan.progress().rowsCopied(),
+                                        String.format(java.util.Locale.ROOT, "%.2f", plan.progress().seconds()));
+                            }
                             confirmCompletion(plan);
                         }
                     }

@@ -110,6 +110,19 @@ public final class TableProgress
         return seconds <= 0 ? 0 : rowsCopied() / seconds;
     }
 
+    /**
+     * Seconds from the table's first batch to its last range's end (or to now), 0 before it started.
+     */
+    public double seconds()
+    {
+        long started = startedNanos;
+        if (started == 0) {
+            return 0;
+        }
+        long end = finishedNanos != 0 ? finishedNanos : System.nanoTime();
+        return (end - started) / 1e9;
+    }
+
     void setRanges(int total, int alreadyDone)
     {
         rangesTotal.set(total);
