@@ -86,7 +86,7 @@ public final class MovePlanner
                 writeMethod = config.copy().writeMethod().configName();
             }
             List<MovePlan.Table> planned = new ArrayList<>();
-            RangePlanner ranges = new RangePlanner(source, config.copy().rangeSize());
+            RangePlanner ranges = new RangePlanner(source, config.copy().rangeSize(), config.copy().concurrency());
             for (TableSchema table : tables) {
                 planned.add(table(source, ranges, table, writeMethod));
             }

@@ -31,8 +31,44 @@ public record CopyConfig(
         Duration retryBackoff,
         boolean delayUntilReplicationStops,
         boolean failOnFirstTableCopyError,
-        WriteMethod writeMethod)
+        WriteMethod writeMethod,
+        Adaptive adaptive)
 {
+    /**
+     * How the copy sizes its batches while it runs.
+     *
+     * @param enabled {@code copy.adaptive}: whether the batch size follows {@code targetBatchTime}
+     *        (from {@code copy.batchSize} as the first size); {@code false} keeps {@code copy.batchSize}
+     * @param targetBatchTime {@code copy.targetBatchTime}: how long one batch (read, write, commit) should take
+     * @param maxBatchSize {@code copy.maxBatchSize}: the most rows an adapted batch may have
+     * @param maxBatchBytes {@code copy.maxBatchBytes}: the most bytes of column data one batch may carry,
+     *        whatever its row count (also when not adaptive, and under a tuned batch size), further
+     *        bounded by the target's {@code max_allowed_packet}
+     */
+    public record Adaptive(boolean enabled, Duration targetBatchTime, int maxBatchSize, long maxBatchBytes)
+    {
+        public static final Adaptive DEFAULT = new Adaptive(true, Duration.ofMillis(250), 50_000, 8L << 20);
+
+        public Adaptive
+        {
+            requireNonNull(targetBatchTime, "targetBatchTime is null");
+        }
+    }
+
+    /**
+     * The config without the adaptive settings: their defaults.
+     */
+    public CopyConfig(int batchSize, int concurrency, long rangeSize, boolean createTargetTables, List<TableName> tableCreationOrder,
+            boolean disableForeignKeyChecks, boolean descending, LockStrategy lockStrategy, List<TableName> fullCopyTables,
+            Map<TableName, List<String>> paginationColumns, String fallbackColumn, int readRetries, int writeRetries, Duration retryBackoff,
+            boolean delayUntilReplicationStops, boolean failOnFirstTableCopyError, WriteMethod writeMethod)
+    {
+        this(batchSize, concurrency, rangeSize, createTargetTables, tableCreationOrder, disableForeignKeyChecks, descending, lockStrategy,
+                fullCopyTables, paginationColumns, fallbackColumn, readRetries, writeRetries, retryBackoff, delayUntilReplicationStops,
+                failOnFirstTableCopyError, writeMethod, new Adaptive(Adaptive.DEFAULT.enabled(), Adaptive.DEFAULT.targetBatchTime(),
+                        Math.max(Adaptive.DEFAULT.maxBatchSize(), batchSize), Adaptive.DEFAULT.maxBatchBytes()));
+    }
+
     /**
      * How copied rows are written to the target.
      */
@@ -95,6 +131,7 @@ public record CopyConfig(
         paginationColumns = Map.copyOf(requireNonNull(paginationColumns, "paginationColumns is null"));
         requireNonNull(retryBackoff, "retryBackoff is null");
         requireNonNull(writeMethod, "writeMethod is null");
+        requireNonNull(adaptive, "adaptive is null");
     }
 
     /** the bounds of {@code copy.batchSize} and {@code copy.concurrency}, also when tuned while running */
@@ -138,13 +175,24 @@ public record CopyConfig(
         boolean delay = config.bool("delayUntilReplicationStops", false);
         boolean failFirst = config.bool("failOnFirstTableCopyError", false);
         WriteMethod writeMethod = ConfigValue.oneOf(config, "writeMethod", WriteMethod.AUTO);
+        boolean adaptive = config.bool("adaptive", Adaptive.DEFAULT.enabled());
+        Duration targetBatchTime = config.duration("targetBatchTime", Adaptive.DEFAULT.targetBatchTime());
+        if (targetBatchTime.compareTo(Duration.ofMillis(10)) < 0 || targetBatchTime.compareTo(Duration.ofMinutes(1)) > 0) {
+            config.problem("targetBatchTime", "must be between 10ms and 1m (got " + targetBatchTime + ")");
+        }
+        int maxBatchSize = config.integer("maxBatchSize", Math.max(Adaptive.DEFAULT.maxBatchSize(), batchSize), 1, MAX_BATCH_SIZE);
+        if (maxBatchSize < batchSize) {
+            config.problem("maxBatchSize", "must be at least copy.batchSize (" + batchSize + ") (got " + maxBatchSize + ")");
+        }
+        long maxBatchBytes = config.longValue("maxBatchBytes", Adaptive.DEFAULT.maxBatchBytes(), 64L << 10, 1L << 30);
         for (TableName table : fullCopyTables) {
             if (paginationColumns.containsKey(table)) {
                 config.problem("fullCopyTables", table + " is also listed in copy.paginationColumns; choose one");
             }
         }
         return new CopyConfig(batchSize, concurrency, rangeSize, createTargetTables, creationOrder, disableForeignKeyChecks, descending,
-                lockStrategy, fullCopyTables, paginationColumns, fallbackColumn, readRetries, writeRetries, retryBackoff, delay, failFirst, writeMethod);
+                lockStrategy, fullCopyTables, paginationColumns, fallbackColumn, readRetries, writeRetries, retryBackoff, delay, failFirst, writeMethod,
+                new Adaptive(adaptive, targetBatchTime, maxBatchSize, maxBatchBytes));
     }
 
     static List<TableName> tables(PluginConfig config, String key)

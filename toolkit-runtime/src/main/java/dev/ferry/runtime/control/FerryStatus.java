@@ -129,9 +129,20 @@ public record FerryStatus(
      * @param rangesDone key ranges copied
      * @param lastKey the pagination key of the last copied row, or null
      * @param error why the table failed, or null
+     * @param batchSize rows of the batch the copy started last for this table (adapted while copying, see
+     *        {@code copy.adaptive}), 0 before the first
+     * @param bytesPerRow bytes of column data per row as the copy measured them, 0 when unknown
      */
     public record TableStatus(String table, String target, String phase, long rowsCopied, long estimatedRows, double percent,
-            double rowsPerSecond, Double etaSeconds, int rangesTotal, int rangesDone, String lastKey, String error) {}
+            double rowsPerSecond, Double etaSeconds, int rangesTotal, int rangesDone, String lastKey, String error, int batchSize,
+            long bytesPerRow)
+    {
+        public TableStatus(String table, String target, String phase, long rowsCopied, long estimatedRows, double percent,
+                double rowsPerSecond, Double etaSeconds, int rangesTotal, int rangesDone, String lastKey, String error)
+        {
+            this(table, target, phase, rowsCopied, estimatedRows, percent, rowsPerSecond, etaSeconds, rangesTotal, rangesDone, lastKey, error, 0, 0);
+        }
+    }
 
     /**
      * @param started whether the binlog is being streamed
@@ -260,7 +271,7 @@ public record FerryStatus(
             Key lastKey = progress.lastKey();
             result.add(new TableStatus(plan.table().name().toString(), plan.target().toString(), phase.name().toLowerCase(Locale.ROOT),
                     copied, estimated, percent, rate, eta, progress.rangesTotal(), progress.rangesDone(),
-                    lastKey == null ? null : lastKey.toString(), progress.error()));
+                    lastKey == null ? null : lastKey.toString(), progress.error(), progress.batchSize(), progress.bytesPerRow()));
         }
         return result;
     }

@@ -101,7 +101,7 @@ public final class Copier
     public List<TablePlan> plan(List<TableSchema> tables, Map<TableName, TableCopyState> resume)
             throws SQLException
     {
-        RangePlanner planner = new RangePlanner(source, config.rangeSize());
+        RangePlanner planner = new RangePlanner(source, config.rangeSize(), config.concurrency());
         List<TablePlan> result = new ArrayList<>();
         for (TableSchema table : tables) {
             Optional<SqlPredicate> predicate = copyFilter.flatMap(filter -> filter.copyPredicate(table));
@@ -281,6 +281,10 @@ public final class Copier
                         }
                         ended = true;
                         if (plan.taskEnded()) {
+                            if (plan.isComplete()) {
+                                log.info("copied {}: {} rows in {} s", plan.table().name(), plan.progress().rowsCopied(),
+                                        String.format(java.util.Locale.ROOT, "%.2f", plan.progress().seconds()));
+                            }
                             confirmCompletion(plan);
                         }
                     }

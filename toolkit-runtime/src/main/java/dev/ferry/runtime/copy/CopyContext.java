@@ -45,6 +45,8 @@ public final class CopyContext
     private static final long MAX_STATEMENT_BYTES = 16L << 20;
 
     private volatile long maxStatementBytes = MIN_STATEMENT_BYTES;
+    private volatile long maxAllowedPacket = MIN_STATEMENT_BYTES * 4;
+    private final java.util.Map<dev.ferry.api.model.TableName, Long> rowLengths = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile CopyConfig.WriteMethod writeMethod = CopyConfig.WriteMethod.INSERT;
     private final RunMetrics.Counter rowsCopied;
     private final RunMetrics.Counter retries;
@@ -81,6 +83,58 @@ public final class CopyContext
     int batchSize()
     {
         return tuning.values().copyBatchSize();
+    }
+
+    /**
+     * The batch size an operator set ({@code POST /api/tune}), which the copy uses instead of
+     * adapting its own; 0 when none was set.
+     */
+    int pinnedBatchSize()
+    {
+        return tuning.copyBatchSizePinned() ? tuning.values().copyBatchSize() : 0;
+    }
+
+    /**
+     * Bytes of column data one batch may carry: {@code copy.maxBatchBytes}, at most half the
+     * target's {@code max_allowed_packet} (an INSERT is split further, see {@link #maxStatementBytes}).
+     */
+    long maxBatchBytes()
+    {
+        return Math.max(1, Math.min(config.adaptive().maxBatchBytes(), maxAllowedPacket / 2));
+    }
+
+    /**
+     * A batch sizer for one key range of {@code table}, starting from the current {@code copy.batchSize}.
+     */
+    BatchSizer newSizer(dev.ferry.api.model.TableSchema table)
+    {
+        CopyConfig.Adaptive adaptive = config.adaptive();
+        int start = tuning.values().copyBatchSize();
+        return new BatchSizer(adaptive.enabled(), adaptive.targetBatchTime().toNanos(), start, Math.max(start, adaptive.maxBatchSize()),
+                maxBatchBytes(), averageRowLength(table.name()));
+    }
+
+    /**
+     * The server's estimate of a row's length (InnoDB's data length over its row estimate, off-page
+     * blobs included), 0 when unknown; read once per table.
+     */
+    private long averageRowLength(dev.ferry.api.model.TableName table)
+    {
+        return rowLengths.computeIfAbsent(table, name -> {
+            try (java.sql.Connection connection = source.getConnection();
+                    java.sql.PreparedStatement statement = connection.prepareStatement(
+                            "SELECT COALESCE(avg_row_length, 0) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+                statement.setString(1, name.database());
+                statement.setString(2, name.table());
+                try (java.sql.ResultSet rows = statement.executeQuery()) {
+                    return rows.next() ? rows.getLong(1) : 0L;
+                }
+            }
+            catch (SQLException e) {
+                log.debug("cannot read the average row length of {}", name, e);
+                return 0L;
+            }
+        });
     }
 
     CopyConfig config()
@@ -167,7 +221,8 @@ public final class CopyContext
         try (java.sql.Connection connection = target.getConnection(); java.sql.Statement statement = connection.createStatement();
                 java.sql.ResultSet rows = statement.executeQuery("SELECT @@max_allowed_packet")) {
             rows.next();
-            maxStatementBytes = Math.max(MIN_STATEMENT_BYTES, Math.min(MAX_STATEMENT_BYTES, rows.getLong(1) / 4));
+            maxAllowedPacket = rows.getLong(1);
+            maxStatementBytes = Math.max(MIN_STATEMENT_BYTES, Math.min(MAX_STATEMENT_BYTES, maxAllowedPacket / 4));
         }
         catch (SQLException e) {
             log.warn("cannot read the target's max_allowed_packet ({}); keeping INSERT statements under {} bytes", e.getMessage(), MIN_STATEMENT_BYTES);

@@ -81,7 +81,8 @@ final class FullTableCopier
             positions[i] = i;
         }
         InsertStatement insert = new InsertStatement(plan.target(), columns, InsertStatement.Mode.IGNORE);
-        int batchSize = context.batchSize();
+        int batchSize = context.pinnedBatchSize() > 0 ? context.pinnedBatchSize() : context.batchSize();
+        long maxBytes = context.maxBatchBytes();
         try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
             try (Statement lock = source.createStatement()) {
                 lock.execute("LOCK TABLES " + table.name().quoted() + " READ");
@@ -117,7 +118,8 @@ final class FullTableCopier
                         RangePlanner.bind(select, plan.predicate());
                         select.setFetchSize(Integer.MIN_VALUE);
                         try (ResultSet result = select.executeQuery()) {
-                            List<Row> rows = new ArrayList<>(batchSize);
+                            List<Row> rows = new ArrayList<>(Math.min(batchSize, 4096));
+                            long bytes = 0;
                             // a batch is the rows streamed since the last one, and their write
                             long batchStart = System.nanoTime();
                             while (true) {
@@ -125,18 +127,22 @@ final class FullTableCopier
                                 if (more) {
                                     byte[][] values = new byte[columns.size()][];
                                     for (int i = 0; i < values.length; i++) {
-                                        values[i] = result.getBytes(i + 1);
+                                        byte[] value = result.getBytes(i + 1);
+                                        values[i] = value;
+                                        bytes += value == null ? 1 : value.length;
                                     }
                                     rows.add(Row.wrap(values));
                                 }
-                                if (rows.size() == batchSize || (!more && !rows.isEmpty())) {
+                                // blobs: a batch is also bounded by its bytes
+                                if (rows.size() == batchSize || bytes >= maxBytes || (!more && !rows.isEmpty())) {
                                     try (PreparedStatement statement = insert.prepare(target, rows, 0, rows.size(), positions)) {
                                         int inserted = statement.executeUpdate();
                                         RangeCopier.checkWarnings(statement, rows.size() - inserted, plan.target());
                                     }
                                     context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, null), target);
                                     total += rows.size();
-                                    rows = new ArrayList<>(batchSize);
+                                    rows = new ArrayList<>(Math.min(batchSize, 4096));
+                                    bytes = 0;
                                     long now = System.nanoTime();
                                     context.batchCopied(now - batchStart);
                                     batchStart = now;

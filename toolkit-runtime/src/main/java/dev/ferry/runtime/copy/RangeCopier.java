@@ -72,6 +72,7 @@ final class RangeCopier
     private Connection target;
     private PreparedStatement fullInsert;
     private int fullInsertRows;
+    private final BatchSizer sizer;
 
     RangeCopier(CopyContext context, TablePlan plan, int rangeIndex)
     {
@@ -79,6 +80,7 @@ final class RangeCopier
         this.plan = requireNonNull(plan, "plan is null");
         this.rangeIndex = rangeIndex;
         this.descending = context.config().descending();
+        this.sizer = context.newSizer(plan.table());
         prepare(plan.table());
     }
 
@@ -150,7 +152,7 @@ final class RangeCopier
         int identityChecked = plan.renamesSeen();
         while (!context.isStopping()) {
             context.awaitThrottlers();
-            int batchSize = context.batchSize();
+            int batchSize = sizer.next(context.pinnedBatchSize(), context.batchSize());
             if (plan.superseded()) {
                 // another range of the table noticed the rename
                 return null;
@@ -168,6 +170,7 @@ final class RangeCopier
                     break;
                 }
             }
+            plan.progress().batchSize(batchSize, sizer.bytesPerRow());
             int[] copied = {0};
             Key previous = cursor;
             Key last;
@@ -181,6 +184,7 @@ final class RangeCopier
                             context.batchCopied(System.nanoTime() - start);
                         }
                         copied[0] = outcome.rows;
+                        sizer.record(batchSize, outcome.rows, outcome.bytes, outcome.totalNanos, outcome.writeNanos);
                         return outcome.lastKey;
                     });
                 }
@@ -217,7 +221,12 @@ final class RangeCopier
         return null;
     }
 
-    private record BatchOutcome(int rows, Key lastKey) {}
+    /**
+     * @param bytes the batch's column data
+     * @param totalNanos from the read to the commit
+     * @param writeNanos of them, writing and committing on the target
+     */
+    private record BatchOutcome(int rows, Key lastKey, long bytes, long totalNanos, long writeNanos) {}
 
     /**
      * The table's structure changed on the source while it was being copied (a column the copy
@@ -234,6 +243,8 @@ final class RangeCopier
     }
 
     private int schemaChanges;
+    // column bytes of the last batch read
+    private long readBytes;
 
     /**
      * Returns null when the range goes on with the table's new structure, else what became of the
@@ -280,6 +291,7 @@ final class RangeCopier
                 context.locks().lockForCopy(table.name());
                 locked = true;
             }
+            long started = System.nanoTime();
             List<Row> rows = read(source, cursor, batchSize);
             if (rows.isEmpty()) {
                 if (plan.resync()) {
@@ -289,8 +301,9 @@ final class RangeCopier
                 if (sourceTransaction) {
                     source.commit();
                 }
-                return new BatchOutcome(0, cursor);
+                return new BatchOutcome(0, cursor, 0, 0, 0);
             }
+            long read = System.nanoTime();
             Key lastKey = keyOf(rows.get(rows.size() - 1));
             if (plan.resync()) {
                 // the last batch of the range also clears what lies after its last key
@@ -299,10 +312,11 @@ final class RangeCopier
             write(target, rows);
             context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, lastKey), target);
             target.commit();
+            long committed = System.nanoTime();
             if (sourceTransaction) {
                 source.commit();
             }
-            return new BatchOutcome(rows.size(), lastKey);
+            return new BatchOutcome(rows.size(), lastKey, readBytes, committed - started, committed - read);
         }
         catch (SQLException e) {
             // the connections may be broken; the retry takes fresh ones
@@ -385,16 +399,20 @@ final class RangeCopier
         int columnCount = columns.size();
         try (PreparedStatement statement = source.prepareStatement(sql)) {
             bindRange(statement, range, cursor);
-            List<Row> rows = new ArrayList<>(batchSize);
+            List<Row> rows = new ArrayList<>(Math.min(batchSize, 4096));
+            long bytes = 0;
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     byte[][] values = new byte[columnCount][];
                     for (int i = 0; i < columnCount; i++) {
-                        values[i] = result.getBytes(i + 1);
+                        byte[] value = result.getBytes(i + 1);
+                        values[i] = value;
+                        bytes += value == null ? 1 : value.length;
                     }
                     rows.add(Row.wrap(values));
                 }
             }
+            readBytes = bytes;
             return rows;
         }
     }

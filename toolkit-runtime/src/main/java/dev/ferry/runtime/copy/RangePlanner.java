@@ -31,14 +31,42 @@ import static java.util.Objects.requireNonNull;
 public final class RangePlanner
 {
     static final int MAX_RANGES = 256;
+    // a table is split for parallelism alone only into ranges of at least this many rows
+    static final long MIN_PARALLEL_RANGE_ROWS = 50_000;
+    // ... or of at least this many bytes (a table of large blobs has few rows)
+    static final long MIN_PARALLEL_RANGE_BYTES = 16L << 20;
 
     private final DataSource source;
     private final long rangeSize;
+    private final int parallelism;
 
     public RangePlanner(DataSource source, long rangeSize)
     {
+        this(source, rangeSize, 1);
+    }
+
+    /**
+     * @param parallelism the copy's concurrency: a table of fewer than {@code rangeSize} rows
+     *        but at least twice {@value #MIN_PARALLEL_RANGE_ROWS} is still split into up to this
+     *        many ranges, so that a database with one large table keeps every worker busy
+     */
+    public RangePlanner(DataSource source, long rangeSize, int parallelism)
+    {
         this.source = requireNonNull(source, "source is null");
         this.rangeSize = rangeSize;
+        this.parallelism = Math.max(1, parallelism);
+    }
+
+    /**
+     * How many ranges a table of {@code estimatedRows} rows is split into.
+     */
+    static long rangeCount(long estimatedRows, long estimatedBytes, long rangeSize, int parallelism)
+    {
+        long bySize = (Math.max(0, estimatedRows) + rangeSize - 1) / rangeSize;
+        long byParallelism = Math.min(parallelism, Math.max(estimatedRows / MIN_PARALLEL_RANGE_ROWS, estimatedBytes / MIN_PARALLEL_RANGE_BYTES));
+        // never more ranges than rows
+        byParallelism = Math.min(byParallelism, Math.max(1, estimatedRows));
+        return Math.max(1, Math.min(MAX_RANGES, Math.max(bySize, byParallelism)));
     }
 
     /**
@@ -58,17 +86,41 @@ public final class RangePlanner
         }
     }
 
+    /**
+     * The server's estimate of a table's data size (off-page blobs included).
+     */
+    private long estimateBytes(TableSchema table)
+            throws SQLException
+    {
+        try (Connection connection = source.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT COALESCE(data_length, 0) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+            statement.setString(1, table.name().database());
+            statement.setString(2, table.name().table());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        }
+    }
+
     public List<RangeState> plan(TableSchema table, long estimatedRows, Optional<SqlPredicate> predicate)
             throws SQLException
     {
         List<RangeState> single = List.of(new RangeState(null, null, null, false));
-        if (table.paginationKey().isFullCopy() || estimatedRows <= rangeSize) {
+        if (table.paginationKey().isFullCopy()) {
+            return single;
+        }
+        long count = rangeCount(estimatedRows, 0, rangeSize, parallelism);
+        if (count < parallelism && estimatedRows > 1) {
+            count = rangeCount(estimatedRows, estimateBytes(table), rangeSize, parallelism);
+        }
+        if (count <= 1) {
             return single;
         }
         List<Column> key = table.paginationKey().columns();
         List<Key> boundaries = key.size() == 1 && key.get(0).type().family() == ColumnType.Family.INTEGER
-                ? arithmeticBoundaries(table, estimatedRows, predicate)
-                : indexBoundaries(table, predicate);
+                ? arithmeticBoundaries(table, count, predicate)
+                : indexBoundaries(table, predicate, (estimatedRows + count - 1) / count);
         if (boundaries.isEmpty()) {
             return single;
         }
@@ -82,7 +134,7 @@ public final class RangePlanner
         return ranges;
     }
 
-    private List<Key> arithmeticBoundaries(TableSchema table, long estimatedRows, Optional<SqlPredicate> predicate)
+    private List<Key> arithmeticBoundaries(TableSchema table, long count, Optional<SqlPredicate> predicate)
             throws SQLException
     {
         Column column = table.paginationKey().columns().get(0);
@@ -100,7 +152,6 @@ public final class RangePlanner
                 max = new BigInteger(new String(rows.getBytes(2), java.nio.charset.StandardCharsets.US_ASCII));
             }
         }
-        long count = Math.min(MAX_RANGES, (estimatedRows + rangeSize - 1) / rangeSize);
         BigInteger span = max.subtract(min);
         List<Key> boundaries = new ArrayList<>();
         BigInteger previous = null;
@@ -115,7 +166,7 @@ public final class RangePlanner
         return boundaries;
     }
 
-    private List<Key> indexBoundaries(TableSchema table, Optional<SqlPredicate> predicate)
+    private List<Key> indexBoundaries(TableSchema table, Optional<SqlPredicate> predicate, long step)
             throws SQLException
     {
         KeySql key = KeySql.of(table.paginationKey().columns());
@@ -125,7 +176,7 @@ public final class RangePlanner
         }
         KeySql.Condition after = key.compare(KeySql.Operator.GREATER);
         String base = "SELECT " + key.columnList() + " FROM " + table.name().quoted();
-        String order = " ORDER BY " + key.orderBy(false) + " LIMIT 1 OFFSET " + (rangeSize - 1);
+        String order = " ORDER BY " + key.orderBy(false) + " LIMIT 1 OFFSET " + (Math.max(1, step) - 1);
         List<Key> boundaries = new ArrayList<>();
         try (Connection connection = source.getConnection()) {
             Key previous = null;

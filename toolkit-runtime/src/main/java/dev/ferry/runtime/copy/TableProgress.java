@@ -28,6 +28,8 @@ public final class TableProgress
     private final AtomicInteger rangesDone = new AtomicInteger();
     private final AtomicInteger rangesResumed = new AtomicInteger();
     private final AtomicReference<String> error = new AtomicReference<>();
+    private volatile int batchSize;
+    private volatile long bytesPerRow;
     private volatile long startedNanos;
     private volatile long finishedNanos;
 
@@ -108,6 +110,42 @@ public final class TableProgress
         long end = finishedNanos != 0 ? finishedNanos : System.nanoTime();
         double seconds = (end - started) / 1e9;
         return seconds <= 0 ? 0 : rowsCopied() / seconds;
+    }
+
+    /**
+     * Seconds from the table's first batch to its last range's end (or to now), 0 before it started.
+     */
+    public double seconds()
+    {
+        long started = startedNanos;
+        if (started == 0) {
+            return 0;
+        }
+        long end = finishedNanos != 0 ? finishedNanos : System.nanoTime();
+        return (end - started) / 1e9;
+    }
+
+    /**
+     * The row count of the batch a range of the table started last, 0 before the first.
+     */
+    public int batchSize()
+    {
+        return batchSize;
+    }
+
+    /**
+     * Bytes of column data per row as the copy measured them (the server's estimate before the
+     * first batch), 0 when unknown.
+     */
+    public long bytesPerRow()
+    {
+        return bytesPerRow;
+    }
+
+    void batchSize(int rows, long rowBytes)
+    {
+        batchSize = rows;
+        bytesPerRow = rowBytes;
     }
 
     void setRanges(int total, int alreadyDone)

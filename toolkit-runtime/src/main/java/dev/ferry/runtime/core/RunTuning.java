@@ -28,6 +28,7 @@ public final class RunTuning
 
     private final int maxConcurrency;
     private volatile boolean changed;
+    private volatile boolean batchSizePinned;
     // permits beyond the current concurrency are held here, so lowering it needs no running batch to stop
     private final Slots slots;
     private final Pauser copyPauser = new Pauser("copy");
@@ -55,6 +56,15 @@ public final class RunTuning
     public Values values()
     {
         return values;
+    }
+
+    /**
+     * Whether an operator set the copy batch size (in this run or the one it resumes): the copy
+     * then uses it as is instead of adapting its batch size, within {@code copy.maxBatchBytes}.
+     */
+    public boolean copyBatchSizePinned()
+    {
+        return batchSizePinned;
     }
 
     public int maxConcurrency()
@@ -90,6 +100,9 @@ public final class RunTuning
             throw new IllegalArgumentException("copyConcurrency must be between 1 and " + maxConcurrency);
         }
         resize(next.copyConcurrency());
+        if (next.copyBatchSize() != values.copyBatchSize()) {
+            batchSizePinned = true;
+        }
         values = next;
         changed = true;
         synchronized (rateLock) {

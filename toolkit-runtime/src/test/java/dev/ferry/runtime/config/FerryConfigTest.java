@@ -135,6 +135,10 @@ class FerryConfigTest
                   delayUntilReplicationStops: true
                   failOnFirstTableCopyError: true
                   writeMethod: insert
+                  adaptive: false
+                  targetBatchTime: 100ms
+                  maxBatchSize: 2000
+                  maxBatchBytes: 1048576
                 replication:
                   batchSize: 100
                   serverId: 4294967295
@@ -195,7 +199,8 @@ class FerryConfigTest
                 true, true, CopyConfig.LockStrategy.IN_FERRY,
                 List.of(TableName.parse("shop.settings")),
                 Map.of(TableName.parse("shop.events"), List.of("created_at", "id"), TableName.parse("shop.log"), List.of("seq")),
-                "uid", 7, 0, Duration.ofSeconds(2), true, true, CopyConfig.WriteMethod.INSERT), config.copy());
+                "uid", 7, 0, Duration.ofSeconds(2), true, true, CopyConfig.WriteMethod.INSERT,
+                new CopyConfig.Adaptive(false, Duration.ofMillis(100), 2000, 1L << 20)), config.copy());
         assertEquals(new ReplicationConfig(100, 4_294_967_295L, 1, 2, Duration.ofMillis(250), Duration.ofMinutes(1), true, true, "SELECT 1",
                 Duration.ofHours(2), false, "skip"), config.replication());
         assertEquals("checksum-table", config.verifier().type());
@@ -323,7 +328,7 @@ class FerryConfigTest
         List<String> paths = e.problems().stream().map(ConfigProblem::path).toList();
         assertEquals(List.of("sorce", "source2", "copy.batchsize", "replication.ddl.onUnparsable"), paths);
         ConfigProblem batch = e.problems().get(2);
-        assertTrue(batch.message().startsWith("unknown key; known keys here: batchSize, concurrency, createTargetTables, "), batch.message());
+        assertTrue(batch.message().startsWith("unknown key; known keys here: adaptive, batchSize, concurrency, createTargetTables, "), batch.message());
         assertTrue(e.problems().get(3).message().equals("unknown key; known keys here: onUnparseable"), e.problems().get(3).message());
         assertTrue(e.problems().get(0).message().contains("source"), e.problems().get(0).message());
     }
