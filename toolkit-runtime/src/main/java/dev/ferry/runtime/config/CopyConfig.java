@@ -1,6 +1,7 @@
 package dev.ferry.runtime.config;
 
 import dev.ferry.api.PluginConfig;
+import dev.ferry.config.ConfigTree;
 import dev.ferry.api.model.TableName;
 
 import java.time.Duration;
@@ -38,7 +39,8 @@ public record CopyConfig(
      * How the copy sizes its batches while it runs.
      *
      * @param enabled {@code copy.adaptive}: whether the batch size follows {@code targetBatchTime}
-     *        (from {@code copy.batchSize} as the first size); {@code false} keeps {@code copy.batchSize}
+     *        (from {@code copy.batchSize} as the first size); {@code false} keeps {@code copy.batchSize}.
+     *        The default is on unless the config sets {@code copy.batchSize}
      * @param targetBatchTime {@code copy.targetBatchTime}: how long one batch (read, write, commit) should take
      * @param maxBatchSize {@code copy.maxBatchSize}: the most rows an adapted batch may have
      * @param maxBatchBytes {@code copy.maxBatchBytes}: the most bytes of column data one batch may carry,
@@ -138,7 +140,7 @@ public record CopyConfig(
     public static final int MAX_BATCH_SIZE = 100_000;
     public static final int MAX_CONCURRENCY = 256;
 
-    static CopyConfig bind(PluginConfig config)
+    static CopyConfig bind(ConfigTree config)
     {
         int batchSize = config.integer("batchSize", 1000, 1, MAX_BATCH_SIZE);
         int concurrency = config.integer("concurrency", 4, 1, MAX_CONCURRENCY);
@@ -175,7 +177,8 @@ public record CopyConfig(
         boolean delay = config.bool("delayUntilReplicationStops", false);
         boolean failFirst = config.bool("failOnFirstTableCopyError", false);
         WriteMethod writeMethod = ConfigValue.oneOf(config, "writeMethod", WriteMethod.AUTO);
-        boolean adaptive = config.bool("adaptive", Adaptive.DEFAULT.enabled());
+        // a batch size set by hand is kept unless adaptive says otherwise: whoever tuned it meant it
+        boolean adaptive = config.bool("adaptive", Adaptive.DEFAULT.enabled() && !config.has("batchSize"));
         Duration targetBatchTime = config.duration("targetBatchTime", Adaptive.DEFAULT.targetBatchTime());
         if (targetBatchTime.compareTo(Duration.ofMillis(10)) < 0 || targetBatchTime.compareTo(Duration.ofMinutes(1)) > 0) {
             config.problem("targetBatchTime", "must be between 10ms and 1m (got " + targetBatchTime + ")");

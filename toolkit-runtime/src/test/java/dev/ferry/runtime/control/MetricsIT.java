@@ -49,7 +49,7 @@ class MetricsIT
         db.executeOnSource(
                 "CREATE TABLE items (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(32) NOT NULL)",
                 "INSERT INTO items SELECT seq, CONCAT('item-', seq) FROM seq_1_to_350");
-        String yaml = ControlTesting.config(db.servers(), db.name(), "copy:\n  batchSize: 100\n"
+        String yaml = ControlTesting.config(db.servers(), db.name(), "copy:\n  batchSize: 100\n  adaptive: false\n"
                 + "replication:\n  heartbeat: 1s\n"
                 + "cutover:\n  automatic: false\n"
                 + "control:\n  bind: 127.0.0.1:0\n");

@@ -48,7 +48,7 @@ class AdaptiveBatchIT
                 "ANALYZE TABLE items, blobs");
         // starts at 20 rows with a 1 s target per batch: the size must grow (or, under load, shrink) as it copies
         String config = TestingFerry.config(db.servers(), db.name(),
-                "copy:\n  batchSize: 20\n  concurrency: 2\n  rangeSize: 30000\n  targetBatchTime: 1s\n  maxBatchBytes: 1048576\n")
+                "copy:\n  batchSize: 20\n  adaptive: true\n  concurrency: 2\n  rangeSize: 30000\n  targetBatchTime: 1s\n  maxBatchBytes: 1048576\n")
                 .replace("control:\n  enabled: false\n", "control:\n  bind: \"127.0.0.1:0\"\n");
         try (Ferry ferry = TestingFerry.create(db.servers(), config); ControlServer control = new ControlServer(ferry)) {
             control.start();
