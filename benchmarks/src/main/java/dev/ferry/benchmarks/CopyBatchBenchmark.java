@@ -5,6 +5,7 @@ import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.sql.InsertStatement;
 import dev.ferry.runtime.sql.LoadDataStatement;
+import dev.ferry.runtime.sql.StatementTag;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -61,8 +62,8 @@ public class CopyBatchBenchmark
     {
         TableSchema table = BenchmarkTables.schema();
         connection = BenchmarkTables.connect();
-        insert = new InsertStatement(BenchmarkTables.NAME, table.writableColumns(), InsertStatement.Mode.IGNORE);
-        load = new LoadDataStatement(BenchmarkTables.NAME, table.writableColumns());
+        insert = new InsertStatement(BenchmarkTables.NAME, table.writableColumns(), InsertStatement.Mode.IGNORE, StatementTag.forRun(1_000_000_001L));
+        load = new LoadDataStatement(BenchmarkTables.NAME, table.writableColumns(), StatementTag.forRun(1_000_000_001L));
         keys = KeySql.of(table.paginationKey().columns());
         keyPositions = new int[keys.size()];
         for (int i = 0; i < keyPositions.length; i++) {

@@ -9,6 +9,7 @@ import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.core.ThrottleGate;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.SqlErrors;
+import dev.ferry.runtime.sql.StatementTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ public final class CopyContext
     private final Verifier verifier;
     private final ThrottleGate throttle;
     private final RunTuning tuning;
+    private final StatementTag tag;
     private final ReplicationBarrier barrier;
     private final java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas;
     // null when renames are not followed
@@ -52,8 +54,9 @@ public final class CopyContext
 
     CopyContext(CopyConfig config, DataSource source, DataSource target, TableLocks locks, Verifier verifier, List<Throttler> throttlers,
             ReplicationBarrier barrier, java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas,
-            Optional<TableRenames> renames, Metrics metrics, RunTuning tuning)
+            Optional<TableRenames> renames, Metrics metrics, RunTuning tuning, StatementTag tag)
     {
+        this.tag = requireNonNull(tag, "tag is null");
         this.tuning = requireNonNull(tuning, "tuning is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
         this.renames = requireNonNull(renames, "renames is null").orElse(null);
@@ -66,6 +69,14 @@ public final class CopyContext
         this.barrier = requireNonNull(barrier, "barrier is null");
         this.rowsCopied = metrics.counter("copy_rows", "rows copied to the target");
         this.retries = metrics.counter("copy_retries", "copy batches retried after a retryable error");
+    }
+
+    /**
+     * What every statement the copy writes to the target starts with.
+     */
+    StatementTag tag()
+    {
+        return tag;
     }
 
     RunTuning tuning()

@@ -54,6 +54,7 @@ class FerryConfigTest
         assertEquals(new ReplicationConfig(500, 0, 5, 5, Duration.ofSeconds(1), Duration.ofSeconds(5), false, false, null, Duration.ofSeconds(1),
                 true, "fail"), config.replication());
         assertEquals("none", config.verifier().type());
+        assertTrue(config.watchTargetWrites());
         assertEquals(List.of(), config.copyThrottlers());
         assertEquals(List.of(), config.replicationThrottlers());
         assertEquals(Optional.empty(), config.state());
@@ -147,6 +148,7 @@ class FerryConfigTest
                   ddl: {onUnparseable: skip}
                 verifier:
                   type: checksum-table
+                  watchTargetWrites: false
                 throttlers:
                   copy:
                     - type: quiet-hours
@@ -196,6 +198,7 @@ class FerryConfigTest
         assertEquals(new ReplicationConfig(100, 4_294_967_295L, 1, 2, Duration.ofMillis(250), Duration.ofMinutes(1), true, true, "SELECT 1",
                 Duration.ofHours(2), false, "skip"), config.replication());
         assertEquals("checksum-table", config.verifier().type());
+        assertFalse(config.watchTargetWrites());
         assertEquals(List.of("quiet-hours", "lag"), config.copyThrottlers().stream().map(PluginSection::type).toList());
         assertEquals("throttlers.copy[1]", config.copyThrottlers().get(1).path());
         assertEquals(List.of("lag"), config.replicationThrottlers().stream().map(PluginSection::type).toList());

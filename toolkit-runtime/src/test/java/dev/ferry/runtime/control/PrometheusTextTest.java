@@ -25,7 +25,8 @@ class PrometheusTextTest
                 new CopyStatus(150, 1000, 15, 50, 17.0, tables.size(), 0, 0, paused),
                 tables,
                 new ReplicationStatus(true, "WAITING", "2026-01-02T03:04:04Z", 1.25, "bin.000003:4242", "bin.000003", 4242L, 7, 99, open),
-                new VerificationStatus("none", new ResultStatus("NOT_RUN", "not run yet", List.of()), new ResultStatus("NOT_RUN", "", List.of()), null),
+                new VerificationStatus("none", new ResultStatus("NOT_RUN", "not run yet", List.of()), new ResultStatus("NOT_RUN", "", List.of()), null,
+                        new FerryStatus.TargetWritesStatus("watched", "watched", "bin.000001:4", 0, List.of(), null, null)),
                 new Health(true, "copying", "WAITING", 1.25, 300, null),
                 new FerryStatus.TuningStatus(100, 2, 4, 50, 0));
     }
