@@ -261,12 +261,13 @@ public final class Ferry
             replication = assembly.replication(databases, schemas, checkpoints, this::stopCopy, Optional.ofNullable(watch));
             copier = assembly.copier(databases, schemas, replication::awaitAppliedUpToCurrent, config.replication().replicateSchemaChanges());
             List<TablePlan> plans = copier.plan(plan.tables(), saved.map(FerryState::tables).orElse(Map.of()));
-            // saved before the first row reaches the target, so a kill at any moment restarts with
-            // the same command line; it lists every planned table (docs/consistency.md)
-            startCheckpoints(saved, PositionPair.at(plan.streamFrom()));
+            // started first, so that the first state holds where the watch reads from
             if (targetWatch.isPresent()) {
                 targetWatch.get().watch().start(targetWatch.get().from());
             }
+            // saved before the first row reaches the target, so a kill at any moment restarts with
+            // the same command line; it lists every planned table (docs/consistency.md)
+            startCheckpoints(saved, PositionPair.at(plan.streamFrom()));
             PositionPair start = replication.start(plan.streamFrom());
             Instant copyStarted = Instant.now();
 

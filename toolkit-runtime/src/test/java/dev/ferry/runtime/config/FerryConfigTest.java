@@ -83,6 +83,7 @@ class FerryConfigTest
         assertEquals(defaults.cutover(), config.cutover());
         assertEquals(defaults.control(), config.control());
         assertEquals(defaults.progress(), config.progress());
+        assertEquals(defaults.watchTargetWrites(), config.watchTargetWrites());
         assertEquals(defaults.source().port(), config.source().port());
         assertEquals(defaults.source().tlsMode(), config.source().tlsMode());
         assertEquals(defaults.source().connectTimeout(), config.source().connectTimeout());

@@ -2,6 +2,7 @@ package dev.ferry.runtime.online;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.ferry.api.model.Key;
 import dev.ferry.api.model.KeyValue;
 import dev.ferry.api.verify.VerificationResult;
@@ -24,6 +25,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.sun.net.httpserver.HttpServer;
+
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -132,6 +137,53 @@ class TargetWritesIT
             assertEquals("TAMPERED", db.target().query("SELECT c FROM `" + db.name() + "`.big WHERE id = 778").get(0).get(0));
         }
         finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /**
+     * A write made while the cutover runs (here: by the application the before hook tells to stop)
+     * is read after the final catch-up, before anything is handed over.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aWriteDuringTheCutoverIsCaughtAfterTheFinalCatchUp(TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE big (id BIGINT NOT NULL PRIMARY KEY, c VARCHAR(32) NOT NULL)",
+                "INSERT INTO big SELECT seq, CONCAT('row-', seq) FROM seq_1_to_500");
+        List<String> hooks = new CopyOnWriteArrayList<>();
+        HttpServer application = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        application.createContext("/", exchange -> {
+            try (exchange) {
+                hooks.add(exchange.getRequestURI().getPath());
+                if (exchange.getRequestURI().getPath().equals("/before")) {
+                    db.executeOnTarget("UPDATE big SET c = 'last-minute' WHERE id = 42");
+                }
+                exchange.sendResponseHeaders(204, -1);
+            }
+        });
+        application.start();
+        String url = "http://127.0.0.1:" + application.getAddress().getPort();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try (Ferry ferry = create(db, config(db, "cutover:\n  automatic: false\n  hooks:\n    before: {url: \"" + url + "/before\"}\n"
+                + "    after: {url: \"" + url + "/after\"}\n"), null);
+                ControlServer server = new ControlServer(ferry)) {
+            server.start();
+            Future<RunResult> result = executor.submit(ferry::run);
+            awaitStatus(server, result, status -> status.get("phase").asText().equals("waiting-for-cutover"));
+            assertEquals(202, post(server, "/api/cutover").statusCode());
+            RunResult outcome = result.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+            assertEquals(FerryPhase.FAILED, outcome.phase(), outcome.message());
+            assertTrue(outcome.verification().failed());
+            assertEquals(List.of(key(42)), outcome.verification().mismatches().get(0).keys());
+            // told to stop, never told the target is theirs
+            assertEquals(List.of("/before"), hooks);
+        }
+        finally {
+            application.stop(0);
             executor.shutdownNow();
         }
     }
