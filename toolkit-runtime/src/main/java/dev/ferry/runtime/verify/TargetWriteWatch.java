@@ -119,6 +119,7 @@ public final class TargetWriteWatch
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
         this.tag = requireNonNull(tag, "tag is null");
         this.onFailure = requireNonNull(onFailure, "onFailure is null");
+        requireNonNull(metrics, "metrics is null");
         this.foreignWrites = metrics.counter("target_foreign_writes",
                 "row changes and DDL on moved tables of the target by something other than this run (each fails the cutover)");
     }
