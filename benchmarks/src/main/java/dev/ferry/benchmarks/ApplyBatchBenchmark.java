@@ -4,6 +4,7 @@ import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.binlog.RowImageDecoder;
 import dev.ferry.runtime.sql.InsertStatement;
+import dev.ferry.runtime.sql.StatementTag;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -61,7 +62,7 @@ public class ApplyBatchBenchmark
         TableSchema table = BenchmarkTables.schema();
         connection = BenchmarkTables.connect();
         decoder = RowImageDecoder.forTable(table);
-        upsert = new InsertStatement(BenchmarkTables.NAME, table.writableColumns(), InsertStatement.Mode.UPSERT);
+        upsert = new InsertStatement(BenchmarkTables.NAME, table.writableColumns(), InsertStatement.Mode.UPSERT, StatementTag.forRun(1_000_000_001L));
         positions = new int[table.columns().size()];
         for (int i = 0; i < positions.length; i++) {
             positions[i] = i;

@@ -5,6 +5,7 @@ import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.sql.InsertStatement;
 import dev.ferry.runtime.sql.LoadDataStatement;
+import dev.ferry.runtime.sql.StatementTag;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,8 +66,8 @@ public class CopyBatchBenchmark
     {
         TableSchema table = BenchmarkTables.schema();
         connection = BenchmarkTables.connect();
-        insert = new InsertStatement(BenchmarkTables.NAME, table.writableColumns(), InsertStatement.Mode.IGNORE);
-        load = new LoadDataStatement(BenchmarkTables.NAME, table.writableColumns());
+        insert = new InsertStatement(BenchmarkTables.NAME, table.writableColumns(), InsertStatement.Mode.IGNORE, StatementTag.forRun(1_000_000_001L));
+        load = new LoadDataStatement(BenchmarkTables.NAME, table.writableColumns(), StatementTag.forRun(1_000_000_001L));
         keys = KeySql.of(table.paginationKey().columns());
         keyPositions = new int[keys.size()];
         for (int i = 0; i < keyPositions.length; i++) {
@@ -78,7 +79,8 @@ public class CopyBatchBenchmark
             positions[i] = i;
         }
         serverSide = insert.prepareServerSide(connection, batchSize);
-        blobLoad = new LoadDataStatement(BenchmarkTables.NAME, List.of(table.writableColumns().get(0), table.writableColumns().get(1)));
+        blobLoad = new LoadDataStatement(BenchmarkTables.NAME, List.of(table.writableColumns().get(0), table.writableColumns().get(1)),
+                StatementTag.forRun(1_000_000_001L));
         java.util.Random random = new java.util.Random(42);
         blobRows = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {

@@ -13,6 +13,7 @@ import dev.ferry.runtime.state.FerryState;
 import dev.ferry.runtime.state.RangeState;
 import dev.ferry.runtime.state.StateCodec;
 import dev.ferry.runtime.state.TableCopyState;
+import dev.ferry.runtime.state.TargetWritesState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -135,6 +136,16 @@ final class StateCommand
             out.println("  phase: " + state.phase() + ", run id " + state.runId() + ", config fingerprint " + state.configFingerprint());
             out.println("  binlog: resume from " + (state.position() == null ? "(not started)" : state.position().resume()));
             store.readPosition().ifPresent(position -> out.println("  binlog (per-batch position in the store): resume from " + position.resume()));
+            TargetWritesState watch = state.targetWrites();
+            if (watch == null) {
+                out.println("  target binlog: not watched for writes by others");
+            }
+            else {
+                long writes = watch.tables().stream().mapToLong(TargetWritesState.Table::writes).sum();
+                out.println("  target binlog: watched, resume from " + watch.position() + "; " + (writes == 0 ? "no writes by others"
+                        : writes + " write(s) by others to " + watch.tables().stream().map(table -> table.table().toString()).toList()
+                                + ": the cutover will be refused"));
+            }
             for (Map.Entry<TableName, TableCopyState> table : state.tables().entrySet()) {
                 TableCopyState copy = table.getValue();
                 long done = copy.ranges().stream().filter(RangeState::complete).count();

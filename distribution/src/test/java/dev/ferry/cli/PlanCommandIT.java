@@ -43,6 +43,8 @@ class PlanCommandIT
         assertTrue(run.out().contains("foreign key "), run.toString());
         assertTrue(run.out().contains("view " + db.name() + ".big_orders (at start"), run.toString());
         assertTrue(run.out().contains("trigger " + db.name() + ".orders_bi (at cutover"), run.toString());
+        assertTrue(run.out().contains("target writes: writes to the moved tables on the target by anything other than this run are watched"),
+                run.toString());
         assertTrue(run.out().contains("no problems: copydb would start"), run.toString());
         assertEquals(0, db.target().queryLong("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + db.name() + "'"),
                 "plan writes nothing to the target");
@@ -54,6 +56,47 @@ class PlanCommandIT
         assertEquals(2, plan.get("tables").size());
         assertEquals("id", plan.get("tables").get(0).get("paginationKey").get(0).asText());
         assertEquals(2, plan.get("objects").size());
+        assertTrue(plan.get("targetWrites").asText().contains("are watched in the target's binlog"), plan.toString());
+    }
+
+    /**
+     * The watch of the target's binlog for writes by others needs REPLICATION SLAVE and BINLOG
+     * MONITOR on the target; without them the plan names the grants and the way out, and with the
+     * watch turned off it says what that means.
+     */
+    @Test
+    void aTargetUserThatCannotReadTheBinlogIsABlockerUnlessTheWatchIsOff(TestDatabase db, @TempDir Path temp)
+            throws Exception
+    {
+        db.executeOnSource("CREATE TABLE t (id INT NOT NULL PRIMARY KEY)");
+        String user = "plan_" + Long.toHexString(System.nanoTime() & 0xffffff);
+        String password = "Pl4n-" + user;
+        MySqlServer target = db.target();
+        target.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'",
+                "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, REFERENCES, LOCK TABLES ON *.* TO '" + user + "'@'%'");
+        try {
+            String objectsOff = "schemaObjects: {views: false, triggers: false, routines: false, events: false}\n";
+            Path watched = Files.writeString(temp.resolve("watched.yaml"), config(db, db.source().user(), user, objectsOff));
+            CliRun run = CliRun.run(environment(db.source().password(), password), "plan", "--json", "--config", watched.toString());
+            assertEquals(2, run.exitCode(), run.toString());
+            JsonNode plan = new ObjectMapper().readTree(run.out());
+            String problems = plan.get("problems").toString();
+            assertTrue(problems.contains("ferry's target user " + user + " lacks REPLICATION SLAVE or REPLICATION REPLICA, BINLOG MONITOR or "
+                    + "REPLICATION CLIENT or SUPER on the target, which it needs to read the target's binlog for writes to the moved tables by "
+                    + "others (verifier.watchTargetWrites): grant them (docs/privileges.md), or set verifier.watchTargetWrites: false"), problems);
+            assertEquals(1, plan.get("problems").size(), problems);
+
+            Path off = Files.writeString(temp.resolve("off.yaml"), config(db, db.source().user(), user,
+                    objectsOff + "verifier: {type: none, watchTargetWrites: false}\n"));
+            CliRun unwatched = CliRun.run(environment(db.source().password(), password), "plan", "--config", off.toString());
+            assertEquals(0, unwatched.exitCode(), unwatched.toString());
+            assertTrue(unwatched.out().contains("target writes: writes to the target by others are not watched (verifier.watchTargetWrites: false)"),
+                    unwatched.toString());
+            assertFalse(unwatched.out().contains(password), "passwords are never printed");
+        }
+        finally {
+            target.execute("DROP USER '" + user + "'@'%'");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.ferry.runtime;
 
 import dev.ferry.api.FerryException;
+import dev.ferry.api.model.BinlogPosition;
 import dev.ferry.runtime.state.FerryState;
 import dev.ferry.api.model.PositionPair;
 import dev.ferry.runtime.state.TableCopyState;
@@ -23,6 +24,9 @@ import dev.ferry.runtime.state.Checkpointer;
 import dev.ferry.runtime.state.CheckpointStatus;
 import dev.ferry.runtime.state.Checkpoints;
 import dev.ferry.runtime.state.ResumePlanner;
+import dev.ferry.runtime.verify.TargetWatchSetup;
+import dev.ferry.runtime.verify.TargetWriteWatch;
+import dev.ferry.runtime.verify.TargetWrites;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +64,7 @@ public final class Ferry
     private volatile RunAssembly.Databases databases;
     private volatile SchemaRegistry schemas;
     private volatile Replication replication;
+    private volatile TargetWriteWatch watch;
     private volatile Copier copier;
     private volatile VerificationResult lastVerification = VerificationResult.notRun("not run yet");
     private volatile Instant startedAt = Instant.now();
@@ -125,6 +130,24 @@ public final class Ferry
     public VerificationResult lastVerification()
     {
         return lastVerification;
+    }
+
+    /**
+     * Whether the target's binlog is watched for writes by others ({@code verifier.watchTargetWrites}),
+     * and why not; known once the run connected.
+     */
+    public TargetWatchSetup targetWatchSetup()
+    {
+        return assembly.watchSetup();
+    }
+
+    /**
+     * What the watch of the target's binlog found so far; empty when the target is not watched
+     * or the watch has not started.
+     */
+    public Optional<TargetWrites> targetWrites()
+    {
+        return Optional.ofNullable(watch).map(TargetWriteWatch::snapshot);
     }
 
     /**
@@ -229,11 +252,19 @@ public final class Ferry
             if (saved.isPresent()) {
                 assembly.checkResumePosition(databases, saved.get(), where);
             }
+            // before the run writes anything to the target
+            BinlogPosition targetNow = assembly.targetWatchStart(databases);
             RunAssembly.Plan plan = assembly.plan(databases, saved);
             schemas = plan.schemas();
-            replication = assembly.replication(databases, schemas, checkpoints, this::stopCopy);
+            Optional<RunAssembly.TargetWatch> targetWatch = assembly.targetWatch(databases, schemas, saved, targetNow, this::stopCopy);
+            watch = targetWatch.map(RunAssembly.TargetWatch::watch).orElse(null);
+            replication = assembly.replication(databases, schemas, checkpoints, this::stopCopy, Optional.ofNullable(watch));
             copier = assembly.copier(databases, schemas, replication::awaitAppliedUpToCurrent, config.replication().replicateSchemaChanges());
             List<TablePlan> plans = copier.plan(plan.tables(), saved.map(FerryState::tables).orElse(Map.of()));
+            // started first, so that the first state holds where the watch reads from
+            if (targetWatch.isPresent()) {
+                targetWatch.get().watch().start(targetWatch.get().from());
+            }
             // saved before the first row reaches the target, so a kill at any moment restarts with
             // the same command line; it lists every planned table (docs/consistency.md)
             startCheckpoints(saved, PositionPair.at(plan.streamFrom()));
@@ -266,7 +297,7 @@ public final class Ferry
             if (!config.cutover().automatic()) {
                 log.info("copy done and replication running; waiting for the cutover command (POST /api/cutover on the control server)");
             }
-            CutoverSequence cutover = assembly.cutover(databases, signals, replication);
+            CutoverSequence cutover = assembly.cutover(databases, signals, replication, Optional.ofNullable(watch));
             if (!cutover.awaitSignal()) {
                 return stopped(started, copyElapsed);
             }
@@ -316,7 +347,8 @@ public final class Ferry
                 () -> Optional.ofNullable(copier).map(Copier::snapshot).orElse(savedTables),
                 () -> Optional.ofNullable(replication.applied()).orElse(streamFrom),
                 plugins.verifier()::saveState,
-                tuning::changedValues);
+                tuning::changedValues,
+                () -> Optional.ofNullable(watch).map(TargetWriteWatch::saveState).orElse(null));
         checkpoints.start(assembly.checkpointer(store.get(), sources), config.checkpointInterval());
     }
 
@@ -370,6 +402,7 @@ public final class Ferry
     private void checkStreaming()
     {
         Optional.ofNullable(replication).ifPresent(Replication::checkHealthy);
+        Optional.ofNullable(watch).ifPresent(TargetWriteWatch::checkHealthy);
     }
 
     private void awaitStop()
@@ -386,6 +419,10 @@ public final class Ferry
         Replication current = replication;
         if (current != null) {
             current.stop();
+        }
+        TargetWriteWatch currentWatch = watch;
+        if (currentWatch != null) {
+            currentWatch.stop();
         }
     }
 

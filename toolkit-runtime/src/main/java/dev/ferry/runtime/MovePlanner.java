@@ -18,7 +18,9 @@ import dev.ferry.runtime.schema.DiscoveryPlanner;
 import dev.ferry.runtime.schema.SchemaLoader;
 import dev.ferry.runtime.schema.TargetTables;
 import dev.ferry.runtime.sql.DataSources;
+import dev.ferry.runtime.sql.StatementTag;
 import dev.ferry.runtime.state.RangeState;
+import dev.ferry.runtime.verify.TargetWatchSetup;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -52,12 +54,19 @@ public final class MovePlanner
     {
         List<String> problems = new ArrayList<>();
         Map<String, String> servers = new LinkedHashMap<>();
+        String targetWrites = "unknown (the target was not reached)";
         try (HikariDataSource source = DataSources.create(config.source(), "source", 2, true, true);
                 HikariDataSource target = DataSources.create(config.target(), "target", 2, true, true)) {
             servers.put("source", config.source().address() + " " + facts(source));
             servers.put("target", config.target().address() + " " + facts(target));
             Preflight preflight = new Preflight(config, source, target);
             problems.addAll(preflight.sourceProblems());
+            TargetWatchSetup watch;
+            try (Connection connection = target.getConnection()) {
+                watch = TargetWatchSetup.probe(config, connection);
+            }
+            targetWrites = watch.description();
+            problems.addAll(preflight.targetWatchProblems(watch));
             DiscoveryPlanner.Discovered discovered;
             try {
                 discovered = new DiscoveryPlanner(config, plugins.tableFilter(), plugins.copyFilter(), source, target).discover();
@@ -66,7 +75,7 @@ public final class MovePlanner
                 problems.add(e.getMessage());
                 // the other checks still run, so that one plan lists every problem
                 problems.addAll(preflight.privilegeProblems(List.of()));
-                return new MovePlan(servers, List.of(), List.of(), Map.of(), problems);
+                return new MovePlan(servers, List.of(), List.of(), Map.of(), targetWrites, problems);
             }
             List<TableSchema> tables = discovered.tables();
             problems.addAll(preflight.privilegeProblems(tables.stream().map(t -> t.name().database()).distinct().toList()));
@@ -76,7 +85,7 @@ public final class MovePlanner
             catch (FerryException e) {
                 problems.add(e.getMessage());
             }
-            problems.addAll(new TargetTables(new SchemaLoader(source), target, config.rewrites()).check(tables, config.copy().createTargetTables()));
+            problems.addAll(new TargetTables(new SchemaLoader(source), target, config.rewrites(), StatementTag.NONE).check(tables, config.copy().createTargetTables()));
             String writeMethod;
             try {
                 writeMethod = CopyContext.resolveWriteMethod(config.copy().writeMethod(), target).configName();
@@ -99,15 +108,15 @@ public final class MovePlanner
                 String when = ObjectMover.EARLY.contains(object.kind()) ? "at start, refreshed at cutover" : "at cutover";
                 created.add(onTarget.describe() + " (" + when + (object.definer() == null ? "" : ", source DEFINER " + object.definer()) + ")");
             }
-            return new MovePlan(servers, planned, created, objects.skipped(), problems);
+            return new MovePlan(servers, planned, created, objects.skipped(), targetWrites, problems);
         }
         catch (SQLException e) {
             problems.add("database error: " + e.getMessage());
-            return new MovePlan(servers, List.of(), List.of(), Map.of(), problems);
+            return new MovePlan(servers, List.of(), List.of(), Map.of(), targetWrites, problems);
         }
         catch (FerryException e) {
             problems.add(e.getMessage());
-            return new MovePlan(servers, List.of(), List.of(), Map.of(), problems);
+            return new MovePlan(servers, List.of(), List.of(), Map.of(), targetWrites, problems);
         }
     }
 

@@ -34,11 +34,17 @@ import dev.ferry.runtime.schema.SchemaRegistry;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.schema.TargetSchemas;
 import dev.ferry.runtime.sql.DataSources;
+import dev.ferry.runtime.sql.StatementTag;
 import dev.ferry.runtime.state.Checkpointer;
 import dev.ferry.runtime.state.FerryState;
 import dev.ferry.runtime.state.ResumePlanner;
 import dev.ferry.runtime.state.StateException;
 import dev.ferry.runtime.state.StateSaver;
+import dev.ferry.runtime.state.TargetWritesState;
+import dev.ferry.runtime.verify.TargetWatchSetup;
+import dev.ferry.runtime.verify.TargetWriteWatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -46,6 +52,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -56,6 +63,7 @@ import static java.util.Objects.requireNonNull;
  */
 final class RunAssembly
 {
+    private static final Logger log = LoggerFactory.getLogger(RunAssembly.class);
     private static final int EXTRA_CONNECTIONS = 4;
     // the largest statement the applier builds for one batch
     private static final long MAX_APPLY_STATEMENT_BYTES = 16L << 20;
@@ -77,6 +85,18 @@ final class RunAssembly
         {
             source.close();
             target.close();
+        }
+    }
+
+    /**
+     * The watch of the target's binlog and where it starts reading.
+     */
+    record TargetWatch(TargetWriteWatch watch, BinlogPosition from)
+    {
+        TargetWatch
+        {
+            requireNonNull(watch, "watch is null");
+            requireNonNull(from, "from is null");
         }
     }
 
@@ -103,6 +123,9 @@ final class RunAssembly
     private final RuntimeMetrics metrics;
     private final TableLocks locks = new TableLocks();
     private final RunTuning tuning;
+    private final StatementTag tag;
+    // whether the target's binlog is watched for writes by others; asked when connecting
+    private volatile TargetWatchSetup watchSetup = TargetWatchSetup.off();
     // renames and drops the applier replicated, for the copy to follow renamed tables
     private final TableRenames renames = new TableRenames();
     // the run's schema objects: views and routines at start, all of them at cutover
@@ -115,14 +138,40 @@ final class RunAssembly
         this.config = plugins.config();
         this.context = requireNonNull(context, "context is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.tag = StatementTag.forRun(config.runId());
     }
 
     /**
-     * Opens the connection pools, hands them to the plugins and starts the throttlers.
+     * Whether the target's binlog is watched for writes by others; {@link TargetWatchSetup#off}
+     * until {@link #connect}.
+     */
+    TargetWatchSetup watchSetup()
+    {
+        return watchSetup;
+    }
+
+    /**
+     * Asks the target whether its binlog can be watched (and logs the answer), then opens the
+     * connection pools, hands them to the plugins and starts the throttlers. The target's
+     * sessions log their statement texts when the target is watched.
      */
     Databases connect()
             throws InterruptedException
     {
+        TargetWatchSetup setup;
+        try {
+            setup = TargetWatchSetup.probe(config);
+        }
+        catch (SQLException e) {
+            throw new FerryException("cannot ask the target " + config.target().address() + " about its binlog: " + e.getMessage(), e);
+        }
+        watchSetup = setup;
+        if (setup.status() == TargetWatchSetup.Status.WATCHED) {
+            log.info("target writes: {}", setup.description());
+        }
+        else {
+            log.warn("target writes: {}", setup.description());
+        }
         int connections = config.copy().concurrency() + EXTRA_CONNECTIONS;
         HikariDataSource source = DataSources.create(config.source(), "source", connections, true, true);
         HikariDataSource target;
@@ -131,7 +180,7 @@ final class RunAssembly
             // included), copied in any order and applied in binlog order; the final verification
             // proves the result
             target = DataSources.create(config.target(), "target", connections, true, false,
-                    config.copy().writeMethod() != CopyConfig.WriteMethod.INSERT);
+                    config.copy().writeMethod() != CopyConfig.WriteMethod.INSERT, setup.sessionSettings());
         }
         catch (RuntimeException e) {
             source.close();
@@ -154,12 +203,91 @@ final class RunAssembly
 
     /**
      * Checks the source before anything else: its binlog settings, and that it is not a replica
-     * unless {@code replication.allowReplicaSource}.
+     * unless {@code replication.allowReplicaSource}; and what watching the target needs.
      */
     void checkSource(Databases databases)
             throws SQLException
     {
-        Preflight.failOn(preflight(databases).sourceProblems());
+        Preflight preflight = preflight(databases);
+        List<String> problems = new ArrayList<>(preflight.sourceProblems());
+        problems.addAll(preflight.targetWatchProblems(watchSetup));
+        Preflight.failOn(problems);
+    }
+
+    /**
+     * The target's current binlog position, where a fresh run's watch starts, read before the run
+     * writes anything to the target; null when the target is not watched.
+     */
+    BinlogPosition targetWatchStart(Databases databases)
+            throws SQLException
+    {
+        if (!watchSetup.watched()) {
+            return null;
+        }
+        try (Connection connection = databases.target().getConnection()) {
+            return SourceServer.currentPosition(connection);
+        }
+    }
+
+    /**
+     * The watch of the target's binlog, empty when the target is not watched. A resume takes over
+     * what the saved run found and reads on from where it stopped; where the target no longer has
+     * that binlog, or the saved run did not watch, it reads from {@code current} and says what it
+     * did not see.
+     *
+     * @param current the target's position read by {@link #targetWatchStart}
+     * @param onFailure called on the watch's thread once it failed for good
+     */
+    Optional<TargetWatch> targetWatch(Databases databases, SchemaRegistry schemas, Optional<FerryState> saved, BinlogPosition current,
+            Runnable onFailure)
+            throws SQLException
+    {
+        TargetWritesState previous = saved.map(FerryState::targetWrites).orElse(null);
+        if (!watchSetup.watched()) {
+            if (previous != null && !previous.tables().isEmpty()) {
+                log.warn("the saved run found writes to the target by others ({}), which this run does not watch for", previous.tables().stream()
+                        .map(table -> table.table().toString()).toList());
+            }
+            return Optional.empty();
+        }
+        DatabaseConfig target = config.target();
+        ReplicationConfig replication = config.replication();
+        BinlogStreamerConfig streamerConfig = new BinlogStreamerConfig(target.host(), target.port(), target.user(), target.password().orElse(""),
+                watchServerId(config.runId()), replication.readRetries(), replication.retryBackoff(), replication.heartbeat(), target.connectTimeout(),
+                true, BinlogStreamerConfig.Role.TARGET_WATCH);
+        TargetWriteWatch watch = new TargetWriteWatch(streamerConfig, databases.target(), schemas, config.rewrites(), tag, onFailure, metrics);
+        BinlogPosition from = current;
+        if (previous != null) {
+            watch.restore(previous);
+            Optional<String> problem;
+            try (Connection connection = databases.target().getConnection()) {
+                problem = SourceServer.positionProblem(connection, previous.position());
+            }
+            if (problem.isEmpty()) {
+                from = previous.position();
+            }
+            else {
+                String unwatched = "the target's binlog between " + previous.position() + " and " + current + " (" + problem.get() + ")";
+                log.warn("writes to the target by others cannot be watched in {}; the watch continues from {}", unwatched, current);
+                watch.unwatched(unwatched);
+            }
+        }
+        else if (saved.isPresent()) {
+            String unwatched = "the target's binlog before " + current + " (the saved run did not watch it)";
+            log.warn("writes to the target by others before this resume were not watched: the saved run did not watch the target's binlog");
+            watch.unwatched(unwatched);
+        }
+        return Optional.of(new TargetWatch(watch, from));
+    }
+
+    /**
+     * The server id the target's binlog is read with: the run id with its top bit flipped, so it
+     * differs from the source stream's when source and target are one server.
+     */
+    static long watchServerId(long runId)
+    {
+        long id = (runId ^ 0x80000000L) & 0xFFFFFFFFL;
+        return id == 0 ? 1 : id;
     }
 
     /**
@@ -254,7 +382,7 @@ final class RunAssembly
     {
         return new Copier(config.copy(), databases.source(), databases.target(), config.rewrites(), plugins.copyFilter(), plugins.verifier(),
                 withPauser("copy", plugins.copyThrottlers()), locks, barrier, schemas::get, followRenames ? Optional.of(renames) : Optional.empty(),
-                metrics, tuning);
+                metrics, tuning, tag);
     }
 
     /**
@@ -262,17 +390,20 @@ final class RunAssembly
      * applier replays DDL, saving the state through {@code state} around each statement.
      *
      * @param onStreamFailure called on the binlog thread once streaming failed for good
+     * @param watch the watch of the target, told about the tables replicated DDL drops
      */
-    Replication replication(Databases databases, SchemaRegistry schemas, StateSaver state, Runnable onStreamFailure)
+    Replication replication(Databases databases, SchemaRegistry schemas, StateSaver state, Runnable onStreamFailure,
+            Optional<TargetWriteWatch> watch)
     {
         ReplicationConfig replication = config.replication();
         SchemaChangeHandler schemaChanges = SchemaChangeHandler.IGNORE;
         if (replication.replicateSchemaChanges()) {
             schemaChanges = new SchemaChangeApplier(databases.target(), plugins.tableFilter(), config.rewrites(), schemas, renames,
-                    targetSchemas(databases), plugins.verifier(), "skip".equals(replication.onUnparseableDdl()), state, metrics);
+                    targetSchemas(databases), plugins.verifier(), "skip".equals(replication.onUnparseableDdl()), state, metrics, tag,
+                    watch.<Consumer<List<dev.ferry.api.model.TableName>>>map(each -> each::expectOwnDrops).orElse(dropped -> {}));
         }
         BinlogApplier.Settings settings = new BinlogApplier.Settings(replication.batchSize(), replication.writeRetries(),
-                replication.retryBackoff(), config.copy().lockStrategy(), MAX_APPLY_STATEMENT_BYTES);
+                replication.retryBackoff(), config.copy().lockStrategy(), MAX_APPLY_STATEMENT_BYTES, tag);
         // a heartbeat comes at most one interval after the last event: twice that is silence
         LagClock lag = new LagClock(InstantSource.system(), replication.heartbeat().multipliedBy(2));
         BinlogApplier applier = new BinlogApplier(settings, () -> tuning.values().replicationBatchSize(), databases.target(), config.rewrites(),
@@ -296,9 +427,9 @@ final class RunAssembly
         return all;
     }
 
-    CutoverSequence cutover(Databases databases, RunSignals signals, Replication replication)
+    CutoverSequence cutover(Databases databases, RunSignals signals, Replication replication, Optional<TargetWriteWatch> watch)
     {
-        return new CutoverSequence(config, databases.source(), plugins.verifier(), signals, replication, Optional.ofNullable(objects));
+        return new CutoverSequence(config, databases.source(), plugins.verifier(), signals, replication, Optional.ofNullable(objects), watch);
     }
 
     Checkpointer checkpointer(StateStore store, Checkpointer.Sources sources)

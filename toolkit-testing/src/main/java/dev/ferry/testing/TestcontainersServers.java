@@ -22,7 +22,7 @@ final class TestcontainersServers
     private static final String CONTAINER_CLASS = "org.testcontainers.mysql.MySQLContainer";
     private static final int MYSQL_PORT = 3306;
     private static final String SOURCE_GRANTS = "SELECT, RELOAD, LOCK TABLES, REPLICATION SLAVE, REPLICATION CLIENT, PROCESS";
-    private static final String TARGET_GRANTS = "SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, REFERENCES, LOCK TABLES";
+    private static final String TARGET_GRANTS = "SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, REFERENCES, LOCK TABLES, REPLICATION SLAVE, REPLICATION CLIENT";
 
     private TestcontainersServers() {}
 
@@ -78,6 +78,8 @@ final class TestcontainersServers
                     "--sync-binlog=0",
                     "--max-connections=500",
                     "--local-infile=1",
+                    // the statement text of row events: how ferry tells its own writes to the target from others'
+                    "--binlog-rows-query-log-events=ON",
             };
             invoke(container, "withCommand", new Class<?>[] {String[].class}, (Object) command);
             invoke(container, "start", new Class<?>[0]);

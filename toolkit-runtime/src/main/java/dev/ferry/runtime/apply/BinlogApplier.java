@@ -1,6 +1,7 @@
 package dev.ferry.runtime.apply;
 
 import dev.ferry.api.FerryException;
+import dev.ferry.api.SqlFailures;
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.model.BinlogPosition;
 import dev.ferry.api.model.PositionPair;
@@ -15,7 +16,7 @@ import dev.ferry.runtime.config.RewritesConfig;
 import dev.ferry.runtime.core.RunMetrics;
 import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.core.ThrottleGate;
-import dev.ferry.api.SqlFailures;
+import dev.ferry.runtime.sql.StatementTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,14 +74,29 @@ public final class BinlogApplier
 
     /**
      * Everything the applier needs; {@code stateStore} only when it writes positions with batches.
+     *
+     * @param tag put in front of every statement the applier writes to the target with
      */
     public record Settings(
             int batchSize,
             int writeRetries,
             Duration retryBackoff,
             LockStrategy lockStrategy,
-            long maxStatementBytes)
+            long maxStatementBytes,
+            StatementTag tag)
     {
+        public Settings
+        {
+            requireNonNull(tag, "tag is null");
+        }
+
+        /**
+         * Settings whose statements carry no tag (tools and tests that do not watch the target).
+         */
+        public Settings(int batchSize, int writeRetries, Duration retryBackoff, LockStrategy lockStrategy, long maxStatementBytes)
+        {
+            this(batchSize, writeRetries, retryBackoff, lockStrategy, maxStatementBytes, StatementTag.NONE);
+        }
     }
 
     private final Settings settings;
@@ -135,7 +151,7 @@ public final class BinlogApplier
         this.locks = requireNonNull(locks, "locks is null");
         this.positionStore = requireNonNull(positionStore, "positionStore is null").filter(StateStore::writesPositionWithBatches);
         this.schemaChanges = requireNonNull(schemaChanges, "schemaChanges is null");
-        this.writer = new EventWriter(rewrites, tables, settings.maxStatementBytes());
+        this.writer = new EventWriter(rewrites, tables, settings.maxStatementBytes(), settings.tag());
         this.eventsApplied = metrics.counter("apply_events", "binlog row events applied to the target");
         this.batchesApplied = metrics.counter("apply_batches", "binlog batches committed on the target");
         this.batchLatency = metrics.latency("apply_batch_duration", "time to write and commit one batch of binlog events on the target");

@@ -10,6 +10,7 @@ import dev.ferry.api.model.RowEvent;
 import dev.ferry.api.model.SqlParameters;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.sql.StatementTag;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -86,6 +87,7 @@ final class Cascades
 
     private final Map<TableName, List<Edge>> incoming = new HashMap<>();
     private final Function<TableName, TableName> targetNames;
+    private final StatementTag tag;
     // by identity: a TableSchema record's hashCode walks all its columns, and this runs per event
     private final Map<TableSchema, List<Derived>> deletes = new IdentityHashMap<>();
     private final Map<TableSchema, Map<BitSet, List<Derived>>> updates = new IdentityHashMap<>();
@@ -95,10 +97,12 @@ final class Cascades
     /**
      * @param tables the moved tables
      * @param targetNames a moved table's name on the target
+     * @param tag put in front of every derived statement
      */
-    Cascades(Collection<TableSchema> tables, Function<TableName, TableName> targetNames)
+    Cascades(Collection<TableSchema> tables, Function<TableName, TableName> targetNames, StatementTag tag)
     {
         this.targetNames = requireNonNull(targetNames, "targetNames is null");
+        this.tag = requireNonNull(tag, "tag is null");
         for (TableSchema table : tables) {
             for (ForeignKey key : table.foreignKeys()) {
                 if (key.onDelete().changesReferencingRows() || key.onUpdate().changesReferencingRows()) {
@@ -440,14 +444,14 @@ final class Cascades
                 : new Value("NULL", null);
     }
 
-    private static void add(List<Derived> out, Derived derived)
+    private void add(List<Derived> out, Derived derived)
     {
         if (out.size() >= MAX_STATEMENTS) {
             throw new FerryException("the foreign keys referencing this table cascade into more than " + MAX_STATEMENTS
                     + " join paths (cycles of cascading foreign keys); ferry cannot reproduce such cascades: keep deletes and key updates of "
                     + "their parents out of the workload while ferry runs, or drop the cascading actions");
         }
-        out.add(derived);
+        out.add(new Derived(tag.apply(derived.sql()), derived.parameters(), derived.database()));
     }
 
     private static List<Step> append(List<Step> path, Edge edge)

@@ -4,6 +4,7 @@ import dev.ferry.api.model.Row;
 import dev.ferry.api.model.RowEvent;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.sql.StatementTag;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,12 +29,17 @@ final class EventWriter
     private final RewritesConfig rewrites;
     private final Supplier<? extends Collection<TableSchema>> tables;
     private final long maxStatementBytes;
+    private final StatementTag tag;
     private final Map<TableSchema, TableStatements> statements = new IdentityHashMap<>();
     // built from the moved tables' foreign keys; dropped with the statements after a schema change
     private Cascades cascades;
 
-    EventWriter(RewritesConfig rewrites, Supplier<? extends Collection<TableSchema>> tables, long maxStatementBytes)
+    /**
+     * @param tag put in front of every statement written to the target
+     */
+    EventWriter(RewritesConfig rewrites, Supplier<? extends Collection<TableSchema>> tables, long maxStatementBytes, StatementTag tag)
     {
+        this.tag = requireNonNull(tag, "tag is null");
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
         this.tables = requireNonNull(tables, "tables is null");
         this.maxStatementBytes = maxStatementBytes;
@@ -131,7 +137,7 @@ final class EventWriter
     Cascades cascades()
     {
         if (cascades == null) {
-            cascades = new Cascades(tables.get(), rewrites::apply);
+            cascades = new Cascades(tables.get(), rewrites::apply, tag);
         }
         return cascades;
     }
@@ -140,7 +146,7 @@ final class EventWriter
     {
         TableStatements result = statements.get(schema);
         if (result == null) {
-            result = new TableStatements(schema, rewrites.apply(schema.name()));
+            result = new TableStatements(schema, rewrites.apply(schema.name()), tag);
             statements.put(schema, result);
         }
         return result;

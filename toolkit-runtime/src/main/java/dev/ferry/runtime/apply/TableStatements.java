@@ -6,6 +6,7 @@ import dev.ferry.api.model.SqlParameters;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.sql.InsertStatement;
+import dev.ferry.runtime.sql.StatementTag;
 import dev.ferry.api.model.KeySql;
 
 import java.sql.Connection;
@@ -34,7 +35,10 @@ final class TableStatements
     private final Column[] columns;
     private final java.nio.charset.Charset[] charsets;
 
-    TableStatements(TableSchema schema, TableName target)
+    /**
+     * @param tag put in front of every statement
+     */
+    TableStatements(TableSchema schema, TableName target, StatementTag tag)
     {
         this.schema = requireNonNull(schema, "schema is null");
         this.target = requireNonNull(target, "target is null");
@@ -50,8 +54,8 @@ final class TableStatements
         }
         Optional<int[]> keyPositions = ApplyKey.positions(schema);
         this.key = keyPositions.orElse(null);
-        this.upsert = new InsertStatement(target, writableColumns, InsertStatement.Mode.UPSERT);
-        this.insert = new InsertStatement(target, writableColumns, InsertStatement.Mode.PLAIN);
+        this.upsert = new InsertStatement(target, writableColumns, InsertStatement.Mode.UPSERT, tag);
+        this.insert = new InsertStatement(target, writableColumns, InsertStatement.Mode.PLAIN, tag);
         StringBuilder term = new StringBuilder("(");
         if (key != null) {
             for (int i = 0; i < key.length; i++) {
@@ -59,8 +63,8 @@ final class TableStatements
             }
         }
         this.deleteByKeyTerm = term.append(')').toString();
-        this.deleteByKeyPrefix = "DELETE FROM " + target.quoted() + " WHERE ";
-        StringBuilder row = new StringBuilder("DELETE FROM ").append(target.quoted()).append(" WHERE ");
+        this.deleteByKeyPrefix = tag.prefix() + "DELETE FROM " + target.quoted() + " WHERE ";
+        StringBuilder row = new StringBuilder(tag.prefix()).append("DELETE FROM ").append(target.quoted()).append(" WHERE ");
         for (int i = 0; i < writable.length; i++) {
             row.append(i == 0 ? "" : " AND ").append(schema.columns().get(writable[i]).quotedName()).append(" <=> ?");
         }

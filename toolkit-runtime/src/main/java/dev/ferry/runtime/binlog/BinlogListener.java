@@ -2,6 +2,7 @@ package dev.ferry.runtime.binlog;
 
 import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.RowEvent;
+import dev.ferry.api.model.TableName;
 
 import java.util.List;
 
@@ -35,6 +36,33 @@ public interface BinlogListener
      * equals {@code position.event()}: everything up to here was delivered.
      */
     void onTransactionEnd(PositionPair position, long sourceMillis);
+
+    /**
+     * A transaction starts (its GTID event, or a {@code BEGIN}). Unlike the other methods, also
+     * called for transactions read again after a reconnect, whose rows are not handed on again:
+     * it only lets the listener forget per-transaction state.
+     */
+    default void onTransactionStart() {}
+
+    /**
+     * The text the server logged for the statement whose row events follow (MariaDB's
+     * {@code Annotate_rows}, MySQL's {@code Rows_query}), cut to its first
+     * {@value EventDeserializers#STATEMENT_TEXT_CHARS} characters; called before the statement's
+     * first TABLE_MAP, so the accepted-tables test of that TABLE_MAP may depend on it. Like
+     * {@link #onTransactionStart}, also called for events read again after a reconnect. Only for
+     * {@link BinlogStreamerConfig.Role#TARGET_WATCH} streams.
+     */
+    default void onStatementText(String text) {}
+
+    /**
+     * Rows of an accepted table that do not decode against its schema (the table's structure
+     * differs, or the image lacks columns): {@code rows} rows of one rows event, which are not
+     * handed on. Only for {@link BinlogStreamerConfig.Role#TARGET_WATCH} streams; a
+     * {@link BinlogStreamerConfig.Role#SOURCE} stream fails instead.
+     *
+     * @param reason why they do not decode
+     */
+    default void onUndecodedRows(TableName table, int rows, String reason, PositionPair position) {}
 
     /**
      * The server sent a heartbeat: the connection is alive and there was nothing to send for a

@@ -21,6 +21,7 @@ import java.net.SocketException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -93,7 +94,7 @@ public final class BinlogStreamer
     {
         this.config = requireNonNull(config, "config is null");
         this.listener = requireNonNull(listener, "listener is null");
-        this.dispatcher = new EventDispatcher(schemas, acceptedTables, listener, position);
+        this.dispatcher = new EventDispatcher(schemas, acceptedTables, listener, position, config.role());
         this.serverId = config.serverId() != 0 ? config.serverId() : ThreadLocalRandom.current().nextLong(RANDOM_SERVER_ID_LOW, RANDOM_SERVER_ID_HIGH);
     }
 
@@ -118,7 +119,10 @@ public final class BinlogStreamer
         SourceFlavor flavor;
         try (Connection connection = openConnection()) {
             flavor = SourceServer.flavor(connection);
-            SourceServer.checkBinlogSettings(connection, config.skipRowImageCheck());
+            List<String> problems = SourceServer.binlogProblems(connection, config.skipRowImageCheck());
+            if (!problems.isEmpty()) {
+                throw new FerryException("the " + config.role().server() + " binlog is not usable: " + String.join("; ", problems));
+            }
             if (startGtids == null && flavor == SourceFlavor.MARIADB) {
                 startGtids = SourceServer.mariaDbGtidPosition(connection, from.file(), from.offset());
             }
@@ -133,7 +137,8 @@ public final class BinlogStreamer
         }
         position.start(flavor, from, startGtids);
         lastPosition = position.currentPair();
-        Thread streamer = new Thread(this::run, "ferry-binlog-" + config.host() + ":" + config.port());
+        Thread streamer = new Thread(this::run, (config.role() == BinlogStreamerConfig.Role.SOURCE ? "ferry-binlog-" : "ferry-target-watch-")
+                + config.host() + ":" + config.port());
         streamer.setDaemon(true);
         synchronized (lifecycleLock) {
             if (stopped) {
@@ -266,7 +271,7 @@ public final class BinlogStreamer
                 connectionError = null;
                 connections.incrementAndGet();
                 if (log.isInfoEnabled()) {
-                    log.info("reading the binlog of {}:{} from {}:{} as server id {}", config.host(), config.port(), position.file(), position.offset(), serverId);
+                    log.info("reading the {} binlog of {}:{} from {}:{} as server id {}", config.role().server(), config.host(), config.port(), position.file(), position.offset(), serverId);
                 }
                 try {
                     connection.connect();
@@ -337,7 +342,10 @@ public final class BinlogStreamer
         connection.setConnectTimeout(config.connectTimeout().toMillis());
         connection.setBinlogFilename(position.file());
         connection.setBinlogPosition(position.offset());
-        connection.setEventDeserializer(EventDeserializers.create(dispatcher::acceptTable));
+        boolean watch = config.role() == BinlogStreamerConfig.Role.TARGET_WATCH;
+        // MariaDB sends a statement's text with its rows only when asked; MySQL when it logs them
+        connection.setUseSendAnnotateRowsEvent(watch);
+        connection.setEventDeserializer(EventDeserializers.create(dispatcher::acceptTable, watch));
         int readTimeout = (int) Math.min(Integer.MAX_VALUE, config.heartbeatInterval().toMillis() * 3);
         connection.setSocketFactory(() -> {
             Socket socket = new Socket();
@@ -408,10 +416,10 @@ public final class BinlogStreamer
     private FerryException describeFatal(Exception e)
     {
         if (e instanceof ServerException server && server.getErrorCode() == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
-            return new FerryException("the source cannot send its binlog from " + position.file() + ":" + position.offset() + " (" + server.getMessage()
+            return new FerryException("the " + config.role().server() + " cannot send its binlog from " + position.file() + ":" + position.offset() + " (" + server.getMessage()
                     + "); the file may have been purged (binlog_expire_logs_seconds) or the position is not an event boundary", e);
         }
-        return new FerryException("the source refused the binlog connection as " + config.user() + " (" + e.getMessage()
+        return new FerryException("the " + config.role().server() + " refused the binlog connection as " + config.user() + " (" + e.getMessage()
                 + "); the user needs REPLICATION SLAVE and REPLICATION CLIENT (BINLOG MONITOR on MariaDB)", e);
     }
 

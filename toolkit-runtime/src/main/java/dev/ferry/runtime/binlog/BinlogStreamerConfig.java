@@ -24,6 +24,7 @@ import java.util.List;
  * @param connectTimeout limit for opening and setting up a connection
  * @param skipRowImageCheck skip the {@code binlog_row_image=FULL} check at start (an image that
  *        lacks a column still fails decoding)
+ * @param role what the stream is for: the source's changes to apply, or the target's to watch
  */
 public record BinlogStreamerConfig(
         String host,
@@ -35,8 +36,52 @@ public record BinlogStreamerConfig(
         Duration retryBackoff,
         Duration heartbeatInterval,
         Duration connectTimeout,
-        boolean skipRowImageCheck)
+        boolean skipRowImageCheck,
+        Role role)
 {
+    /**
+     * What a stream is for.
+     */
+    public enum Role
+    {
+        /**
+         * The source's binlog, applied to the target: every row of an accepted table must decode
+         * against its schema, or streaming stops.
+         */
+        SOURCE("source"),
+        /**
+         * The target's binlog, watched for writes by others: the server is asked for the statement
+         * text of row events (MariaDB's {@code Annotate_rows}; MySQL's {@code Rows_query} come
+         * unasked), which the listener hears before the rows, and rows that do not decode against
+         * the schema are reported to the listener instead of stopping the stream.
+         */
+        TARGET_WATCH("target");
+
+        private final String server;
+
+        Role(String server)
+        {
+            this.server = server;
+        }
+
+        /**
+         * The server's name in messages: {@code source} or {@code target}.
+         */
+        public String server()
+        {
+            return server;
+        }
+    }
+
+    /**
+     * A config of a {@link Role#SOURCE} stream.
+     */
+    public BinlogStreamerConfig(String host, int port, String user, String password, long serverId, int readRetries, Duration retryBackoff,
+            Duration heartbeatInterval, Duration connectTimeout, boolean skipRowImageCheck)
+    {
+        this(host, port, user, password, serverId, readRetries, retryBackoff, heartbeatInterval, connectTimeout, skipRowImageCheck, Role.SOURCE);
+    }
+
     public static final int DEFAULT_READ_RETRIES = 5;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
@@ -80,6 +125,9 @@ public record BinlogStreamerConfig(
         if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero() || connectTimeout.toMillis() > Integer.MAX_VALUE) {
             problems.add("connectTimeout must be positive (got " + connectTimeout + ")");
         }
+        if (role == null) {
+            problems.add("role must not be null");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid binlog streamer config: " + String.join("; ", problems));
         }
@@ -97,22 +145,27 @@ public record BinlogStreamerConfig(
 
     public BinlogStreamerConfig withServerId(long serverId)
     {
-        return new BinlogStreamerConfig(host, port, user, password, serverId, readRetries, retryBackoff, heartbeatInterval, connectTimeout, skipRowImageCheck);
+        return new BinlogStreamerConfig(host, port, user, password, serverId, readRetries, retryBackoff, heartbeatInterval, connectTimeout, skipRowImageCheck, role);
     }
 
     public BinlogStreamerConfig withRetries(int readRetries, Duration retryBackoff)
     {
-        return new BinlogStreamerConfig(host, port, user, password, serverId, readRetries, retryBackoff, heartbeatInterval, connectTimeout, skipRowImageCheck);
+        return new BinlogStreamerConfig(host, port, user, password, serverId, readRetries, retryBackoff, heartbeatInterval, connectTimeout, skipRowImageCheck, role);
     }
 
     public BinlogStreamerConfig withHeartbeatInterval(Duration heartbeatInterval)
     {
-        return new BinlogStreamerConfig(host, port, user, password, serverId, readRetries, retryBackoff, heartbeatInterval, connectTimeout, skipRowImageCheck);
+        return new BinlogStreamerConfig(host, port, user, password, serverId, readRetries, retryBackoff, heartbeatInterval, connectTimeout, skipRowImageCheck, role);
     }
 
     public BinlogStreamerConfig withSkipRowImageCheck(boolean skipRowImageCheck)
     {
-        return new BinlogStreamerConfig(host, port, user, password, serverId, readRetries, retryBackoff, heartbeatInterval, connectTimeout, skipRowImageCheck);
+        return new BinlogStreamerConfig(host, port, user, password, serverId, readRetries, retryBackoff, heartbeatInterval, connectTimeout, skipRowImageCheck, role);
+    }
+
+    public BinlogStreamerConfig withRole(Role role)
+    {
+        return new BinlogStreamerConfig(host, port, user, password, serverId, readRetries, retryBackoff, heartbeatInterval, connectTimeout, skipRowImageCheck, role);
     }
 
     @Override
@@ -120,6 +173,6 @@ public record BinlogStreamerConfig(
     {
         return "BinlogStreamerConfig[host=" + host + ", port=" + port + ", user=" + user + ", password=***, serverId=" + serverId
                 + ", readRetries=" + readRetries + ", retryBackoff=" + retryBackoff + ", heartbeatInterval=" + heartbeatInterval
-                + ", connectTimeout=" + connectTimeout + ", skipRowImageCheck=" + skipRowImageCheck + "]";
+                + ", connectTimeout=" + connectTimeout + ", skipRowImageCheck=" + skipRowImageCheck + ", role=" + role + "]";
     }
 }

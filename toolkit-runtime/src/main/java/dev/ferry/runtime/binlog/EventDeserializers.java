@@ -1,11 +1,13 @@
 package dev.ferry.runtime.binlog;
 
+import com.github.shyiko.mysql.binlog.event.AnnotateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.EventData;
 import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.LRUCache;
 import com.github.shyiko.mysql.binlog.event.QueryEventData;
+import com.github.shyiko.mysql.binlog.event.RowsQueryEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
@@ -61,17 +63,36 @@ import java.util.function.LongPredicate;
  */
 final class EventDeserializers
 {
+    /**
+     * How much of a statement's text {@code ANNOTATE_ROWS} and {@code ROWS_QUERY} events are read
+     * for: enough for a leading comment (a copy INSERT's text holds all its values).
+     */
+    static final int STATEMENT_TEXT_CHARS = 200;
+
     private static final Serializable[] SKIPPED_ROW = new Serializable[0];
 
     private EventDeserializers() {}
+
+    /**
+     * A deserializer for one connection that skips the statement text of rows events.
+     *
+     * @param acceptTable whether rows of the table with this table id are wanted; called on the
+     *        reading thread for every row of every rows event
+     */
+    static EventDeserializer create(LongPredicate acceptTable)
+    {
+        return create(acceptTable, false);
+    }
 
     /**
      * A deserializer for one connection.
      *
      * @param acceptTable whether rows of the table with this table id are wanted; called on the
      *        reading thread for every row of every rows event
+     * @param statementText whether {@code ANNOTATE_ROWS} and {@code ROWS_QUERY} events are read
+     *        (the first {@value #STATEMENT_TEXT_CHARS} characters of their text)
      */
-    static EventDeserializer create(LongPredicate acceptTable)
+    static EventDeserializer create(LongPredicate acceptTable, boolean statementText)
     {
         Map<Long, TableMapEventData> tableMaps = new LRUCache<>(100, 0.75f, 10000);
         Map<EventType, EventDataDeserializer> deserializers = new EnumMap<>(EventType.class);
@@ -92,6 +113,10 @@ final class EventDeserializers
         deserializers.put(EventType.PREVIOUS_GTIDS, new PreviousGtidSetDeserializer());
         deserializers.put(EventType.MARIADB_GTID, new MariadbGtidEventDataDeserializer());
         deserializers.put(EventType.MARIADB_GTID_LIST, new MariadbGtidListEventDataDeserializer());
+        if (statementText) {
+            deserializers.put(EventType.ANNOTATE_ROWS, new AnnotateRowsDeserializer());
+            deserializers.put(EventType.ROWS_QUERY, new RowsQueryDeserializer());
+        }
         // every other type (ROWS_QUERY, ANNOTATE_ROWS, HEARTBEAT, INTVAR, ...) carries nothing ferry
         // reads; its body is skipped
         EventDeserializer deserializer = new EventDeserializer(new HeaderDeserializer(), new NullEventDataDeserializer(), deserializers, tableMaps);
@@ -137,6 +162,54 @@ final class EventDeserializers
             header.setNextPosition(inputStream.readLong(4));
             header.setFlags(inputStream.readInteger(2));
             return header;
+        }
+    }
+
+    /**
+     * The start of a statement text that fills the rest of an event, as UTF-8 (a character cut at
+     * the end becomes U+FFFD); the rest is skipped.
+     */
+    static String statementStart(ByteArrayInputStream inputStream)
+            throws IOException
+    {
+        int available = inputStream.available();
+        // UTF-8 takes up to 4 bytes a character
+        int length = Math.min(available, STATEMENT_TEXT_CHARS * 4);
+        String text = new String(inputStream.read(length), StandardCharsets.UTF_8);
+        inputStream.skip(available - length);
+        return text.length() > STATEMENT_TEXT_CHARS ? text.substring(0, STATEMENT_TEXT_CHARS) : text;
+    }
+
+    /**
+     * MariaDB's ANNOTATE_ROWS: the statement text is the whole body.
+     */
+    static final class AnnotateRowsDeserializer
+            implements EventDataDeserializer<AnnotateRowsEventData>
+    {
+        @Override
+        public AnnotateRowsEventData deserialize(ByteArrayInputStream inputStream)
+                throws IOException
+        {
+            AnnotateRowsEventData data = new AnnotateRowsEventData();
+            data.setRowsQuery(statementStart(inputStream));
+            return data;
+        }
+    }
+
+    /**
+     * MySQL's ROWS_QUERY: a length byte (of at most 255, so not the real length), then the text.
+     */
+    static final class RowsQueryDeserializer
+            implements EventDataDeserializer<RowsQueryEventData>
+    {
+        @Override
+        public RowsQueryEventData deserialize(ByteArrayInputStream inputStream)
+                throws IOException
+        {
+            inputStream.skip(1);
+            RowsQueryEventData data = new RowsQueryEventData();
+            data.setQuery(statementStart(inputStream));
+            return data;
         }
     }
 

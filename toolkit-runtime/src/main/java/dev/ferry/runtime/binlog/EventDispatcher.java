@@ -1,5 +1,6 @@
 package dev.ferry.runtime.binlog;
 
+import com.github.shyiko.mysql.binlog.event.AnnotateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventData;
@@ -10,6 +11,7 @@ import com.github.shyiko.mysql.binlog.event.MariadbGtidListEventData;
 import com.github.shyiko.mysql.binlog.event.PreviousGtidSetEventData;
 import com.github.shyiko.mysql.binlog.event.QueryEventData;
 import com.github.shyiko.mysql.binlog.event.RotateEventData;
+import com.github.shyiko.mysql.binlog.event.RowsQueryEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
@@ -42,7 +44,8 @@ import static java.util.Objects.requireNonNull;
  * Handles each binlog event by its type (one handler per {@link EventType}): decodes the row events
  * of accepted tables into {@link RowEvent}s, passes statements and transaction ends on to the
  * {@link BinlogListener}, and moves the {@link StreamPosition}. Events that were handed on before a
- * reconnect are not handed on again.
+ * reconnect are not handed on again. A dispatcher for a {@link BinlogStreamerConfig.Role#TARGET_WATCH}
+ * stream also passes statement texts on and reports rows it cannot decode instead of failing.
  *
  * <p>Threading: called on the streamer thread only, except {@link #skippedEvents}.
  */
@@ -56,6 +59,7 @@ final class EventDispatcher
     private final Predicate<TableName> acceptedTables;
     private final BinlogListener listener;
     private final StreamPosition position;
+    private final boolean watch;
     private final Map<EventType, Handler> handlers = new EnumMap<>(EventType.class);
     private final AtomicLongArray skippedByType = new AtomicLongArray(EventType.values().length);
     private final AtomicLongArray skippedRowsEvents = new AtomicLongArray(1);
@@ -64,6 +68,13 @@ final class EventDispatcher
 
     EventDispatcher(Function<TableName, Optional<TableSchema>> schemas, Predicate<TableName> acceptedTables, BinlogListener listener, StreamPosition position)
     {
+        this(schemas, acceptedTables, listener, position, BinlogStreamerConfig.Role.SOURCE);
+    }
+
+    EventDispatcher(Function<TableName, Optional<TableSchema>> schemas, Predicate<TableName> acceptedTables, BinlogListener listener, StreamPosition position,
+            BinlogStreamerConfig.Role role)
+    {
+        this.watch = requireNonNull(role, "role is null") == BinlogStreamerConfig.Role.TARGET_WATCH;
         this.schemas = requireNonNull(schemas, "schemas is null");
         this.acceptedTables = requireNonNull(acceptedTables, "acceptedTables is null");
         this.listener = requireNonNull(listener, "listener is null");
@@ -87,8 +98,8 @@ final class EventDispatcher
         handlers.put(EventType.MARIADB_GTID, this::onMariaDbGtid);
         handlers.put(EventType.PREVIOUS_GTIDS, this::onPreviousGtids);
         handlers.put(EventType.MARIADB_GTID_LIST, this::onMariaDbGtidList);
-        handlers.put(EventType.ROWS_QUERY, this::onPositionOnly);
-        handlers.put(EventType.ANNOTATE_ROWS, this::onPositionOnly);
+        handlers.put(EventType.ROWS_QUERY, watch ? this::onStatementText : this::onPositionOnly);
+        handlers.put(EventType.ANNOTATE_ROWS, watch ? this::onStatementText : this::onPositionOnly);
         handlers.put(EventType.UNKNOWN, this::onUnknown);
         // events whose skipping would lose row changes
         handlers.put(EventType.TRANSACTION_PAYLOAD, refuse("MySQL binlog transaction compression is not supported: "
@@ -185,6 +196,18 @@ final class EventDispatcher
         position.advance(header);
     }
 
+    private void onStatementText(Event event, EventDeserializers.Header header)
+    {
+        position.advance(header);
+        EventData data = EventDataWrapper.internal(event.getData());
+        if (data instanceof AnnotateRowsEventData annotate) {
+            listener.onStatementText(annotate.getRowsQuery());
+        }
+        else if (data instanceof RowsQueryEventData rowsQuery) {
+            listener.onStatementText(rowsQuery.getQuery());
+        }
+    }
+
     private void onRotate(Event event, EventDeserializers.Header header)
     {
         RotateEventData rotate = (RotateEventData) EventDataWrapper.internal(event.getData());
@@ -216,22 +239,59 @@ final class EventDispatcher
             return;
         }
         TableName name = state.name;
-        TableSchema schema = schemas.apply(name).orElseThrow(() -> new FerryException("the binlog carries rows of " + name
-                + " at " + position.file() + ":" + position.offset() + " but no schema is known for it"));
+        Optional<TableSchema> known = schemas.apply(name);
+        if (known.isEmpty()) {
+            if (!watch) {
+                throw new FerryException("the binlog carries rows of " + name + " at " + position.file() + ":" + position.offset()
+                        + " but no schema is known for it");
+            }
+            undecodable(state, "no schema is known for it");
+            return;
+        }
+        TableSchema schema = known.get();
         byte[] types = map.getColumnTypes();
         byte[][][] members = map instanceof EventDeserializers.TableMap exact ? exact.members() : null;
         if (schema != state.schema || !Arrays.equals(types, state.types) || !Arrays.deepEquals(members, state.members)) {
-            RowImageDecoder decoder = RowImageDecoder.forTable(schema, members);
-            String mismatch = decoder.mismatch(types, map.getColumnMetadata());
+            RowImageDecoder decoder;
+            String mismatch;
+            try {
+                decoder = RowImageDecoder.forTable(schema, members);
+                mismatch = decoder.mismatch(types, map.getColumnMetadata());
+            }
+            catch (RuntimeException e) {
+                if (!watch) {
+                    throw e;
+                }
+                undecodable(state, String.valueOf(e.getMessage()));
+                return;
+            }
             if (mismatch != null) {
-                throw new FerryException("the binlog at " + position.file() + ":" + position.offset() + " does not match the schema ferry holds: "
-                        + mismatch + "; the schema is out of date (a DDL ferry did not apply?)");
+                if (!watch) {
+                    throw new FerryException("the binlog at " + position.file() + ":" + position.offset() + " does not match the schema ferry holds: "
+                            + mismatch + "; the schema is out of date (a DDL ferry did not apply?)");
+                }
+                undecodable(state, "its structure differs from the schema ferry holds: " + mismatch);
+                return;
             }
             state.schema = schema;
             state.decoder = decoder;
             state.types = types;
             state.members = members;
+            state.undecodable = null;
         }
+    }
+
+    /**
+     * A watched table whose rows cannot be decoded: they are counted, not handed on; the next
+     * TABLE_MAP checks again.
+     */
+    private static void undecodable(TableState state, String reason)
+    {
+        state.schema = null;
+        state.decoder = null;
+        state.types = null;
+        state.members = null;
+        state.undecodable = reason;
     }
 
     private void onRows(Event event, EventDeserializers.Header header)
@@ -256,9 +316,46 @@ final class EventDispatcher
         if (position.replaying()) {
             return;
         }
+        PositionPair at = position.currentPair();
+        if (state.decoder == null) {
+            if (!watch) {
+                throw new FerryException("rows event at " + position.file() + ":" + position.offset() + " for " + state.name + " without a usable TABLE_MAP");
+            }
+            position.markProgress();
+            listener.onUndecodedRows(state.name, rowCount(data), state.undecodable, at);
+            return;
+        }
+        List<RowEvent> events;
+        try {
+            events = decode(data, state, at);
+        }
+        catch (FerryException e) {
+            if (!watch) {
+                throw e;
+            }
+            position.markProgress();
+            listener.onUndecodedRows(state.name, rowCount(data), String.valueOf(e.getMessage()), at);
+            return;
+        }
+        position.markProgress();
+        listener.onRowEvents(events, header.getTimestamp());
+    }
+
+    private static int rowCount(EventData data)
+    {
+        if (data instanceof WriteRowsEventData write) {
+            return write.getRows().size();
+        }
+        if (data instanceof UpdateRowsEventData update) {
+            return update.getRows().size();
+        }
+        return ((DeleteRowsEventData) data).getRows().size();
+    }
+
+    private static List<RowEvent> decode(EventData data, TableState state, PositionPair at)
+    {
         RowImageDecoder decoder = state.decoder;
         TableSchema schema = state.schema;
-        PositionPair at = position.currentPair();
         List<RowEvent> events;
         if (data instanceof WriteRowsEventData write) {
             events = new ArrayList<>(write.getRows().size());
@@ -286,8 +383,7 @@ final class EventDispatcher
                 events.add(new RowEvent(RowEvent.Type.DELETE, schema, decoder.decode(row, included), null, at));
             }
         }
-        position.markProgress();
-        listener.onRowEvents(events, header.getTimestamp());
+        return events;
     }
 
     private static long tableId(EventData data)
@@ -308,6 +404,9 @@ final class EventDispatcher
         String keyword = sql.strip();
         if ("BEGIN".equalsIgnoreCase(keyword) || startsWithIgnoreCase(keyword, "XA START") || startsWithIgnoreCase(keyword, "XA BEGIN")) {
             // an XA transaction runs from XA START to the XA_PREPARE event
+            if (!position.inTransaction()) {
+                listener.onTransactionStart();
+            }
             position.beginIfOutside(header);
             position.explicitBegin(true);
             position.advance(header);
@@ -344,6 +443,7 @@ final class EventDispatcher
     private void onGtid(Event event, EventDeserializers.Header header)
     {
         closeDangling(header);
+        listener.onTransactionStart();
         position.begin(header);
         if (header.getEventType() == EventType.GTID) {
             GtidEventData gtid = (GtidEventData) EventDataWrapper.internal(event.getData());
@@ -356,6 +456,7 @@ final class EventDispatcher
     {
         closeDangling(header);
         MariadbGtidEventData gtid = (MariadbGtidEventData) EventDataWrapper.internal(event.getData());
+        listener.onTransactionStart();
         position.begin(header);
         // read by file and offset, the event's own server id field is 0: the header has the real one
         position.pendingGtid(gtid.getDomainId() + "-" + header.getServerId() + "-" + gtid.getSequence());
@@ -413,6 +514,8 @@ final class EventDispatcher
         RowImageDecoder decoder;
         byte[] types;
         byte[][][] members;
+        // why a watched table's rows cannot be decoded now; null when they can
+        String undecodable;
 
         TableState(long tableId, String database, String table, TableName name)
         {

@@ -20,6 +20,10 @@ import static java.util.Objects.requireNonNull;
 /**
  * The whole config file, bound and validated. Plugin sections stay as {@link PluginSection}s
  * until the plugins bind them. Frozen once built.
+ *
+ * @param watchTargetWrites {@code verifier.watchTargetWrites}: watch the target's binlog for
+ *        writes to the moved tables by anything other than this run, and refuse the cutover when
+ *        there are any
  */
 public record FerryConfig(
         DatabaseConfig source,
@@ -30,6 +34,7 @@ public record FerryConfig(
         CopyConfig copy,
         ReplicationConfig replication,
         PluginSection verifier,
+        boolean watchTargetWrites,
         List<PluginSection> copyThrottlers,
         List<PluginSection> replicationThrottlers,
         Optional<PluginSection> state,
@@ -78,6 +83,8 @@ public record FerryConfig(
         PluginSection verifier = root.has("verifier")
                 ? PluginSection.bind(root.section("verifier"))
                 : new PluginSection("verifier", "none", root.section("verifier"));
+        // read by the runtime from the verifier section, whatever the verifier; the rest is the plugin's
+        boolean watchTargetWrites = verifier.config().bool("watchTargetWrites", true);
         ConfigTree throttlers = root.section("throttlers");
         List<PluginSection> copyThrottlers = pluginList(throttlers, "copy");
         List<PluginSection> replicationThrottlers = pluginList(throttlers, "replication");
@@ -94,7 +101,7 @@ public record FerryConfig(
             root.problem("target", "is the same server as source (" + source.host() + ":" + source.port()
                     + ") without rewrites.databases: ferry would copy every table onto itself");
         }
-        return new FerryConfig(source, target, tableFilter, copyFilter, rewrites, copy, replication, verifier, copyThrottlers,
+        return new FerryConfig(source, target, tableFilter, copyFilter, rewrites, copy, replication, verifier, watchTargetWrites, copyThrottlers,
                 replicationThrottlers, state, checkpointInterval, cutover, control, progress, schemaObjects, "");
     }
 
@@ -122,7 +129,7 @@ public record FerryConfig(
         catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return new FerryConfig(source, target, tableFilter, copyFilter, rewrites, copy, replication, verifier, copyThrottlers,
+        return new FerryConfig(source, target, tableFilter, copyFilter, rewrites, copy, replication, verifier, watchTargetWrites, copyThrottlers,
                 replicationThrottlers, state, checkpointInterval, cutover, control, progress, schemaObjects, digest);
     }
 

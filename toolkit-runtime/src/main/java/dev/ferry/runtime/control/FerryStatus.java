@@ -14,6 +14,9 @@ import dev.ferry.runtime.config.PluginSection;
 import dev.ferry.runtime.copy.Copier;
 import dev.ferry.runtime.copy.TablePlan;
 import dev.ferry.runtime.copy.TableProgress;
+import dev.ferry.runtime.state.TargetWritesState;
+import dev.ferry.runtime.verify.TargetWatchSetup;
+import dev.ferry.runtime.verify.TargetWrites;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -180,8 +183,57 @@ public record FerryStatus(
      * @param last the result of the last verification the run did (before or at cutover)
      * @param current the verifier's running result
      * @param requested the verification requested through {@code POST /api/verify}, or null
+     * @param targetWrites the watch of the target's binlog for writes by others
      */
-    public record VerificationStatus(String verifier, ResultStatus last, ResultStatus current, RequestedVerification requested) {}
+    public record VerificationStatus(String verifier, ResultStatus last, ResultStatus current, RequestedVerification requested,
+            TargetWritesStatus targetWrites) {}
+
+    /**
+     * @param watch {@code watched}, {@code off} or {@code unavailable}
+     * @param description what is watched, or why not and what that means
+     * @param position where the watch is in the target's binlog, or null
+     * @param writes row changes and DDL statements by others found so far; any fails the cutover
+     * @param tables the moved tables they wrote to
+     * @param unwatched a stretch of the target's binlog the watch did not read, or null
+     * @param failure why the watch stopped, or null
+     */
+    public record TargetWritesStatus(String watch, String description, String position, long writes, List<TargetWriteTable> tables,
+            String unwatched, String failure)
+    {
+        public TargetWritesStatus
+        {
+            tables = List.copyOf(tables);
+        }
+
+        static TargetWritesStatus of(TargetWatchSetup setup, Optional<TargetWrites> found)
+        {
+            List<TargetWriteTable> tables = new ArrayList<>();
+            if (found.isEmpty()) {
+                return new TargetWritesStatus(setup.status().name().toLowerCase(Locale.ROOT), setup.description(), null, 0, tables, null, null);
+            }
+            TargetWrites writes = found.get();
+            for (TargetWritesState.Table table : writes.tables()) {
+                List<String> keys = new ArrayList<>(table.keys().size());
+                for (Key key : table.keys()) {
+                    keys.add(key.toString());
+                }
+                tables.add(new TargetWriteTable(table.table().toString(), table.target().toString(), table.rows(), table.statements(), keys,
+                        table.notes()));
+            }
+            return new TargetWritesStatus(setup.status().name().toLowerCase(Locale.ROOT), setup.description(),
+                    writes.position() == null ? null : writes.position().toString(), writes.writes(), tables, writes.unwatched(), writes.failure());
+        }
+    }
+
+    /**
+     * @param table the moved (source) table
+     * @param target its name on the target, where it was written
+     * @param rows row changes seen
+     * @param statements DDL statements seen
+     * @param keys keys of the changed rows (the first ones)
+     * @param notes what could not be told by key
+     */
+    public record TargetWriteTable(String table, String target, long rows, long statements, List<String> keys, List<String> notes) {}
 
     /**
      * @param status {@code MATCH}, {@code MISMATCH} or {@code NOT_RUN}
@@ -249,7 +301,8 @@ public record FerryStatus(
                         ferry.config().verifier().type(),
                         ResultStatus.of(ferry.lastVerification()),
                         ResultStatus.of(ferry.plugins().verifier().currentResult()),
-                        requested),
+                        requested,
+                        TargetWritesStatus.of(ferry.targetWatchSetup(), ferry.targetWrites())),
                 Health.check(ferry, ferry.config().control().maxStateAge(), now),
                 TuningStatus.of(ferry.tuning()),
                 ServersStatus.of(ferry.config().source(), ferry.config().target()),

@@ -10,6 +10,8 @@ import dev.ferry.runtime.control.FerryStatus.ServerStatus;
 import dev.ferry.runtime.control.FerryStatus.StageStatus;
 import dev.ferry.runtime.control.FerryStatus.TableStatus;
 import dev.ferry.runtime.control.FerryStatus.ThrottlerStatus;
+import dev.ferry.runtime.control.FerryStatus.TargetWriteTable;
+import dev.ferry.runtime.control.FerryStatus.TargetWritesStatus;
 import dev.ferry.runtime.control.FerryStatus.TuningStatus;
 import dev.ferry.runtime.control.FerryStatus.VerificationStatus;
 
@@ -259,7 +261,33 @@ final class StatusPage
             }
             term(html, "Requested", "<span id=\"verification-requested\">" + text + "</span>");
         }
+        TargetWritesStatus targetWrites = verification.targetWrites();
+        if (targetWrites != null) {
+            String text;
+            if (targetWrites.writes() > 0) {
+                text = "<span id=\"target-writes\" class=\"bad\">" + targetWrites.writes() + " by others: the cutover will be refused</span>";
+            }
+            else if (targetWrites.failure() != null) {
+                text = "<span id=\"target-writes\" class=\"bad\">watch failed: " + escape(targetWrites.failure()) + "</span>";
+            }
+            else {
+                text = "<span id=\"target-writes\" class=\"" + ("watched".equals(targetWrites.watch()) ? "ok" : "warn") + "\">"
+                        + escape(targetWrites.watch()) + "</span> <span class=\"muted\">" + escape(targetWrites.description()) + "</span>";
+            }
+            term(html, "Writes to the target", text);
+        }
         html.append("</dl>\n");
+        if (targetWrites != null && !targetWrites.tables().isEmpty()) {
+            html.append("<table id=\"target-writes-tables\">\n<thead><tr><th>Table</th><th>On the target</th><th class=\"num\">Rows</th>"
+                    + "<th class=\"num\">Statements</th><th>Keys</th></tr></thead>\n<tbody>\n");
+            for (TargetWriteTable table : targetWrites.tables()) {
+                html.append("<tr><td>").append(escape(table.table())).append("</td><td>").append(escape(table.target()))
+                        .append("</td><td class=\"num\">").append(table.rows()).append("</td><td class=\"num\">").append(table.statements())
+                        .append("</td><td>").append(escape(String.join(" ", table.keys().subList(0, Math.min(10, table.keys().size())))))
+                        .append(escape(table.notes().isEmpty() ? "" : " " + String.join("; ", table.notes()))).append("</td></tr>\n");
+            }
+            html.append("</tbody>\n</table>\n");
+        }
         if (!verification.last().mismatches().isEmpty()) {
             html.append("<table id=\"mismatches\">\n<thead><tr><th>Table</th><th>Reason</th><th class=\"num\">Keys</th></tr></thead>\n<tbody>\n");
             for (Mismatch mismatch : verification.last().mismatches()) {

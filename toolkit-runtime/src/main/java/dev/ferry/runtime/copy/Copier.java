@@ -12,6 +12,7 @@ import dev.ferry.runtime.core.RunMetrics;
 import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.schema.TableRenames;
+import dev.ferry.runtime.sql.StatementTag;
 import dev.ferry.runtime.state.RangeState;
 import dev.ferry.runtime.state.TableCopyState;
 import org.slf4j.Logger;
@@ -74,15 +75,17 @@ public final class Copier
             java.util.function.Function<TableName, Optional<TableSchema>> schemas, Optional<TableRenames> renames, RunMetrics metrics)
     {
         this(config, source, target, rewrites, copyFilter, verifier, throttlers, locks, barrier, schemas, renames, metrics,
-                new RunTuning(new RunTuning.Values(config.batchSize(), config.concurrency(), 1, 0), config.concurrency()));
+                new RunTuning(new RunTuning.Values(config.batchSize(), config.concurrency(), 1, 0), config.concurrency()), StatementTag.NONE);
     }
 
     /**
      * @param tuning the batch size, concurrency and rows/s cap, which may change while the copy runs
+     * @param tag put in front of every statement the copy writes to the target with
      */
     public Copier(CopyConfig config, DataSource source, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
             Verifier verifier, List<Throttler> throttlers, TableLocks locks, ReplicationBarrier barrier,
-            java.util.function.Function<TableName, Optional<TableSchema>> schemas, Optional<TableRenames> renames, RunMetrics metrics, RunTuning tuning)
+            java.util.function.Function<TableName, Optional<TableSchema>> schemas, Optional<TableRenames> renames, RunMetrics metrics, RunTuning tuning,
+            StatementTag tag)
     {
         this.config = requireNonNull(config, "config is null");
         this.source = requireNonNull(source, "source is null");
@@ -90,7 +93,7 @@ public final class Copier
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
         this.copyFilter = requireNonNull(copyFilter, "copyFilter is null");
         this.renames = requireNonNull(renames, "renames is null");
-        this.context = new CopyContext(config, source, target, locks, verifier, throttlers, barrier, schemas, renames, metrics, tuning);
+        this.context = new CopyContext(config, source, target, locks, verifier, throttlers, barrier, schemas, renames, metrics, tuning, tag);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ferry.runtime.copy;
 
+import dev.ferry.api.SqlFailures;
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig;
@@ -8,7 +9,7 @@ import dev.ferry.runtime.core.RunMetrics;
 import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.core.ThrottleGate;
 import dev.ferry.runtime.schema.TableRenames;
-import dev.ferry.api.SqlFailures;
+import dev.ferry.runtime.sql.StatementTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ public final class CopyContext
     private final Verifier verifier;
     private final ThrottleGate throttle;
     private final RunTuning tuning;
+    private final StatementTag tag;
     private final ReplicationBarrier barrier;
     private final java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas;
     // null when renames are not followed
@@ -55,8 +57,9 @@ public final class CopyContext
 
     CopyContext(CopyConfig config, DataSource source, DataSource target, TableLocks locks, Verifier verifier, List<Throttler> throttlers,
             ReplicationBarrier barrier, java.util.function.Function<dev.ferry.api.model.TableName, java.util.Optional<dev.ferry.api.model.TableSchema>> schemas,
-            Optional<TableRenames> renames, RunMetrics metrics, RunTuning tuning)
+            Optional<TableRenames> renames, RunMetrics metrics, RunTuning tuning, StatementTag tag)
     {
+        this.tag = requireNonNull(tag, "tag is null");
         this.tuning = requireNonNull(tuning, "tuning is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
         this.renames = requireNonNull(renames, "renames is null").orElse(null);
@@ -70,6 +73,14 @@ public final class CopyContext
         this.rowsCopied = metrics.counter("copy_rows", "rows copied to the target");
         this.retries = metrics.counter("copy_retries", "copy batches retried after a retryable error");
         this.batchLatency = metrics.latency("copy_batch_duration", "time to read one copy batch from the source and write it to the target");
+    }
+
+    /**
+     * What every statement the copy writes to the target starts with.
+     */
+    StatementTag tag()
+    {
+        return tag;
     }
 
     RunTuning tuning()

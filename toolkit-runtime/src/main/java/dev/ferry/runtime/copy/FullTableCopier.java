@@ -80,7 +80,7 @@ final class FullTableCopier
         for (int i = 0; i < positions.length; i++) {
             positions[i] = i;
         }
-        InsertStatement insert = new InsertStatement(plan.target(), columns, InsertStatement.Mode.IGNORE);
+        InsertStatement insert = new InsertStatement(plan.target(), columns, InsertStatement.Mode.IGNORE, context.tag());
         int batchSize = context.pinnedBatchSize() > 0 ? context.pinnedBatchSize() : context.batchSize();
         long maxBytes = context.maxBatchBytes();
         try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
@@ -111,7 +111,7 @@ final class FullTableCopier
                 int total = 0;
                 context.locks().lockExclusive(table.name());
                 try (Statement delete = target.createStatement()) {
-                    delete.executeUpdate("DELETE FROM " + plan.target().quoted());
+                    delete.executeUpdate(context.tag().apply("DELETE FROM " + plan.target().quoted()));
                     String sql = "SELECT " + SelectList.of(columns) + " FROM " + table.name().quoted()
                             + plan.predicate().map(p -> " WHERE " + p.sql()).orElse("");
                     try (PreparedStatement select = source.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {

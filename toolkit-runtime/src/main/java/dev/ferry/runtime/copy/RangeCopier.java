@@ -94,8 +94,8 @@ final class RangeCopier
         }
         this.keySql = KeySql.of(table.paginationKey().columns());
         this.keyPositions = keyPositions(table.name(), keySql.columns(), columns);
-        this.insert = new InsertStatement(plan.target(), columns, plan.resync() ? InsertStatement.Mode.UPSERT : InsertStatement.Mode.IGNORE);
-        this.load = new LoadDataStatement(plan.target(), columns);
+        this.insert = new InsertStatement(plan.target(), columns, plan.resync() ? InsertStatement.Mode.UPSERT : InsertStatement.Mode.IGNORE, context.tag());
+        this.load = new LoadDataStatement(plan.target(), columns, context.tag());
         this.lowBound = keySql.compare(KeySql.Operator.GREATER);
         this.highBound = keySql.compare(KeySql.Operator.LESS_OR_EQUAL);
         this.cursorBound = keySql.compare(descending ? KeySql.Operator.LESS : KeySql.Operator.GREATER);
@@ -462,7 +462,7 @@ final class RangeCopier
         if (!rows.isEmpty()) {
             conditions.add(keySql.notIn(rows.size()));
         }
-        String sql = "DELETE FROM " + plan.target().quoted() + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions));
+        String sql = context.tag().apply("DELETE FROM ") + plan.target().quoted() + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions));
         try (PreparedStatement statement = target.prepareStatement(sql)) {
             int index = bindRange(statement, range, cursor);
             if (upTo != null) {

@@ -10,6 +10,8 @@ import dev.ferry.runtime.core.RunSignals;
 import dev.ferry.runtime.objects.ObjectMover;
 import dev.ferry.runtime.objects.SchemaObject;
 import dev.ferry.runtime.replication.Replication;
+import dev.ferry.runtime.verify.TargetWriteWatch;
+import dev.ferry.runtime.verify.TargetWrites;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +31,10 @@ import static java.util.Objects.requireNonNull;
  * The cutover of a run whose copy is done: waits for the signal (the operator's command, or none
  * when automatic) and for the applier to be close to the source, then tells the application
  * (before hook), waits for a source replica to catch up, applies up to the source's final
- * position, stops streaming, brings the schema objects to the source's final definitions
- * (creating triggers and events), verifies and tells the application again (after hook).
+ * position, stops streaming, reads the target's binlog up to its end for writes by others,
+ * brings the schema objects to the source's final definitions (creating triggers and events),
+ * verifies and tells the application again (after hook). A write to a moved table on the target
+ * by anything other than the run fails the cutover, whatever the verifier says.
  */
 public final class CutoverSequence
 {
@@ -43,16 +47,20 @@ public final class CutoverSequence
     private final RunSignals signals;
     private final Replication replication;
     private final Optional<ObjectMover> objects;
+    private final Optional<TargetWriteWatch> watch;
     private final HttpHooks hooks = new HttpHooks();
     private long lastDowntimeWarning;
 
     /**
      * @param objects the run's schema objects, brought to the source's final definitions (triggers
      *        and events created) once the final position is applied
+     * @param watch the watch of the target's binlog for writes by others, empty when the target
+     *        is not watched
      */
     public CutoverSequence(FerryConfig config, DataSource source, Verifier verifier, RunSignals signals, Replication replication,
-            Optional<ObjectMover> objects)
+            Optional<ObjectMover> objects, Optional<TargetWriteWatch> watch)
     {
+        this.watch = requireNonNull(watch, "watch is null");
         this.objects = requireNonNull(objects, "objects is null");
         this.config = requireNonNull(config, "config is null");
         this.source = requireNonNull(source, "source is null");
@@ -72,6 +80,7 @@ public final class CutoverSequence
     {
         while (true) {
             replication.checkHealthy();
+            watch.ifPresent(TargetWriteWatch::checkHealthy);
             if (signals.stopRequested()) {
                 return false;
             }
@@ -90,15 +99,22 @@ public final class CutoverSequence
 
     /**
      * Writes have stopped (the before hook told the application): apply up to the source's final
-     * position, stop streaming, verify.
+     * position, stop streaming, verify. Refused before the before hook when the watch of the
+     * target found writes by others already, and after the final catch-up when it found some by
+     * then; the verifier does not run then.
      *
-     * @return the verifier's result at cutover
-     * @throws FerryException when the applier does not reach the final position in time
+     * @return the verifier's result at cutover, or the writes to the target by others
+     * @throws FerryException when the applier (or the watch of the target) does not reach the
+     *         final position in time
      */
     public VerificationResult run()
             throws InterruptedException, SQLException
     {
         Instant started = Instant.now();
+        if (watch.isPresent() && watch.get().foundWrites()) {
+            // what else is in the target's binlog by now goes into the same report
+            return refused(watch.get().finish(config.cutover().catchUpTimeout()), "before the cutover started (the before hook was not called)");
+        }
         if (config.cutover().before() != null) {
             hooks.post("cutover before", config.cutover().before(), "{\"event\":\"cutover-before\"}");
         }
@@ -115,6 +131,17 @@ public final class CutoverSequence
                     + ". Check that writes to the source have stopped.");
         }
         replication.stop();
+        String unwatched = null;
+        if (watch.isPresent()) {
+            // every write of this run is on the target now: anything after it in the target's
+            // binlog up to here, and not this run's, is someone else's
+            TargetWrites writes = watch.get().finish(config.cutover().catchUpTimeout());
+            if (writes.found()) {
+                return refused(writes, "after the final catch-up");
+            }
+            unwatched = writes.unwatched();
+            log.info("cutover: no writes to the moved tables on the target by others up to {}", writes.position());
+        }
         // triggers and events only now: while the applier ran, the rows the source's triggers
         // wrote came through the binlog, and target triggers would have written them twice
         if (objects.isPresent()) {
@@ -123,12 +150,23 @@ public final class CutoverSequence
                     outcome.unchanged().size(), outcome.skipped().size());
         }
         VerificationResult verification = verifier.verifyAtCutover();
+        if (unwatched != null) {
+            verification = new VerificationResult(verification.status(), verification.mismatches(), verification.message()
+                    + "; writes to the target by others were not watched in " + unwatched);
+        }
         log.info("cutover at {} took {} ms: {}", end, Duration.between(started, Instant.now()).toMillis(), verification.message());
         if (config.cutover().after() != null && !verification.failed()) {
             hooks.post("cutover after", config.cutover().after(), "{\"event\":\"cutover-after\",\"binlogFile\":\"" + end.file()
                     + "\",\"binlogOffset\":" + end.offset() + "}");
         }
         return verification;
+    }
+
+    private static VerificationResult refused(TargetWrites writes, String when)
+    {
+        VerificationResult result = writes.toResult();
+        log.error("cutover refused {}: {}", when, result.message());
+        return result;
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.ferry.runtime.schema.SchemaException;
 import dev.ferry.runtime.schema.SchemaRegistry;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.schema.TargetSchemas;
+import dev.ferry.runtime.sql.StatementTag;
 import dev.ferry.runtime.state.StateSaver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +24,12 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -55,6 +58,8 @@ public final class SchemaChangeApplier
     private final Verifier verifier;
     private final boolean skipUnparseable;
     private final StateSaver state;
+    private final StatementTag tag;
+    private final Consumer<List<TableName>> ownDrops;
     private final Metrics.Counter applied;
     private final Metrics.Counter ignored;
     private final Metrics.Counter skipped;
@@ -69,11 +74,16 @@ public final class SchemaChangeApplier
      *        so a resume never decodes row events against a structure the target no longer has
      * @param renames where the renames and drops this applier replicates are recorded, after the
      *        registry holds the new names and before the state is saved as settled
+     * @param tag put in front of every statement run on the target
+     * @param ownDrops told the target names of the tables a statement drops, right before it runs:
+     *        the server may log a {@code DROP TABLE} anew, without the tag
      */
     public SchemaChangeApplier(DataSource target, TableFilter tableFilter, RewritesConfig rewrites, SchemaRegistry registry,
             TableRenames renames, TargetSchemas targetSchemas, Verifier verifier, boolean skipUnparseable,
-            StateSaver state, Metrics metrics)
+            StateSaver state, Metrics metrics, StatementTag tag, Consumer<List<TableName>> ownDrops)
     {
+        this.tag = requireNonNull(tag, "tag is null");
+        this.ownDrops = requireNonNull(ownDrops, "ownDrops is null");
         this.renames = requireNonNull(renames, "renames is null");
         this.target = requireNonNull(target, "target is null");
         this.tableFilter = requireNonNull(tableFilter, "tableFilter is null");
@@ -150,7 +160,14 @@ public final class SchemaChangeApplier
         boolean ran = true;
         try (Connection connection = target.getConnection(); Statement statement = connection.createStatement()) {
             rewritten = fitCollations(connection, rewritten, position);
-            statement.execute(rewritten);
+            if (!ddl.dropped().isEmpty()) {
+                List<TableName> dropped = new ArrayList<>(ddl.dropped().size());
+                for (TableName table : ddl.dropped()) {
+                    dropped.add(rewrites.apply(table));
+                }
+                ownDrops.accept(dropped);
+            }
+            statement.execute(tag.apply(rewritten));
         }
         catch (SQLException e) {
             renames.abandon();

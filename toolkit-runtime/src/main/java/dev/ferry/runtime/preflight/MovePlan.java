@@ -13,9 +13,14 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What {@code ferry plan} found: the servers, per table how it would be copied, the schema
- * objects it would create or skip, and every problem that stops {@code copydb}, each with its fix.
+ * objects it would create or skip, whether writes to the target by others would be detected, and
+ * every problem that stops {@code copydb}, each with its fix.
+ *
+ * @param targetWrites whether the target's binlog would be watched for writes by others
+ *        ({@code verifier.watchTargetWrites}), or why not
  */
-public record MovePlan(Map<String, String> servers, List<Table> tables, List<String> objects, Map<String, String> skippedObjects, List<String> problems)
+public record MovePlan(Map<String, String> servers, List<Table> tables, List<String> objects, Map<String, String> skippedObjects, String targetWrites,
+        List<String> problems)
 {
     /**
      * One table's copy.
@@ -43,6 +48,7 @@ public record MovePlan(Map<String, String> servers, List<Table> tables, List<Str
         tables = List.copyOf(tables);
         objects = List.copyOf(objects);
         skippedObjects = Map.copyOf(skippedObjects);
+        requireNonNull(targetWrites, "targetWrites is null");
         problems = List.copyOf(problems);
     }
 
@@ -73,6 +79,7 @@ public record MovePlan(Map<String, String> servers, List<Table> tables, List<Str
         text.append('\n').append(objects.size()).append(" schema objects to create:\n");
         objects.forEach(object -> text.append("  ").append(object).append('\n'));
         skippedObjects.forEach((object, reason) -> text.append("  skipped ").append(object).append(": ").append(reason).append('\n'));
+        text.append("\ntarget writes: ").append(targetWrites).append('\n');
         if (problems.isEmpty()) {
             text.append("\nno problems: copydb would start\n");
         }
@@ -110,6 +117,7 @@ public record MovePlan(Map<String, String> servers, List<Table> tables, List<Str
         objects.forEach(root.putArray("objects")::add);
         ObjectNode skipped = root.putObject("skippedObjects");
         skippedObjects.forEach(skipped::put);
+        root.put("targetWrites", targetWrites);
         problems.forEach(root.putArray("problems")::add);
         root.put("wouldStart", problems.isEmpty());
         try {

@@ -12,6 +12,7 @@ import dev.ferry.runtime.objects.ObjectMover;
 import dev.ferry.runtime.objects.ObjectReader;
 import dev.ferry.runtime.objects.SchemaObject;
 import dev.ferry.runtime.objects.SchemaObject.Kind;
+import dev.ferry.runtime.verify.TargetWatchSetup;
 
 import javax.sql.DataSource;
 
@@ -155,6 +156,31 @@ public final class Preflight
         if (!targetMissing.isEmpty()) {
             problems.add("ferry's target user " + config.target().user() + " lacks " + String.join(", ", targetMissing)
                     + ": grant them (docs/privileges.md), or turn the schema objects that need them off (schemaObjects.views, .routines, .triggers, .events)");
+        }
+        return problems;
+    }
+
+    /**
+     * What stops the watch of the target's binlog for writes by others ({@code verifier.watchTargetWrites}),
+     * when it is on: what {@code setup} found, and the grants reading the binlog takes (REPLICATION
+     * SLAVE for the stream, BINLOG MONITOR or REPLICATION CLIENT for the position at start and cutover).
+     */
+    public List<String> targetWatchProblems(TargetWatchSetup setup)
+            throws SQLException
+    {
+        if (!setup.watched()) {
+            return List.of();
+        }
+        List<String> problems = new ArrayList<>(setup.problems());
+        List<String> missing;
+        try (Connection connection = target.getConnection()) {
+            missing = Grants.of(connection).missing(List.of(List.of("REPLICATION SLAVE", "REPLICATION REPLICA"),
+                    List.of("BINLOG MONITOR", "REPLICATION CLIENT", "SUPER")), List.of());
+        }
+        if (!missing.isEmpty()) {
+            problems.add("ferry's target user " + config.target().user() + " lacks " + String.join(", ", missing) + " on the target, which it "
+                    + "needs to read the target's binlog for writes to the moved tables by others (verifier.watchTargetWrites): grant them "
+                    + "(docs/privileges.md), or set verifier.watchTargetWrites: false (writes to the target by others then go unnoticed)");
         }
         return problems;
     }

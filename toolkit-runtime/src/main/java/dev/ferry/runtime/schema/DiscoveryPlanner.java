@@ -9,6 +9,7 @@ import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.binlog.SourceServer;
 import dev.ferry.runtime.config.FerryConfig;
+import dev.ferry.runtime.sql.StatementTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +99,7 @@ public final class DiscoveryPlanner
             throws SQLException
     {
         List<TableSchema> ordered = CreationOrder.order(discovered.tables(), config.copy().tableCreationOrder());
-        new TargetTables(loader, target, config.rewrites()).prepare(ordered, discovered.createStatements(), config.copy().createTargetTables());
+        new TargetTables(loader, target, config.rewrites(), StatementTag.forRun(config.runId())).prepare(ordered, discovered.createStatements(), config.copy().createTargetTables());
         log.info("moving {} tables: {}", ordered.size(), ordered.stream().map(t -> t.name().toString()).toList());
         List<String> cascading = cascadingForeignKeys(ordered, false);
         if (!cascading.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.ferry.api.model.Column;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.sql.StatementTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +40,15 @@ public final class TargetTables
     private final SchemaLoader target;
     private final DataSource targetDataSource;
     private final RewritesConfig rewrites;
+    private final StatementTag tag;
     private Set<String> targetCollations;
 
-    public TargetTables(SchemaLoader source, DataSource targetDataSource, RewritesConfig rewrites)
+    /**
+     * @param tag put in front of the statements that create databases and tables
+     */
+    public TargetTables(SchemaLoader source, DataSource targetDataSource, RewritesConfig rewrites, StatementTag tag)
     {
+        this.tag = requireNonNull(tag, "tag is null");
         this.source = requireNonNull(source, "source is null");
         this.targetDataSource = requireNonNull(targetDataSource, "targetDataSource is null");
         this.target = new SchemaLoader(targetDataSource);
@@ -86,7 +92,7 @@ public final class TargetTables
                     rewriteCreate(showCreate != null ? showCreate : source.showCreateTable(table.name()), table.name(), targetName),
                     targetCollations(), targetName);
             try (Connection connection = targetDataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.execute(ddl);
+                statement.execute(tag.apply(ddl));
             }
             log.info("created target table {}", targetName);
         }
@@ -156,7 +162,7 @@ public final class TargetTables
                 + (charset == null ? "" : " CHARACTER SET " + charset)
                 + (collation == null ? "" : " COLLATE " + CollationMapping.forTarget(collation, targetCollations(), "database " + targetDatabase));
         try (Connection connection = targetDataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
+            statement.execute(tag.apply(sql));
         }
     }
 

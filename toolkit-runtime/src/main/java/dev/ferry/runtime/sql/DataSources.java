@@ -46,6 +46,16 @@ public final class DataSources
     public static HikariDataSource create(DatabaseConfig config, String name, int maxConnections, boolean rawResults, boolean foreignKeyChecks,
             boolean loadLocalInfile)
     {
+        return create(config, name, maxConnections, rawResults, foreignKeyChecks, loadLocalInfile, "");
+    }
+
+    /**
+     * @param sessionSettings more {@code name = value} assignments every session makes (see
+     *        {@link SessionSettings#initSql(boolean, boolean, String)}), or empty
+     */
+    public static HikariDataSource create(DatabaseConfig config, String name, int maxConnections, boolean rawResults, boolean foreignKeyChecks,
+            boolean loadLocalInfile, String sessionSettings)
+    {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("ferry-" + name);
         String url = jdbcUrl(config);
@@ -60,7 +70,7 @@ public final class DataSources
         hikari.setMinimumIdle(0);
         hikari.setConnectionTimeout(Math.max(250, config.connectTimeout().toMillis()));
         hikari.setInitializationFailTimeout(-1);
-        hikari.setConnectionInitSql(SessionSettings.initSql(rawResults, foreignKeyChecks));
+        hikari.setConnectionInitSql(SessionSettings.initSql(rawResults, foreignKeyChecks, sessionSettings));
         hikari.setAutoCommit(true);
         return new HikariDataSource(hikari);
     }

@@ -42,12 +42,16 @@ public final class InsertStatement
     private final String[] cache = new String[CACHED_SIZES];
     private final int[] cacheSizes = new int[CACHED_SIZES];
 
-    public InsertStatement(TableName target, List<Column> columns, Mode mode)
+    /**
+     * @param tag put in front of every statement text (see {@link StatementTag})
+     */
+    public InsertStatement(TableName target, List<Column> columns, Mode mode, StatementTag tag)
     {
         requireNonNull(target, "target is null");
         requireNonNull(mode, "mode is null");
+        requireNonNull(tag, "tag is null");
         this.columnCount = columns.size();
-        this.prefix = (mode == Mode.IGNORE ? "INSERT IGNORE INTO " : "INSERT INTO ") + target.quoted() + " (" + KeySql.columnList(columns) + ") VALUES ";
+        this.prefix = tag.prefix() + (mode == Mode.IGNORE ? "INSERT IGNORE INTO " : "INSERT INTO ") + target.quoted() + " (" + KeySql.columnList(columns) + ") VALUES ";
         StringBuilder placeholders = new StringBuilder("(");
         for (int i = 0; i < columnCount; i++) {
             placeholders.append(i == 0 ? "" : ",").append(placeholder(columns.get(i)));

@@ -39,9 +39,13 @@ public final class LoadDataStatement
     private byte[] buffer = new byte[64 * 1024];
     private int length;
 
-    public LoadDataStatement(TableName target, List<Column> columns)
+    /**
+     * @param tag put in front of the statement text (see {@link StatementTag})
+     */
+    public LoadDataStatement(TableName target, List<Column> columns, StatementTag tag)
     {
         requireNonNull(target, "target is null");
+        requireNonNull(tag, "tag is null");
         this.columnCount = columns.size();
         StringBuilder list = new StringBuilder();
         StringBuilder assignments = new StringBuilder();
@@ -58,7 +62,7 @@ public final class LoadDataStatement
                 list.append(column.quotedName());
             }
         }
-        this.sql = "LOAD DATA LOCAL INFILE 'ferry-batch' IGNORE INTO TABLE " + target.quoted()
+        this.sql = tag.prefix() + "LOAD DATA LOCAL INFILE 'ferry-batch' IGNORE INTO TABLE " + target.quoted()
                 + " CHARACTER SET binary FIELDS TERMINATED BY 0x09 ESCAPED BY 0x5c LINES TERMINATED BY 0x0a (" + list + ")" + assignments;
     }
 

@@ -18,6 +18,18 @@ public final class SessionSettings
      */
     public static String initSql(boolean rawResults, boolean foreignKeyChecks)
     {
+        return initSql(rawResults, foreignKeyChecks, "");
+    }
+
+    /**
+     * The statement run on every new connection.
+     *
+     * @param rawResults whether results come back as raw stored bytes ({@code character_set_results=binary})
+     * @param foreignKeyChecks whether to keep {@code foreign_key_checks} on
+     * @param extra more {@code name = value} assignments (comma-separated), or empty
+     */
+    public static String initSql(boolean rawResults, boolean foreignKeyChecks, String extra)
+    {
         StringBuilder sql = new StringBuilder("SET time_zone = '+00:00', sql_mode = CONCAT_WS(',', "
                 + "IF(FIND_IN_SET('NO_BACKSLASH_ESCAPES', @@SESSION.sql_mode) > 0, 'NO_BACKSLASH_ESCAPES', NULL), "
                 + "'STRICT_ALL_TABLES', 'ALLOW_INVALID_DATES', 'NO_AUTO_VALUE_ON_ZERO', 'NO_ENGINE_SUBSTITUTION'), "
@@ -27,6 +39,9 @@ public final class SessionSettings
         }
         if (!foreignKeyChecks) {
             sql.append(", foreign_key_checks = 0");
+        }
+        if (!extra.isEmpty()) {
+            sql.append(", ").append(extra);
         }
         return sql.toString();
     }

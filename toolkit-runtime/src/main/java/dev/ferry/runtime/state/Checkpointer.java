@@ -37,7 +37,8 @@ public final class Checkpointer
             Supplier<Map<TableName, TableCopyState>> tables,
             Supplier<PositionPair> position,
             Supplier<String> verifierState,
-            Supplier<RunTuning.Values> tuning)
+            Supplier<RunTuning.Values> tuning,
+            Supplier<TargetWritesState> targetWrites)
     {
     }
 
@@ -90,7 +91,7 @@ public final class Checkpointer
             PositionPair position = sources.position().get();
             FerryState state = new FerryState(FerryState.FORMAT_VERSION, ferryVersion, configFingerprint, runId, sources.phase().get(),
                     sources.schemaFingerprints().get(), sources.tables().get(), position, sources.verifierState().get(), clock.instant(),
-                    sources.tuning().get());
+                    sources.tuning().get(), sources.targetWrites().get());
             store.write(StateCodec.encode(state));
             lastSaved = state.savedAt();
             lastError = null;

@@ -25,6 +25,8 @@ import static java.util.Objects.requireNonNull;
  * @param verifierState the verifier's own state (JSON text), or null
  * @param savedAt when it was written
  * @param tuning the values tuned while running ({@code POST /api/tune}), or null when none was
+ * @param targetWrites the watch of the target's binlog for writes by others, or null when the
+ *        target was not watched
  */
 public record FerryState(
         int formatVersion,
@@ -37,7 +39,8 @@ public record FerryState(
         PositionPair position,
         String verifierState,
         Instant savedAt,
-        RunTuning.Values tuning)
+        RunTuning.Values tuning,
+        TargetWritesState targetWrites)
 {
     public static final int FORMAT_VERSION = 1;
 
@@ -52,12 +55,22 @@ public record FerryState(
     }
 
     /**
+     * A state without a watch of the target.
+     */
+    public FerryState(int formatVersion, String ferryVersion, String configFingerprint, long runId, String phase,
+            Map<TableName, String> schemaFingerprints, Map<TableName, TableCopyState> tables, PositionPair position, String verifierState,
+            Instant savedAt, RunTuning.Values tuning)
+    {
+        this(formatVersion, ferryVersion, configFingerprint, runId, phase, schemaFingerprints, tables, position, verifierState, savedAt, tuning, null);
+    }
+
+    /**
      * A state without tuned values.
      */
     public FerryState(int formatVersion, String ferryVersion, String configFingerprint, long runId, String phase,
             Map<TableName, String> schemaFingerprints, Map<TableName, TableCopyState> tables, PositionPair position, String verifierState,
             Instant savedAt)
     {
-        this(formatVersion, ferryVersion, configFingerprint, runId, phase, schemaFingerprints, tables, position, verifierState, savedAt, null);
+        this(formatVersion, ferryVersion, configFingerprint, runId, phase, schemaFingerprints, tables, position, verifierState, savedAt, null, null);
     }
 }

@@ -159,7 +159,8 @@ public final class ResumePlanner
         Optional<PositionPair> position = store.get().readPosition();
         if (position.isPresent() && (state.position() == null || position.get().resume().compareTo(state.position().resume()) > 0)) {
             state = new FerryState(state.formatVersion(), state.ferryVersion(), state.configFingerprint(), state.runId(), state.phase(),
-                    state.schemaFingerprints(), state.tables(), position.get(), state.verifierState(), state.savedAt(), state.tuning());
+                    state.schemaFingerprints(), state.tables(), position.get(), state.verifierState(), state.savedAt(), state.tuning(),
+                    state.targetWrites());
         }
         if (state.position() == null) {
             throw new StateException("the state in " + store.get().describe() + " has no binlog position (the run stopped before streaming started): "

@@ -39,8 +39,12 @@ import static java.util.Objects.requireNonNull;
  *  "schemaFingerprints": {"db.table": "..."},
  *  "tables": {"db.table": {"complete": false, "ranges": [{"complete": false, "cursor": KEY|null,
  *             "high": KEY|null, "low": KEY|null}], "resync": true, "rowsCopied": 1000}},
- *  "verifierState": "..." | null}
+ *  "verifierState": "..." | null,
+ *  "targetWrites": {"position": POS, "tables": {"db.table": {"target": "db.table", "rows": 2, "statements": 0,
+ *                   "keys": [KEY], "notes": ["..."]}}}}
  * }</pre>
+ *
+ * ({@code tuning} and {@code targetWrites} only when there is something to say).
  *
  * where {@code KEY} is a list of typed values ({@code {"u": "18446744073709551615"}} unsigned,
  * {@code {"s": "-5"}} signed, {@code {"t": "abc"}} text, {@code {"b": "00ff"}} bytes as hex), so
@@ -261,6 +265,24 @@ public final class StateCodec
             tuning.put("copyConcurrency", state.tuning().copyConcurrency());
             tuning.put("replicationBatchSize", state.tuning().replicationBatchSize());
             tuning.put("copyRowsPerSecond", state.tuning().copyRowsPerSecond());
+        }
+        if (state.targetWrites() != null) {
+            // written only when the target is watched: other documents stay as they were
+            ObjectNode watch = root.putObject("targetWrites");
+            watch.set("position", positionTree(state.targetWrites().position()));
+            ObjectNode flagged = watch.putObject("tables");
+            for (TargetWritesState.Table table : state.targetWrites().tables()) {
+                ObjectNode node = flagged.putObject(tableKey(table.table()));
+                node.put("target", tableKey(table.target()));
+                node.put("rows", table.rows());
+                node.put("statements", table.statements());
+                ArrayNode keys = node.putArray("keys");
+                for (Key key : table.keys()) {
+                    keys.add(keyTree(key));
+                }
+                ArrayNode notes = node.putArray("notes");
+                table.notes().forEach(notes::add);
+            }
         }
         return root;
     }

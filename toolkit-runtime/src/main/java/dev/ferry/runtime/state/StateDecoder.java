@@ -47,7 +47,9 @@ private static final BigInteger UNSIGNED_MAX = BigInteger.ONE.shiftLeft(64).subt
 
 private static final Set<String> ROOT_FIELDS = Set.of(
         "format", "ferryVersion", "configFingerprint", "runId", "phase", "savedAt",
-        "schemaFingerprints", "tables", "position", "verifierState", "tuning");
+        "schemaFingerprints", "tables", "position", "verifierState", "tuning", "targetWrites");
+private static final Set<String> WATCH_FIELDS = Set.of("position", "tables");
+private static final Set<String> FLAGGED_FIELDS = Set.of("target", "rows", "statements", "keys", "notes");
 private static final Set<String> TUNING_FIELDS = Set.of("copyBatchSize", "copyConcurrency", "replicationBatchSize", "copyRowsPerSecond");
 private static final Set<String> TABLE_FIELDS = Set.of("complete", "rowsCopied", "ranges", "resync");
 private static final Set<String> RANGE_FIELDS = Set.of("low", "high", "cursor", "complete");
@@ -79,13 +81,102 @@ private static final Set<String> POSITION_FIELDS = Set.of("file", "offset", "gti
         PositionPair position = positionPair(root);
         String verifierState = string(root, "", "verifierState", true);
         RunTuning.Values tuning = tuning(root);
+        TargetWritesState targetWrites = targetWrites(root);
         if (phase != null) {
             checkPhase("phase", phase, problems);
         }
         if (problems.size() > before) {
             return null;
         }
-        return new FerryState(FORMAT, ferryVersion, configFingerprint, runId, phase, fingerprints, tables, position, verifierState, savedAt, tuning);
+        return new FerryState(FORMAT, ferryVersion, configFingerprint, runId, phase, fingerprints, tables, position, verifierState, savedAt, tuning,
+                targetWrites);
+    }
+
+    private TargetWritesState targetWrites(ObjectNode root)
+    {
+        if (!root.has("targetWrites")) {
+            return null;
+        }
+        ObjectNode node = object(root, "", "targetWrites", false);
+        if (node == null) {
+            return null;
+        }
+        int before = problems.size();
+        unknownFields(node, "targetWrites", WATCH_FIELDS);
+        BinlogPosition position = position(node, "targetWrites", "position");
+        ObjectNode tablesNode = object(node, "targetWrites", "tables", false);
+        List<TargetWritesState.Table> tables = new ArrayList<>();
+        if (tablesNode != null) {
+            Map<TableName, String> seen = new LinkedHashMap<>();
+            for (Iterator<String> names = tablesNode.fieldNames(); names.hasNext(); ) {
+                String key = names.next();
+                TableName table = table("targetWrites.tables", key, seen);
+                TargetWritesState.Table flagged = flaggedTable(table, tablesNode.get(key), tablePath("targetWrites.tables", key));
+                if (flagged != null) {
+                    tables.add(flagged);
+                }
+            }
+        }
+        if (problems.size() > before || position == null) {
+            return null;
+        }
+        return new TargetWritesState(position, tables);
+    }
+
+    private TargetWritesState.Table flaggedTable(TableName table, JsonNode value, String path)
+    {
+        if (!value.isObject()) {
+            problems.add(path + ": must be an object with target, rows, statements, keys and notes" + got(value));
+            return null;
+        }
+        ObjectNode node = (ObjectNode) value;
+        int before = problems.size();
+        unknownFields(node, path, FLAGGED_FIELDS);
+        String targetText = string(node, path, "target", false);
+        TableName target = null;
+        if (targetText != null) {
+            try {
+                target = TableName.parse(targetText);
+            }
+            catch (IllegalArgumentException e) {
+                problems.add(join(path, "target") + ": is not a table name: write database.table, with backquotes around a name that holds a dot");
+            }
+        }
+        long rows = count(node, path, "rows");
+        long statements = count(node, path, "statements");
+        List<Key> keys = new ArrayList<>();
+        JsonNode keysNode = member(node, path, "keys");
+        if (keysNode != null && !keysNode.isArray()) {
+            problems.add(join(path, "keys") + ": must be a list of keys" + got(keysNode));
+        }
+        else if (keysNode != null) {
+            for (int i = 0; i < keysNode.size(); i++) {
+                Key key = key(keysNode.get(i), join(path, "keys") + "[" + i + "]");
+                if (key != null) {
+                    keys.add(key);
+                }
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        JsonNode notesNode = member(node, path, "notes");
+        if (notesNode != null && !notesNode.isArray()) {
+            problems.add(join(path, "notes") + ": must be a list of strings" + got(notesNode));
+        }
+        else if (notesNode != null) {
+            for (int i = 0; i < notesNode.size(); i++) {
+                JsonNode note = notesNode.get(i);
+                if (!note.isTextual()) {
+                    problems.add(join(path, "notes") + "[" + i + "]: must be a string" + got(note));
+                }
+                else {
+                    notes.add(note.textValue());
+                }
+            }
+        }
+        if (problems.size() > before || table == null || target == null) {
+            return null;
+        }
+        return new TargetWritesState.Table(table, target, rows, statements, keys, notes);
     }
 
     private RunTuning.Values tuning(ObjectNode root)
@@ -233,8 +324,12 @@ private static final Set<String> POSITION_FIELDS = Set.of("file", "offset", "gti
     private Key key(ObjectNode parent, String parentPath, String name)
     {
         JsonNode value = member(parent, parentPath, name);
-        String path = join(parentPath, name);
-        if (value == null || value.isNull()) {
+        return value == null ? null : key(value, join(parentPath, name));
+    }
+
+    private Key key(JsonNode value, String path)
+    {
+        if (value.isNull()) {
             return null;
         }
         if (!value.isArray() || value.isEmpty()) {

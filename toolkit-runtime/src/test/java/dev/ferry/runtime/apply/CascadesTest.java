@@ -5,6 +5,7 @@ import dev.ferry.api.model.ForeignKey.Action;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.sql.StatementTag;
 import org.junit.jupiter.api.Test;
 
 import java.util.BitSet;
@@ -36,7 +37,7 @@ class CascadesTest
     private static final TableSchema AUDIT = table("shop.audit").column("id", "int").column("order_id", "int").primaryKey("id")
             .foreignKey("fk_audit", List.of("order_id"), "shop.orders", List.of("id"), Action.RESTRICT, Action.RESTRICT).build();
 
-    private final Cascades cascades = new Cascades(List.of(CUSTOMER, ORDERS, LINE, SHIPMENT, NOTE, AUDIT), RewritesConfig.none()::apply);
+    private final Cascades cascades = new Cascades(List.of(CUSTOMER, ORDERS, LINE, SHIPMENT, NOTE, AUDIT), RewritesConfig.none()::apply, StatementTag.NONE);
 
     @Test
     void deleteCascadesDownTheChainDeepestFirstAndSetsNulls()
@@ -94,7 +95,7 @@ class CascadesTest
     void targetNamesFollowRewrites()
     {
         RewritesConfig rewrites = new RewritesConfig(Map.of("shop", "shop_new"), Map.of(TableName.parse("shop.orders"), "orders_v2"));
-        Cascades renamed = new Cascades(List.of(CUSTOMER, ORDERS), rewrites::apply);
+        Cascades renamed = new Cascades(List.of(CUSTOMER, ORDERS), rewrites::apply, StatementTag.NONE);
         assertEquals(List.of(
                 "UPDATE `shop_new`.`customer` AS `t1` SET `t1`.`referrer_id` = NULL WHERE `t1`.`referrer_id` = ?",
                 "DELETE `t1` FROM `shop_new`.`orders_v2` AS `t1` WHERE `t1`.`customer_id` = ?"), sql(renamed.onDelete(CUSTOMER)));
@@ -105,7 +106,7 @@ class CascadesTest
     {
         TableSchema tree = table("shop.tree").column("id", "int").nullable("parent_id", "int").primaryKey("id")
                 .foreignKey("fk_parent", List.of("parent_id"), "shop.tree", List.of("id"), Action.CASCADE, Action.RESTRICT).build();
-        Cascades self = new Cascades(List.of(tree), RewritesConfig.none()::apply);
+        Cascades self = new Cascades(List.of(tree), RewritesConfig.none()::apply, StatementTag.NONE);
         List<Cascades.Derived> derived = self.onDelete(tree);
         assertEquals(Cascades.MAX_DEPTH, derived.size());
         assertEquals("DELETE `t1` FROM `shop`.`tree` AS `t1` WHERE `t1`.`parent_id` = ?", derived.get(derived.size() - 1).sql());
@@ -123,7 +124,7 @@ class CascadesTest
     {
         TableSchema child = table("shop.child").column("id", "int").column("customer_id", "int").primaryKey("id")
                 .foreignKey("fk", List.of("customer_id"), "shop.customer", List.of("id"), Action.SET_DEFAULT, Action.RESTRICT).build();
-        assertTrue(sql(new Cascades(List.of(CUSTOMER, child), RewritesConfig.none()::apply).onDelete(CUSTOMER)).contains(
+        assertTrue(sql(new Cascades(List.of(CUSTOMER, child), RewritesConfig.none()::apply, StatementTag.NONE).onDelete(CUSTOMER)).contains(
                 "UPDATE `shop`.`child` AS `t1` SET `t1`.`customer_id` = DEFAULT(`t1`.`customer_id`) WHERE `t1`.`customer_id` = ?"));
     }
 
@@ -133,7 +134,7 @@ class CascadesTest
         TableSchema graph = table("shop.graph").column("id", "int").nullable("a", "int").nullable("b", "int").primaryKey("id")
                 .foreignKey("fk_a", List.of("a"), "shop.graph", List.of("id"), Action.CASCADE, Action.RESTRICT)
                 .foreignKey("fk_b", List.of("b"), "shop.graph", List.of("id"), Action.CASCADE, Action.RESTRICT).build();
-        Cascades dense = new Cascades(List.of(graph), RewritesConfig.none()::apply);
+        Cascades dense = new Cascades(List.of(graph), RewritesConfig.none()::apply, StatementTag.NONE);
         FerryException e = assertThrows(FerryException.class, () -> dense.onDelete(graph));
         assertTrue(e.getMessage().contains("more than " + Cascades.MAX_STATEMENTS), e.getMessage());
     }

@@ -1,8 +1,10 @@
 package dev.ferry.runtime.binlog;
 
+import com.github.shyiko.mysql.binlog.event.AnnotateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.QueryEventData;
+import com.github.shyiko.mysql.binlog.event.RowsQueryEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer.EventDataWrapper;
@@ -89,6 +91,41 @@ class EventDeserializersTest
         Event unknown = deserializer.nextEvent(in);
         assertEquals(EventType.UNKNOWN, unknown.getHeader().getEventType());
         assertEquals(169, ((EventDeserializers.Header) unknown.getHeader()).typeCode());
+    }
+
+    /**
+     * A watch of the target reads the start of each statement's text (MariaDB ANNOTATE_ROWS, type
+     * 160; MySQL ROWS_QUERY, type 29, after a length byte): enough for ferry's tag, not the values
+     * of a copy INSERT.
+     */
+    @Test
+    void statementTextsAreReadUpToTheirStart()
+            throws Exception
+    {
+        String tagged = "/* ferry run 1234567890 */ INSERT INTO `shop`.`big` (`id`,`c`) VALUES " + "(?,'é'),".repeat(500) + "(?,'é')";
+        byte[] annotate = bytes(tagged);
+        ByteArrayOutputStream rowsQuery = new ByteArrayOutputStream();
+        rowsQuery.write(255);
+        byte[] update = bytes("UPDATE shop.big SET c='TAMPERED' WHERE id=778");
+        rowsQuery.write(update, 0, update.length);
+
+        EventDeserializer deserializer = EventDeserializers.create(tableId -> true, true);
+        ByteArrayInputStream in = stream(event(160, annotate), event(29, rowsQuery.toByteArray()), query());
+        Event first = deserializer.nextEvent(in);
+        assertEquals(EventType.ANNOTATE_ROWS, first.getHeader().getEventType());
+        String text = ((AnnotateRowsEventData) EventDataWrapper.internal(first.getData())).getRowsQuery();
+        assertEquals(EventDeserializers.STATEMENT_TEXT_CHARS, text.length());
+        assertEquals(tagged.substring(0, EventDeserializers.STATEMENT_TEXT_CHARS), text);
+        Event second = deserializer.nextEvent(in);
+        assertEquals("UPDATE shop.big SET c='TAMPERED' WHERE id=778", ((RowsQueryEventData) EventDataWrapper.internal(second.getData())).getQuery());
+        assertEquals(EventType.QUERY, deserializer.nextEvent(in).getHeader().getEventType());
+
+        // the source's stream skips them, and stays aligned
+        EventDeserializer skipping = EventDeserializers.create(tableId -> true);
+        ByteArrayInputStream again = stream(event(160, annotate), event(29, rowsQuery.toByteArray()), query());
+        assertNull(EventDataWrapper.internal(skipping.nextEvent(again).getData()));
+        assertNull(EventDataWrapper.internal(skipping.nextEvent(again).getData()));
+        assertEquals(EventType.QUERY, skipping.nextEvent(again).getHeader().getEventType());
     }
 
     @Test

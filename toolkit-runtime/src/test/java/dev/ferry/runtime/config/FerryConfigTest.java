@@ -56,6 +56,7 @@ class FerryConfigTest
         assertEquals(new ReplicationConfig(500, 0, 5, 5, Duration.ofSeconds(1), Duration.ofSeconds(5), false, false, null, Duration.ofSeconds(1),
                 true, "fail"), config.replication());
         assertEquals("none", config.verifier().type());
+        assertTrue(config.watchTargetWrites());
         assertEquals(List.of(), config.copyThrottlers());
         assertEquals(List.of(), config.replicationThrottlers());
         assertEquals(Optional.empty(), config.state());
@@ -84,6 +85,7 @@ class FerryConfigTest
         assertEquals(defaults.cutover(), config.cutover());
         assertEquals(defaults.control(), config.control());
         assertEquals(defaults.progress(), config.progress());
+        assertEquals(defaults.watchTargetWrites(), config.watchTargetWrites());
         assertEquals(defaults.source().port(), config.source().port());
         assertEquals(defaults.source().tlsMode(), config.source().tlsMode());
         assertEquals(defaults.source().connectTimeout(), config.source().connectTimeout());
@@ -154,6 +156,7 @@ class FerryConfigTest
                   ddl: {onUnparseable: skip}
                 verifier:
                   type: checksum-table
+                  watchTargetWrites: false
                 throttlers:
                   copy:
                     - type: quiet-hours
@@ -204,6 +207,7 @@ class FerryConfigTest
         assertEquals(new ReplicationConfig(100, 4_294_967_295L, 1, 2, Duration.ofMillis(250), Duration.ofMinutes(1), true, true, "SELECT 1",
                 Duration.ofHours(2), false, "skip"), config.replication());
         assertEquals("checksum-table", config.verifier().type());
+        assertFalse(config.watchTargetWrites());
         assertEquals(List.of("quiet-hours", "lag"), config.copyThrottlers().stream().map(PluginSection::type).toList());
         assertEquals("throttlers.copy[1]", config.copyThrottlers().get(1).path());
         assertEquals(List.of("lag"), config.replicationThrottlers().stream().map(PluginSection::type).toList());

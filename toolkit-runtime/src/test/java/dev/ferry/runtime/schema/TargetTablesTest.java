@@ -3,6 +3,7 @@ package dev.ferry.runtime.schema;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.sql.StatementTag;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -144,6 +145,6 @@ class TargetTablesTest
         DataSource unused = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
             throw new AssertionError("no database access expected: " + method.getName());
         });
-        return new TargetTables(new SchemaLoader(unused), unused, rewrites);
+        return new TargetTables(new SchemaLoader(unused), unused, rewrites, StatementTag.NONE);
     }
 }

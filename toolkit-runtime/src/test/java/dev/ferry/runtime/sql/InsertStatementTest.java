@@ -29,7 +29,7 @@ class InsertStatementTest
     @Test
     void ignoreStatement()
     {
-        InsertStatement insert = new InsertStatement(TARGET, COLUMNS, InsertStatement.Mode.IGNORE);
+        InsertStatement insert = new InsertStatement(TARGET, COLUMNS, InsertStatement.Mode.IGNORE, StatementTag.NONE);
         assertEquals(3, insert.columnCount());
         assertEquals("INSERT IGNORE INTO `shop_new`.`order``s` (`id`, `name`, `payload`) VALUES (?,?,?)", insert.sql(1));
         assertEquals("INSERT IGNORE INTO `shop_new`.`order``s` (`id`, `name`, `payload`) VALUES (?,?,?),(?,?,?),(?,?,?)", insert.sql(3));
@@ -38,7 +38,7 @@ class InsertStatementTest
     @Test
     void upsertStatement()
     {
-        InsertStatement insert = new InsertStatement(TARGET, COLUMNS, InsertStatement.Mode.UPSERT);
+        InsertStatement insert = new InsertStatement(TARGET, COLUMNS, InsertStatement.Mode.UPSERT, StatementTag.NONE);
         assertEquals("INSERT INTO `shop_new`.`order``s` (`id`, `name`, `payload`) VALUES (?,?,?),(?,?,?) ON DUPLICATE KEY UPDATE "
                 + "`id` = VALUES(`id`), `name` = VALUES(`name`), `payload` = VALUES(`payload`)", insert.sql(2));
     }
@@ -47,7 +47,7 @@ class InsertStatementTest
     void jsonValuesAreConvertedFromTheirBinaryBytes()
     {
         Column json = new Column("doc", 2, ColumnType.JSON, "json", false, true, null, null, false, List.of());
-        InsertStatement insert = new InsertStatement(TARGET, List.of(COLUMNS.get(0), json), InsertStatement.Mode.UPSERT);
+        InsertStatement insert = new InsertStatement(TARGET, List.of(COLUMNS.get(0), json), InsertStatement.Mode.UPSERT, StatementTag.NONE);
         assertEquals("INSERT INTO `shop_new`.`order``s` (`id`, `doc`) VALUES (?,CONVERT(? USING utf8mb4)),(?,CONVERT(? USING utf8mb4)) "
                 + "ON DUPLICATE KEY UPDATE `id` = VALUES(`id`), `doc` = VALUES(`doc`)", insert.sql(2));
     }
@@ -55,14 +55,14 @@ class InsertStatementTest
     @Test
     void plainStatement()
     {
-        InsertStatement insert = new InsertStatement(TARGET, COLUMNS.subList(0, 1), InsertStatement.Mode.PLAIN);
+        InsertStatement insert = new InsertStatement(TARGET, COLUMNS.subList(0, 1), InsertStatement.Mode.PLAIN, StatementTag.NONE);
         assertEquals("INSERT INTO `shop_new`.`order``s` (`id`) VALUES (?),(?)", insert.sql(2));
     }
 
     @Test
     void cachedTextsStayCorrectForCollidingSizes()
     {
-        InsertStatement insert = new InsertStatement(TARGET, COLUMNS.subList(0, 1), InsertStatement.Mode.PLAIN);
+        InsertStatement insert = new InsertStatement(TARGET, COLUMNS.subList(0, 1), InsertStatement.Mode.PLAIN, StatementTag.NONE);
         String one = insert.sql(1);
         assertSame(one, insert.sql(1), "cached");
         // 9 shares a cache slot with 1
@@ -83,7 +83,7 @@ class InsertStatementTest
                 row("3", null, "y"),
                 row("4", "d", "z"));
         // the statement writes (payload, id) taken from a row laid out as (id, name, payload)
-        InsertStatement insert = new InsertStatement(TARGET, List.of(column("payload", 0), column("id", 1)), InsertStatement.Mode.IGNORE);
+        InsertStatement insert = new InsertStatement(TARGET, List.of(column("payload", 0), column("id", 1)), InsertStatement.Mode.IGNORE, StatementTag.NONE);
         Recording recording = new Recording();
         try (PreparedStatement statement = insert.prepare(recording.connection(), rows, 1, 3, new int[] {2, 0})) {
             assertEquals(insert.sql(2), recording.sql);
@@ -103,7 +103,7 @@ class InsertStatementTest
     @Test
     void prepareClosesTheStatementWhenBindingFails()
     {
-        InsertStatement insert = new InsertStatement(TARGET, COLUMNS, InsertStatement.Mode.IGNORE);
+        InsertStatement insert = new InsertStatement(TARGET, COLUMNS, InsertStatement.Mode.IGNORE, StatementTag.NONE);
         Recording recording = new Recording();
         recording.failOnBind = true;
         assertThrows(SQLException.class, () -> insert.prepare(recording.connection(), List.of(row("1", "a", "b")), 0, 1, new int[] {0, 1, 2}));

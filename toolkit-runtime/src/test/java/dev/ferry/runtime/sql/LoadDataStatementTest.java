@@ -17,7 +17,7 @@ class LoadDataStatementTest
     @Test
     void statementNamesTheColumnsAndReadsRawBytesWhateverTheSqlMode()
     {
-        LoadDataStatement statement = new LoadDataStatement(new TableName("shop", "order`s"), List.of(column("id"), column("note")));
+        LoadDataStatement statement = new LoadDataStatement(new TableName("shop", "order`s"), List.of(column("id"), column("note")), StatementTag.NONE);
         assertEquals("LOAD DATA LOCAL INFILE 'ferry-batch' IGNORE INTO TABLE `shop`.`order``s` CHARACTER SET binary "
                 + "FIELDS TERMINATED BY 0x09 ESCAPED BY 0x5c LINES TERMINATED BY 0x0a (`id`, `note`)", statement.sql());
     }
@@ -26,7 +26,7 @@ class LoadDataStatementTest
     void jsonValuesAreConvertedFromTheirBinaryBytes()
     {
         Column json = new Column("doc", 2, ColumnType.JSON, "json", false, true, null, null, false, List.of());
-        LoadDataStatement statement = new LoadDataStatement(new TableName("shop", "t"), List.of(column("id"), json, column("tail")));
+        LoadDataStatement statement = new LoadDataStatement(new TableName("shop", "t"), List.of(column("id"), json, column("tail")), StatementTag.NONE);
         assertEquals("LOAD DATA LOCAL INFILE 'ferry-batch' IGNORE INTO TABLE `shop`.`t` CHARACTER SET binary "
                 + "FIELDS TERMINATED BY 0x09 ESCAPED BY 0x5c LINES TERMINATED BY 0x0a (`id`, @ferry_1, `tail`) SET `doc` = CONVERT(@ferry_1 USING utf8mb4)",
                 statement.sql());
@@ -35,7 +35,7 @@ class LoadDataStatementTest
     @Test
     void escapesOnlyTheDelimitersAndWritesNullAsBackslashN()
     {
-        LoadDataStatement statement = new LoadDataStatement(new TableName("db", "t"), List.of(column("a"), column("b"), column("c")));
+        LoadDataStatement statement = new LoadDataStatement(new TableName("db", "t"), List.of(column("a"), column("b"), column("c")), StatementTag.NONE);
         byte[] everyByte = new byte[256];
         for (int i = 0; i < everyByte.length; i++) {
             everyByte[i] = (byte) i;
@@ -61,7 +61,7 @@ class LoadDataStatementTest
     @Test
     void encodesTheRequestedRowsAndColumnPositionsAndReusesItsBuffer()
     {
-        LoadDataStatement statement = new LoadDataStatement(new TableName("db", "t"), List.of(column("b"), column("a")));
+        LoadDataStatement statement = new LoadDataStatement(new TableName("db", "t"), List.of(column("b"), column("a")), StatementTag.NONE);
         byte[] large = new byte[200_000];
         java.util.Arrays.fill(large, (byte) '\t');
         List<Row> rows = List.of(row(bytes("x"), bytes("y")), row(bytes("1"), large), row(bytes("2"), bytes("3")));

@@ -56,6 +56,35 @@ class StateCodecTest
     }
 
     @Test
+    void keepsWhatTheWatchOfTheTargetFoundAndWritesItOnlyWhenWatched()
+    {
+        FerryState plain = richState();
+        TargetWritesState watch = new TargetWritesState(new BinlogPosition("bin.000007", 8812, "0-2-99"), List.of(
+                new TargetWritesState.Table(new TableName("shop", "items"), new TableName("shop_new", "items"), 3, 0,
+                        List.of(key(u(778)), key(UNSIGNED_MAX)), List.of()),
+                new TargetWritesState.Table(new TableName("shop.eu", "order`lines"), new TableName("shop.eu", "order`lines"), 1, 1,
+                        List.of(key(s(-5), t("Zoë"), new KeyValue.Bytes(new byte[] {0, (byte) 0xff}))),
+                        List.of("ALTER TABLE `shop.eu`.`order``lines` ADD COLUMN x INT"))));
+        FerryState watched = new FerryState(plain.formatVersion(), plain.ferryVersion(), plain.configFingerprint(), plain.runId(), plain.phase(),
+                plain.schemaFingerprints(), plain.tables(), plain.position(), plain.verifierState(), plain.savedAt(), null, watch);
+        String document = StateCodec.encode(watched);
+        assertTrue(document.contains("\"targetWrites\""), document);
+        assertEquals(watched, StateCodec.decode(document));
+        assertEquals(document, StateCodec.encode(StateCodec.decode(document)), "re-encoding changes nothing");
+        assertFalse(StateCodec.encode(plain).contains("targetWrites"), "a state without a watch is written as before");
+
+        FerryState nothingFound = new FerryState(plain.formatVersion(), plain.ferryVersion(), plain.configFingerprint(), plain.runId(), plain.phase(),
+                plain.schemaFingerprints(), plain.tables(), plain.position(), plain.verifierState(), plain.savedAt(), null,
+                new TargetWritesState(new BinlogPosition("bin.000001", 4, null), List.of()));
+        assertEquals(nothingFound, StateCodec.decode(StateCodec.encode(nothingFound)));
+
+        assertProblems(document.replace("\"rows\": 3", "\"rows\": -3"),
+                "targetWrites.tables[\"shop.items\"].rows: must be a whole number >= 0 (got -3)");
+        assertProblems(document.replace("\"target\": \"shop_new.items\"", "\"target\": \"shop_new\""),
+                "targetWrites.tables[\"shop.items\"].target: is not a table name: write database.table, with backquotes around a name that holds a dot");
+    }
+
+    @Test
     void keepsEveryKeyValueExactly()
     {
         FerryState decoded = StateCodec.decode(StateCodec.encode(richState()));
@@ -219,7 +248,7 @@ class StateCodecTest
                 .replace("{\"b\": \"00ff80\"}", "{\"b\": \"0xff\"}")
                 .replace("\"runId\": 42,", "\"runId\": 42, \"extra\": true,");
         assertProblems(document,
-                "extra: unknown field; expected configFingerprint, ferryVersion, format, phase, position, runId, savedAt, schemaFingerprints, tables, tuning, verifierState",
+                "extra: unknown field; expected configFingerprint, ferryVersion, format, phase, position, runId, savedAt, schemaFingerprints, tables, targetWrites, tuning, verifierState",
                 "phase: is missing",
                 "savedAt: must be an ISO-8601 instant such as 2025-01-15T09:15:00Z (got \"yesterday\")",
                 "tables[\"`shop.eu`.`order``lines`\"].ranges[0].cursor[2].b: must be bytes as an even number of hex digits, e.g. \"00ff\" (got \"0xff\")",
