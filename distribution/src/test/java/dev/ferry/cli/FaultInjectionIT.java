@@ -342,7 +342,11 @@ class FaultInjectionIT
         for (int i = lines.length - 1; i >= 0; i--) {
             if (lines[i].startsWith("ferry: ") && !lines[i].startsWith("ferry: control server") && !lines[i].startsWith("ferry: state saved")) {
                 String line = lines[i].substring("ferry: ".length());
-                return line.length() > 160 ? line.substring(0, 157) + "..." : line;
+                if (line.endsWith(":") && i + 1 < lines.length) {
+                    // "N tables failed to copy:" lists the causes below
+                    line += " " + lines[i + 1].trim();
+                }
+                return line.length() > 400 ? line.substring(0, 397) + "..." : line;
             }
         }
         return "no error line";
