@@ -26,12 +26,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * One online move of a seeded database under concurrent writers while faults land at random
@@ -79,9 +81,11 @@ class FaultInjectionIT
     void anOnlineMoveSurvivesTwentyFourFaultsOfEightKinds(TestDatabase db)
             throws Exception
     {
-        SandboxControl sandbox = SandboxControl.of(db.source(), db.target()).orElseThrow(() -> new AssertionError(
-                "FaultInjectionIT restarts and stalls the servers, so it needs the project's sandbox (scripts/mysql-sandbox, as scripts/test "
-                        + "starts it); these servers are not the sandbox's: " + db.source() + ", " + db.target()));
+        Optional<SandboxControl> control = SandboxControl.of(db.source(), db.target());
+        // servers of the user's own cannot be restarted by a test: skipped, saying why (CI runs the sandbox)
+        assumeTrue(control.isPresent(), "FaultInjectionIT restarts and stalls the servers, so it needs the project's sandbox "
+                + "(scripts/mysql-sandbox, as scripts/test and CI start it); these servers are not the sandbox's: " + db.source() + ", " + db.target());
+        SandboxControl sandbox = control.get();
         long seed = Long.getLong("ferry.faults.seed", System.nanoTime() & 0xffff);
         Random random = new Random(seed);
         WriteLoad.createTables(db, ROWS);
