@@ -320,7 +320,11 @@ class FaultInjectionIT
 
     private static String kind(String command, String info)
     {
-        String sql = info.toUpperCase(Locale.ROOT);
+        String sql = info.toUpperCase(Locale.ROOT).strip();
+        // the run's target statements start with its tag, /* ferry run N */
+        if (sql.startsWith("/*") && sql.contains("*/")) {
+            sql = sql.substring(sql.indexOf("*/") + 2).strip();
+        }
         if (command.startsWith("Binlog Dump")) {
             return "binlog";
         }

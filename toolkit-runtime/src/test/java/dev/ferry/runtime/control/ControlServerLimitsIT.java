@@ -9,20 +9,10 @@ import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,74 +23,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The control server stays reachable for probes and operators whatever its other clients do, and
- * its health tells when the run's state cannot be saved.
+ * The control server's health tells when the run's state cannot be saved. (That slow clients
+ * cannot freeze it is tested on the real command line, {@code distribution}'s
+ * {@code SlowControlClientsIT}: the JDK server reads its limits once per JVM.)
  */
 @RealServers
 class ControlServerLimitsIT
 {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @BeforeAll
-    static void limits()
-    {
-        // the JDK server reads its limits once per JVM, when the first server is created
-        ControlServer.limitJdkHttpServer();
-    }
-
-    @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void clientsThatNeverFinishTheirRequestCannotFreezeIt()
-            throws Exception
-    {
-        List<Socket> slow = new ArrayList<>();
-        try (Ferry ferry = ControlTesting.offline("control:\n  bind: 127.0.0.1:0\n  token: secret-token\n", plugins -> plugins);
-                ControlServer server = new ControlServer(ferry)) {
-            server.start();
-            // more than the old two threads, each sending a request line and never the blank line after the headers
-            for (int i = 0; i < 12; i++) {
-                Socket socket = new Socket();
-                socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
-                OutputStream out = socket.getOutputStream();
-                out.write(("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                slow.add(socket);
-            }
-            Thread.sleep(500);
-
-            long started = System.nanoTime();
-            HttpResponse<String> health = ControlTesting.get(server, "/api/health");
-            assertEquals(200, health.statusCode(), health.body());
-            HttpResponse<String> pause = ControlTesting.post(server, "/api/pause?stage=copy", "secret-token");
-            assertEquals(200, pause.statusCode(), pause.body());
-            assertTrue(System.nanoTime() - started < Duration.ofSeconds(5).toNanos(), "health and pause answered while 12 requests hang");
-
-            // and the hanging requests are dropped once they take longer than the request time limit (10 s)
-            Socket first = slow.get(0);
-            first.setSoTimeout(20_000);
-            InputStream in = first.getInputStream();
-            try {
-                int read = in.read();
-                assertEquals(-1, read, "the server should close the connection, not answer the unfinished request");
-            }
-            catch (SocketTimeoutException e) {
-                fail("the unfinished request was not dropped within 20 s");
-            }
-            catch (java.net.SocketException e) {
-                // reset by the server: dropped too
-            }
-        }
-        finally {
-            for (Socket socket : slow) {
-                socket.close();
-            }
-        }
-    }
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)

@@ -60,7 +60,9 @@ class CopyRetryIT
             awaitTargetRows(db, 10_000, run);
             long sourceKilled = killWhileLocked(db.source(), db.name(), "SELECT %FROM " + table + "%");
             awaitTargetRows(db, 60_000, run);
-            String write = writeMethod.equals("insert") ? "INSERT IGNORE INTO " + table + "%" : "LOAD DATA LOCAL INFILE % INTO TABLE " + table + "%";
+            // the run's statements start with its tag, /* ferry run N */
+            String write = writeMethod.equals("insert") ? "/* ferry run %*/ INSERT IGNORE INTO " + table + "%"
+                    : "/* ferry run %*/ LOAD DATA LOCAL INFILE % INTO TABLE " + table + "%";
             long targetKilled = killWhileLocked(db.target(), db.name(), write);
 
             RunResult result = run.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
