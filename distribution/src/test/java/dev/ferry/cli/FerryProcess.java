@@ -51,6 +51,20 @@ final class FerryProcess
     }
 
     /**
+     * The distribution the ITs run, {@code ferry.dist.dir} (set by the build).
+     *
+     * @throws IllegalStateException outside Maven, where the property is not set
+     */
+    static Path distributionHome()
+    {
+        String dir = System.getProperty("ferry.dist.dir");
+        if (dir == null || dir.isBlank() || dir.startsWith("${")) {
+            throw new IllegalStateException("system property ferry.dist.dir is not set: run this test through Maven (mvn verify)");
+        }
+        return Path.of(dir);
+    }
+
+    /**
      * Starts {@code home/bin/ferry args} in {@code directory}, with the given environment on top
      * of this JVM's ({@code JAVA_HOME} set to this JVM's, {@code JAVA_OPTS} to {@code javaOptions}).
      */

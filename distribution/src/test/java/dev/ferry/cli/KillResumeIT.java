@@ -90,11 +90,7 @@ class KillResumeIT
     @BeforeAll
     static void locateDistribution()
     {
-        String dir = System.getProperty("ferry.dist.dir");
-        if (dir == null || dir.isBlank() || dir.startsWith("${")) {
-            throw new IllegalStateException("system property ferry.dist.dir is not set: run this test through Maven (mvn verify)");
-        }
-        home = Path.of(dir);
+        home = FerryProcess.distributionHome();
         assertTrue(Files.isExecutable(home.resolve("bin/ferry")), home + "/bin/ferry is missing or not executable: run mvn package first");
     }
 

@@ -48,11 +48,7 @@ class SlowControlClientsIT
     @BeforeAll
     static void locateDistribution()
     {
-        String dir = System.getProperty("ferry.dist.dir");
-        if (dir == null || dir.isBlank() || dir.startsWith("${")) {
-            throw new IllegalStateException("system property ferry.dist.dir is not set: run this test through Maven (mvn verify)");
-        }
-        home = Path.of(dir);
+        home = FerryProcess.distributionHome();
     }
 
     @Test
