@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record ReplicationConfig(
         int batchSize,
+        int parallelism,
         long serverId,
         int readRetries,
         int writeRetries,
@@ -34,10 +35,23 @@ public record ReplicationConfig(
 
     /** the bound of {@code replication.batchSize}, also when tuned while running */
     public static final int MAX_BATCH_SIZE = 100_000;
+    /** the bound of {@code replication.parallelism} */
+    public static final int MAX_PARALLELISM = 64;
+
+    /**
+     * The default of {@code replication.parallelism}: the target does the work, so the number of
+     * ferry's cores matters little; 4 apply connections keep a small target busy without
+     * crowding a large one, and machines with more cores get up to 8.
+     */
+    public static int defaultParallelism()
+    {
+        return Math.min(8, Math.max(4, Runtime.getRuntime().availableProcessors()));
+    }
 
     static ReplicationConfig bind(PluginConfig config)
     {
         int batchSize = config.integer("batchSize", 500, 1, MAX_BATCH_SIZE);
+        int parallelism = config.integer("parallelism", defaultParallelism(), 1, MAX_PARALLELISM);
         long serverId = config.longValue("serverId", 0, 0, 4_294_967_295L);
         int readRetries = config.integer("readRetries", 5, 0, 1000);
         int writeRetries = config.integer("writeRetries", 5, 0, 1000);
@@ -53,7 +67,7 @@ public record ReplicationConfig(
         boolean replicateSchemaChanges = config.bool("replicateSchemaChanges", true);
         PluginConfig ddl = config.section("ddl");
         String onUnparseable = ddl.oneOf("onUnparseable", "fail", List.of("fail", "skip"));
-        return new ReplicationConfig(batchSize, serverId, readRetries, writeRetries, retryBackoff, heartbeat, skipRowImageCheck, allowReplicaSource,
+        return new ReplicationConfig(batchSize, parallelism, serverId, readRetries, writeRetries, retryBackoff, heartbeat, skipRowImageCheck, allowReplicaSource,
                 lagQuery, maxReplicaLag, replicateSchemaChanges, onUnparseable);
     }
 }

@@ -53,7 +53,7 @@ class FerryConfigTest
         assertEquals(RewritesConfig.none(), config.rewrites());
         assertEquals(new CopyConfig(1000, 4, 250_000, true, List.of(), false, false, CopyConfig.LockStrategy.SOURCE_DB, List.of(), Map.of(),
                 null, 5, 5, Duration.ofMillis(500), false, false, CopyConfig.WriteMethod.AUTO), config.copy());
-        assertEquals(new ReplicationConfig(500, 0, 5, 5, Duration.ofSeconds(1), Duration.ofSeconds(5), false, false, null, Duration.ofSeconds(1),
+        assertEquals(new ReplicationConfig(500, ReplicationConfig.defaultParallelism(), 0, 5, 5, Duration.ofSeconds(1), Duration.ofSeconds(5), false, false, null, Duration.ofSeconds(1),
                 true, "fail"), config.replication());
         assertEquals("none", config.verifier().type());
         assertTrue(config.watchTargetWrites());
@@ -143,6 +143,7 @@ class FerryConfigTest
                   maxBatchBytes: 1048576
                 replication:
                   batchSize: 100
+                  parallelism: 3
                   serverId: 4294967295
                   readRetries: 1
                   writeRetries: 2
@@ -204,7 +205,7 @@ class FerryConfigTest
                 Map.of(TableName.parse("shop.events"), List.of("created_at", "id"), TableName.parse("shop.log"), List.of("seq")),
                 "uid", 7, 0, Duration.ofSeconds(2), true, true, CopyConfig.WriteMethod.INSERT,
                 new CopyConfig.Adaptive(false, Duration.ofMillis(100), 2000, 1L << 20)), config.copy());
-        assertEquals(new ReplicationConfig(100, 4_294_967_295L, 1, 2, Duration.ofMillis(250), Duration.ofMinutes(1), true, true, "SELECT 1",
+        assertEquals(new ReplicationConfig(100, 3, 4_294_967_295L, 1, 2, Duration.ofMillis(250), Duration.ofMinutes(1), true, true, "SELECT 1",
                 Duration.ofHours(2), false, "skip"), config.replication());
         assertEquals("checksum-table", config.verifier().type());
         assertFalse(config.watchTargetWrites());
