@@ -41,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -148,6 +149,11 @@ public final class BinlogApplier
     private volatile Instant stateChanged = Instant.now();
     private volatile PositionPair applied;
     private volatile PositionPair received;
+    // the binlog thread's last transaction end, and the row events it handed over
+    private volatile PositionPair streamed;
+    private final AtomicLong receivedEvents = new AtomicLong();
+    // row events applied or skipped (coordinator)
+    private volatile long settledEvents;
     private volatile boolean stopping;
     private Thread thread;
 
@@ -202,6 +208,7 @@ public final class BinlogApplier
         }
         applied = requireNonNull(start, "start is null");
         received = start;
+        streamed = start;
         setState(ApplierState.WAITING);
         if (writers.length > 1) {
             AtomicInteger ids = new AtomicInteger();
@@ -221,12 +228,14 @@ public final class BinlogApplier
     public void onRowEvents(List<RowEvent> events, long sourceMillis)
             throws InterruptedException
     {
+        receivedEvents.addAndGet(events.size());
         offer(new Rows(events, sourceMillis));
     }
 
     public void onTransactionEnd(PositionPair position, long sourceMillis)
             throws InterruptedException
     {
+        streamed = position;
         offer(new TransactionEnd(position, sourceMillis));
     }
 
@@ -299,6 +308,33 @@ public final class BinlogApplier
     public int queued()
     {
         return queue.size();
+    }
+
+    /**
+     * Row events received from the binlog and not yet applied (or skipped by the filters).
+     */
+    public long backlogEvents()
+    {
+        return Math.max(0, receivedEvents.get() - settledEvents);
+    }
+
+    /**
+     * Binlog bytes between the applied position and the last transaction received, or null
+     * when they are in different files.
+     */
+    public Long backlogBytes()
+    {
+        BinlogPosition from = applied.event();
+        BinlogPosition to = streamed.event();
+        if (!from.file().equals(to.file())) {
+            return null;
+        }
+        return Math.max(0, to.offset() - from.offset());
+    }
+
+    public int parallelism()
+    {
+        return writers.length;
     }
 
     public LagClock lag()
@@ -414,13 +450,18 @@ public final class BinlogApplier
             }
             handledSourceMillis = rows.sourceMillis();
             List<RowEvent> events = rows.events();
+            int skipped = 0;
             for (int i = 0; i < events.size(); i++) {
                 RowEvent event = events.get(i);
                 if (filtered(event) != null || copyFilter.isPresent() && cascades().cascades(event)) {
                     pending.add(event);
                     pendingPosition = event.position();
                 }
+                else {
+                    skipped++;
+                }
             }
+            settledEvents += skipped;
             if (!events.isEmpty()) {
                 received = events.get(events.size() - 1).position();
             }
@@ -559,6 +600,7 @@ public final class BinlogApplier
             }
         }
         batchLatency.recordNanos(System.nanoTime() - start);
+        settledEvents += pending.size();
         pending.clear();
         eventsApplied.add(applied.size());
         batchesApplied.add(1);

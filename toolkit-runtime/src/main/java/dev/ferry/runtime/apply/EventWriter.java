@@ -2,6 +2,7 @@ package dev.ferry.runtime.apply;
 
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.RowEvent;
+import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.RewritesConfig;
 import dev.ferry.runtime.sql.StatementTag;
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -64,9 +66,10 @@ final class EventWriter
      * Applies {@code changes} in order, the cascades of each original before its own write,
      * turning each run of consecutive writes of one table and one operation into one statement.
      */
-    void apply(Connection connection, List<Change> changes)
+    void apply(Connection connection, List<Change> batch)
             throws SQLException
     {
+        List<Change> changes = groupedByTable(batch);
         List<Row> run = new ArrayList<>();
         boolean cascading = !cascades().isEmpty();
         TableStatements runTable = null;
@@ -122,6 +125,49 @@ final class EventWriter
         if (runTable != null) {
             flushRun(connection, runTable, runIsDelete, run);
         }
+    }
+
+    /**
+     * {@code batch} with the events of each table moved together, so that they make fewer and
+     * longer statements: events of different tables commute (target sessions run with
+     * {@code foreign_key_checks=0}), except where a cascade derives one table's changes from
+     * another's events; the tables a cascade joins keep their binlog order, first. Within a table
+     * the order is the binlog's.
+     */
+    private List<Change> groupedByTable(List<Change> batch)
+    {
+        if (batch.size() < 3) {
+            return batch;
+        }
+        Map<TableName, List<Change>> byTable = new LinkedHashMap<>();
+        List<Change> ordered = new ArrayList<>(batch.size());
+        TableName previous = null;
+        boolean interleaved = false;
+        for (int i = 0; i < batch.size(); i++) {
+            Change change = batch.get(i);
+            TableName table = change.original().table().name();
+            if (cascades().involves(table)) {
+                ordered.add(change);
+                continue;
+            }
+            List<Change> events = byTable.get(table);
+            if (events == null) {
+                events = new ArrayList<>();
+                byTable.put(table, events);
+            }
+            else if (!table.equals(previous)) {
+                interleaved = true;
+            }
+            events.add(change);
+            previous = table;
+        }
+        if (!interleaved) {
+            return batch;
+        }
+        for (List<Change> events : byTable.values()) {
+            ordered.addAll(events);
+        }
+        return ordered;
     }
 
     private void flushRun(Connection connection, TableStatements table, boolean delete, List<Row> run)

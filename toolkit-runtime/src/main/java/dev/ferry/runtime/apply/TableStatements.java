@@ -131,6 +131,7 @@ final class TableStatements
             throws SQLException
     {
         if (key == null) {
+            // one row each (LIMIT 1: a keyless table may hold equal rows), sent as one batch
             try (PreparedStatement prepared = connection.prepareStatement(deleteByRow)) {
                 for (int r = from; r < to; r++) {
                     Row row = rows.get(r);
@@ -138,8 +139,9 @@ final class TableStatements
                         int position = writable[i];
                         SqlParameters.bindWire(prepared, i + 1, columns[position], charsets[position], row.get(position));
                     }
-                    prepared.executeUpdate();
+                    prepared.addBatch();
                 }
+                prepared.executeBatch();
             }
             return;
         }
