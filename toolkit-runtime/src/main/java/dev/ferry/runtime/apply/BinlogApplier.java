@@ -320,16 +320,16 @@ public final class BinlogApplier
 
     /**
      * Binlog bytes between the applied position and the last transaction received, or null
-     * when they are in different files.
+     * before the start and when they are in different files.
      */
     public Long backlogBytes()
     {
-        BinlogPosition from = applied.event();
-        BinlogPosition to = streamed.event();
-        if (!from.file().equals(to.file())) {
+        PositionPair from = applied;
+        PositionPair to = streamed;
+        if (from == null || to == null || !from.event().file().equals(to.event().file())) {
             return null;
         }
-        return Math.max(0, to.offset() - from.offset());
+        return Math.max(0, to.event().offset() - from.event().offset());
     }
 
     public int parallelism()
