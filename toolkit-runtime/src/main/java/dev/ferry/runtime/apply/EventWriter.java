@@ -14,7 +14,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,7 +21,7 @@ import static java.util.Objects.requireNonNull;
  * Writes a batch of row events to the target in one open transaction, in binlog order: runs of
  * consecutive events of one table and one operation become one statement, and the child changes
  * of a cascading delete or update ({@link Cascades}) run right before their parent's event.
- * Applier thread only.
+ * One thread at a time: each apply worker has its own.
  */
 final class EventWriter
 {
@@ -55,20 +54,26 @@ final class EventWriter
     }
 
     /**
-     * Applies the events {@code filter} keeps (it may also turn an update into an insert or a
-     * delete), after the cascades of every event (the copy filter's or not: their children may be
-     * moved rows), turning each run of consecutive events of one table and one
-     * operation into one statement.
+     * A binlog row event and what the copy filter makes of it: {@code write} is the event to
+     * apply (the same, or an update turned into an insert or a delete), or null to apply nothing
+     * but the cascades of {@code original} (its children may be moved rows).
      */
-    void apply(Connection connection, List<RowEvent> batch, UnaryOperator<RowEvent> filter)
+    record Change(RowEvent original, RowEvent write) {}
+
+    /**
+     * Applies {@code changes} in order, the cascades of each original before its own write,
+     * turning each run of consecutive writes of one table and one operation into one statement.
+     */
+    void apply(Connection connection, List<Change> changes)
             throws SQLException
     {
         List<Row> run = new ArrayList<>();
         boolean cascading = !cascades().isEmpty();
         TableStatements runTable = null;
         boolean runIsDelete = false;
-        for (int i = 0; i < batch.size(); i++) {
-            RowEvent original = batch.get(i);
+        for (int i = 0; i < changes.size(); i++) {
+            Change change = changes.get(i);
+            RowEvent original = change.original();
             if (cascading && original.type() != RowEvent.Type.INSERT) {
                 List<Cascades.Derived> derived = cascades.forEvent(original);
                 if (!derived.isEmpty()) {
@@ -79,7 +84,7 @@ final class EventWriter
                     Cascades.apply(connection, original, derived);
                 }
             }
-            RowEvent event = filter.apply(original);
+            RowEvent event = change.write();
             if (event == null) {
                 continue;
             }
