@@ -71,6 +71,11 @@ public final class BinlogApplier
     private static final Logger log = LoggerFactory.getLogger(BinlogApplier.class);
     private static final int QUEUE_CAPACITY = 10_000;
     private static final long IDLE_POLL_MILLIS = 20;
+    /**
+     * A batch is split into at most one part per this many events: a part costs a connection,
+     * a transaction and its commit, which a few events do not repay.
+     */
+    static final int MIN_EVENTS_PER_PART = 32;
 
     private sealed interface Item
             permits Rows, TransactionEnd, Statement, Heartbeat {}
@@ -585,7 +590,8 @@ public final class BinlogApplier
             locked = locks.lockForApply(tables);
         }
         try {
-            List<List<EventWriter.Change>> parts = writers.length == 1 ? List.of(batch) : partitioner().partition(batch, EventWriter.Change::original, writers.length);
+            int partLimit = Math.min(writers.length, batch.size() / MIN_EVENTS_PER_PART);
+            List<List<EventWriter.Change>> parts = partLimit <= 1 ? List.of(batch) : partitioner().partition(batch, EventWriter.Change::original, partLimit);
             if (parts.size() == 1) {
                 applyWithRetries(writers[0], batch, position, positionStore);
             }

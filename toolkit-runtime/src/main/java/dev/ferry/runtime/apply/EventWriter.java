@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +66,8 @@ final class EventWriter
     /**
      * Applies {@code changes} in order, the cascades of each original before its own write,
      * turning each run of consecutive writes of one table and one operation into one statement.
+     * The events of a table whose rows are identified exactly by their key bytes are reduced to
+     * each row's final state first ({@link #compact}).
      */
     void apply(Connection connection, List<Change> batch)
             throws SQLException
@@ -77,6 +80,22 @@ final class EventWriter
         for (int i = 0; i < changes.size(); i++) {
             Change change = changes.get(i);
             RowEvent original = change.original();
+            TableSchema schema = original.table();
+            if (!cascades().involves(schema.name()) && statementsFor(schema).compactable()) {
+                int end = i + 1;
+                while (end < changes.size() && changes.get(end).original().table() == schema) {
+                    end++;
+                }
+                if (end - i > 1) {
+                    if (runTable != null) {
+                        flushRun(connection, runTable, runIsDelete, run);
+                        runTable = null;
+                    }
+                    compact(connection, statementsFor(schema), changes.subList(i, end));
+                    i = end - 1;
+                    continue;
+                }
+            }
             if (cascading && original.type() != RowEvent.Type.INSERT) {
                 List<Cascades.Derived> derived = cascades.forEvent(original);
                 if (!derived.isEmpty()) {
@@ -168,6 +187,56 @@ final class EventWriter
             ordered.addAll(events);
         }
         return ordered;
+    }
+
+    /**
+     * Writes the final state of each row that {@code changes} (events of one table, in binlog
+     * order) touch: one delete of the rows that end absent, one upsert of the rows that end
+     * present. Exact for a table whose only unique index is its identifying key and whose key
+     * bytes decide equality ({@link TableStatements#compactable}): each event sets or removes one
+     * row independently of the others, the last event of a row decides its state, and the two
+     * sets are disjoint, so no order between them matters.
+     */
+    private void compact(Connection connection, TableStatements table, List<Change> changes)
+            throws SQLException
+    {
+        Map<TableStatements.RowKey, Row> last = new LinkedHashMap<>();
+        // a removed row maps to its old image, marked by this set
+        Map<TableStatements.RowKey, Boolean> removed = new HashMap<>();
+        for (int i = 0; i < changes.size(); i++) {
+            RowEvent event = changes.get(i).write();
+            if (event == null) {
+                continue;
+            }
+            switch (event.type()) {
+                case INSERT -> set(last, removed, table.rowKey(event.after()), event.after(), false);
+                case DELETE -> set(last, removed, table.rowKey(event.before()), event.before(), true);
+                default -> {
+                    if (table.keyChanged(event.before(), event.after())) {
+                        set(last, removed, table.rowKey(event.before()), event.before(), true);
+                    }
+                    set(last, removed, table.rowKey(event.after()), event.after(), false);
+                }
+            }
+        }
+        List<Row> deletes = new ArrayList<>();
+        List<Row> upserts = new ArrayList<>(last.size());
+        for (Map.Entry<TableStatements.RowKey, Row> entry : last.entrySet()) {
+            (removed.get(entry.getKey()) ? deletes : upserts).add(entry.getValue());
+        }
+        if (!deletes.isEmpty()) {
+            table.delete(connection, deletes, 0, deletes.size());
+        }
+        if (!upserts.isEmpty()) {
+            table.write(connection, upserts, 0, upserts.size(), maxStatementBytes);
+        }
+    }
+
+    private static void set(Map<TableStatements.RowKey, Row> last, Map<TableStatements.RowKey, Boolean> removed, TableStatements.RowKey key, Row row,
+            boolean remove)
+    {
+        last.put(key, row);
+        removed.put(key, remove);
     }
 
     private void flushRun(Connection connection, TableStatements table, boolean delete, List<Row> run)
