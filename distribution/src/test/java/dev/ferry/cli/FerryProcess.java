@@ -230,11 +230,36 @@ final class FerryProcess
             throws InterruptedException
     {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            String threads = threadDump();
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
-            throw new AssertionError("ferry did not end within " + timeout + "\n" + this);
+            throw new AssertionError("ferry did not end within " + timeout + "\n" + this + "\n--- its threads before the kill:\n" + threads);
         }
         return process.exitValue();
+    }
+
+    /**
+     * The JVM's thread dump (SIGQUIT; bin/ferry execs java, so this is the JVM's pid), or why
+     * there is none: what a hung run was doing.
+     */
+    private String threadDump()
+            throws InterruptedException
+    {
+        try {
+            long before = Files.size(out);
+            Process quit = new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).redirectErrorStream(true).start();
+            quit.waitFor(5, TimeUnit.SECONDS);
+            String dump = "";
+            for (int i = 0; i < 50 && !dump.contains("JNI global refs"); i++) {
+                Thread.sleep(100);
+                byte[] bytes = Files.readAllBytes(out);
+                dump = new String(bytes, (int) Math.min(before, bytes.length), (int) Math.max(0, bytes.length - before), StandardCharsets.UTF_8);
+            }
+            return dump.length() > 40_000 ? dump.substring(0, 40_000) + "\n..." : dump;
+        }
+        catch (IOException e) {
+            return "(no thread dump: " + e + ")";
+        }
     }
 
     /**

@@ -172,14 +172,16 @@ final class RunAssembly
         else {
             log.warn("target writes: {}", setup.description());
         }
+        // the target's pool serves the copy's workers and the applier's parts at once
         int connections = config.copy().concurrency() + EXTRA_CONNECTIONS;
+        int targetConnections = connections + config.replication().parallelism() - 1;
         HikariDataSource source = DataSources.create(config.source(), "source", connections, true, true);
         HikariDataSource target;
         try {
             // foreign_key_checks=0 on every target session: tables are created in any order (cycles
             // included), copied in any order and applied in binlog order; the final verification
             // proves the result
-            target = DataSources.create(config.target(), "target", connections, true, false,
+            target = DataSources.create(config.target(), "target", targetConnections, true, false,
                     config.copy().writeMethod() != CopyConfig.WriteMethod.INSERT, setup.sessionSettings());
         }
         catch (RuntimeException e) {
@@ -402,7 +404,7 @@ final class RunAssembly
                     targetSchemas(databases), plugins.verifier(), "skip".equals(replication.onUnparseableDdl()), state, metrics, tag,
                     watch.<Consumer<List<dev.ferry.api.model.TableName>>>map(each -> each::expectOwnDrops).orElse(dropped -> {}));
         }
-        BinlogApplier.Settings settings = new BinlogApplier.Settings(replication.batchSize(), replication.writeRetries(),
+        BinlogApplier.Settings settings = new BinlogApplier.Settings(replication.batchSize(), replication.parallelism(), replication.writeRetries(),
                 replication.retryBackoff(), config.copy().lockStrategy(), MAX_APPLY_STATEMENT_BYTES, tag);
         // a heartbeat comes at most one interval after the last event: twice that is silence
         LagClock lag = new LagClock(InstantSource.system(), replication.heartbeat().multipliedBy(2));

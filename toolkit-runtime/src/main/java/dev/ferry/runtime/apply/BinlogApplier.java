@@ -35,22 +35,35 @@ import java.util.function.IntSupplier;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Applies binlog row events to the target, in binlog order, in batches of up to
- * {@code replication.batchSize} events, one target transaction per batch: inserts and updates
- * as upserts of the new image, deletes (and the old side of key-changing updates) by the old
- * image's key. Applying a batch twice leaves the target as applying it once. A delete or
- * referenced-column update whose foreign keys cascade is preceded, in the same transaction, by
- * the child changes the binlog does not show ({@link Cascades}).
+ * Applies binlog row events to the target in batches of up to {@code replication.batchSize}
+ * events: inserts and updates as upserts of the new image, deletes (and the old side of
+ * key-changing updates) by the old image's key. Applying a batch twice leaves the target as
+ * applying it once. A delete or referenced-column update whose foreign keys cascade is preceded,
+ * in the same transaction, by the child changes the binlog does not show ({@link Cascades}).
  *
  * <p>Events arrive from the binlog thread through a bounded queue (which slows the stream when
- * the target falls behind); one applier thread drains it. It keeps the {@link LagClock} current.
+ * the target falls behind); one coordinator thread drains it, gathers batches and keeps the
+ * {@link LagClock} current. With {@code parallelism} above 1, a batch is split by
+ * {@link ApplyPartitioner} into parts whose events touch disjoint rows and unique values; the
+ * parts are written at the same time on separate target connections, each in binlog order in its
+ * own transaction. A part that fails (a deadlock between parts, a lost connection) is written
+ * again alone after the others committed. The batch counts as applied, and its position is saved
+ * (in its own transaction when the state store writes positions with batches), only once every
+ * part committed: the applied position is a low-water mark below which every event is on the
+ * target, and a resume re-applies at most the batch that was being written.
  */
 public final class BinlogApplier
         implements AutoCloseable
@@ -58,6 +71,11 @@ public final class BinlogApplier
     private static final Logger log = LoggerFactory.getLogger(BinlogApplier.class);
     private static final int QUEUE_CAPACITY = 10_000;
     private static final long IDLE_POLL_MILLIS = 20;
+    /**
+     * A batch is split into at most one part per this many events: a part costs a connection,
+     * a transaction and its commit, which a few events do not repay.
+     */
+    static final int MIN_EVENTS_PER_PART = 32;
 
     private sealed interface Item
             permits Rows, TransactionEnd, Statement, Heartbeat {}
@@ -79,6 +97,7 @@ public final class BinlogApplier
      */
     public record Settings(
             int batchSize,
+            int parallelism,
             int writeRetries,
             Duration retryBackoff,
             LockStrategy lockStrategy,
@@ -88,14 +107,18 @@ public final class BinlogApplier
         public Settings
         {
             requireNonNull(tag, "tag is null");
+            if (parallelism < 1) {
+                throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
+            }
         }
 
         /**
-         * Settings whose statements carry no tag (tools and tests that do not watch the target).
+         * Settings of one apply worker whose statements carry no tag (tools and tests that do
+         * not watch the target).
          */
         public Settings(int batchSize, int writeRetries, Duration retryBackoff, LockStrategy lockStrategy, long maxStatementBytes)
         {
-            this(batchSize, writeRetries, retryBackoff, lockStrategy, maxStatementBytes, StatementTag.NONE);
+            this(batchSize, 1, writeRetries, retryBackoff, lockStrategy, maxStatementBytes, StatementTag.NONE);
         }
     }
 
@@ -112,10 +135,18 @@ public final class BinlogApplier
     // a statement changed the target; its handler hears when the statement's transaction ended
     private boolean schemaChanged;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-    private final EventWriter writer;
+    private final Supplier<? extends Collection<TableSchema>> tables;
+    // one per part of a batch: the coordinator writes the first part, the workers the others
+    private final EventWriter[] writers;
+    // built from the moved tables' foreign keys; dropped after a schema change (coordinator only)
+    private Cascades cascades;
+    private ApplyPartitioner partitioner;
+    private ExecutorService workers;
     private final Object progress = new Object();
     private final RunMetrics.Counter eventsApplied;
     private final RunMetrics.Counter batchesApplied;
+    private final RunMetrics.Counter partsApplied;
+    private final RunMetrics.Counter partsRetried;
     private final RunMetrics.Timer batchLatency;
     private final LagClock lag;
     private final AtomicReference<ApplierState> state = new AtomicReference<>(ApplierState.INIT);
@@ -123,6 +154,11 @@ public final class BinlogApplier
     private volatile Instant stateChanged = Instant.now();
     private volatile PositionPair applied;
     private volatile PositionPair received;
+    // the binlog thread's last transaction end, and the row events it handed over
+    private volatile PositionPair streamed;
+    private final AtomicLong receivedEvents = new AtomicLong();
+    // row events applied or skipped (coordinator)
+    private volatile long settledEvents;
     private volatile boolean stopping;
     private Thread thread;
 
@@ -151,9 +187,17 @@ public final class BinlogApplier
         this.locks = requireNonNull(locks, "locks is null");
         this.positionStore = requireNonNull(positionStore, "positionStore is null").filter(StateStore::writesPositionWithBatches);
         this.schemaChanges = requireNonNull(schemaChanges, "schemaChanges is null");
-        this.writer = new EventWriter(rewrites, tables, settings.maxStatementBytes(), settings.tag());
+        this.tables = requireNonNull(tables, "tables is null");
+        this.writers = new EventWriter[settings.parallelism()];
+        for (int i = 0; i < writers.length; i++) {
+            writers[i] = new EventWriter(rewrites, tables, settings.maxStatementBytes(), settings.tag());
+        }
         this.eventsApplied = metrics.counter("apply_events", "binlog row events applied to the target");
         this.batchesApplied = metrics.counter("apply_batches", "binlog batches committed on the target");
+        this.partsApplied = metrics.counter("apply_parts", "parts of binlog batches committed on the target, each in its own transaction"
+                + " (more parts than batches: batches were applied in parallel)");
+        this.partsRetried = metrics.counter("apply_parts_retried", "parts of binlog batches written again alone after failing"
+                + " beside the batch's other parts (deadlocks between parts, lost connections)");
         this.batchLatency = metrics.latency("apply_batch_duration", "time to write and commit one batch of binlog events on the target");
         this.lag = requireNonNull(lag, "lag is null");
     }
@@ -169,7 +213,16 @@ public final class BinlogApplier
         }
         applied = requireNonNull(start, "start is null");
         received = start;
+        streamed = start;
         setState(ApplierState.WAITING);
+        if (writers.length > 1) {
+            AtomicInteger ids = new AtomicInteger();
+            workers = Executors.newFixedThreadPool(writers.length - 1, runnable -> {
+                Thread worker = new Thread(runnable, "ferry-apply-" + ids.incrementAndGet());
+                worker.setDaemon(true);
+                return worker;
+            });
+        }
         thread = new Thread(this::run, "ferry-applier");
         thread.setDaemon(true);
         thread.start();
@@ -180,12 +233,14 @@ public final class BinlogApplier
     public void onRowEvents(List<RowEvent> events, long sourceMillis)
             throws InterruptedException
     {
+        receivedEvents.addAndGet(events.size());
         offer(new Rows(events, sourceMillis));
     }
 
     public void onTransactionEnd(PositionPair position, long sourceMillis)
             throws InterruptedException
     {
+        streamed = position;
         offer(new TransactionEnd(position, sourceMillis));
     }
 
@@ -260,6 +315,33 @@ public final class BinlogApplier
         return queue.size();
     }
 
+    /**
+     * Row events received from the binlog and not yet applied (or skipped by the filters).
+     */
+    public long backlogEvents()
+    {
+        return Math.max(0, receivedEvents.get() - settledEvents);
+    }
+
+    /**
+     * Binlog bytes between the applied position and the last transaction received, or null
+     * before the start and when they are in different files.
+     */
+    public Long backlogBytes()
+    {
+        PositionPair from = applied;
+        PositionPair to = streamed;
+        if (from == null || to == null || !from.event().file().equals(to.event().file())) {
+            return null;
+        }
+        return Math.max(0, to.event().offset() - from.event().offset());
+    }
+
+    public int parallelism()
+    {
+        return writers.length;
+    }
+
     public LagClock lag()
     {
         return lag;
@@ -317,6 +399,9 @@ public final class BinlogApplier
                 current.join(5_000);
             }
         }
+        if (workers != null) {
+            workers.shutdownNow();
+        }
     }
 
     // --- the applier thread ------------------------------------------------------------------------
@@ -370,13 +455,18 @@ public final class BinlogApplier
             }
             handledSourceMillis = rows.sourceMillis();
             List<RowEvent> events = rows.events();
+            int skipped = 0;
             for (int i = 0; i < events.size(); i++) {
                 RowEvent event = events.get(i);
-                if (filtered(event) != null || copyFilter.isPresent() && writer.cascades().cascades(event)) {
+                if (filtered(event) != null || copyFilter.isPresent() && cascades().cascades(event)) {
                     pending.add(event);
                     pendingPosition = event.position();
                 }
+                else {
+                    skipped++;
+                }
             }
+            settledEvents += skipped;
             if (!events.isEmpty()) {
                 received = events.get(events.size() - 1).position();
             }
@@ -415,7 +505,7 @@ public final class BinlogApplier
             advance(PositionPair.at(statement.position().resume()));
             boolean changed = schemaChanges.apply(statement.sql(), statement.defaultDatabase(), statement.position());
             schemaChanged |= changed;
-            writer.reset();
+            resetSchemas();
             advance(statement.position());
             statement.done().countDown();
         }
@@ -479,21 +569,45 @@ public final class BinlogApplier
         throttle.await(() -> stopping);
         setState(ApplierState.APPLYING);
         long start = System.nanoTime();
-        List<RowEvent> batch = List.copyOf(pending);
-        PositionPair position = pendingPosition;
-        applyWithRetries(batch, position);
-        batchLatency.recordNanos(System.nanoTime() - start);
-        pending.clear();
-        List<RowEvent> applied = batch;
-        if (copyFilter.isPresent()) {
-            applied = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                RowEvent event = filtered(batch.get(i));
-                if (event != null) {
-                    applied.add(event);
-                }
+        List<EventWriter.Change> batch = new ArrayList<>(pending.size());
+        List<RowEvent> applied = new ArrayList<>(pending.size());
+        for (int i = 0; i < pending.size(); i++) {
+            RowEvent original = pending.get(i);
+            RowEvent write = filtered(original);
+            batch.add(new EventWriter.Change(original, write));
+            if (write != null) {
+                applied.add(write);
             }
         }
+        PositionPair position = pendingPosition;
+        List<TableName> locked = List.of();
+        if (settings.lockStrategy() == LockStrategy.IN_FERRY) {
+            Set<TableName> tables = new LinkedHashSet<>();
+            for (int i = 0; i < pending.size(); i++) {
+                tables.add(pending.get(i).table().name());
+            }
+            cascades().addReachable(tables);
+            locked = locks.lockForApply(tables);
+        }
+        try {
+            int partLimit = Math.min(writers.length, batch.size() / MIN_EVENTS_PER_PART);
+            List<List<EventWriter.Change>> parts = partLimit <= 1 ? List.of(batch) : partitioner().partition(batch, EventWriter.Change::original, partLimit);
+            if (parts.size() == 1) {
+                applyWithRetries(writers[0], batch, position, positionStore);
+            }
+            else {
+                applyParts(parts, position);
+            }
+            partsApplied.add(parts.size());
+        }
+        finally {
+            if (!locked.isEmpty()) {
+                locks.unlockForApply(locked);
+            }
+        }
+        batchLatency.recordNanos(System.nanoTime() - start);
+        settledEvents += pending.size();
+        pending.clear();
         eventsApplied.add(applied.size());
         batchesApplied.add(1);
         verifier.afterEventsApplied(applied);
@@ -502,12 +616,68 @@ public final class BinlogApplier
         setState(ApplierState.APPLIED);
     }
 
-    private void applyWithRetries(List<RowEvent> batch, PositionPair position)
+    /**
+     * Writes the parts of one batch at the same time, the first on this thread; a part that
+     * fails is written again alone (with the configured retries) once the others are done, as
+     * they then hold no locks it could wait for. The position is saved after every part committed.
+     */
+    private void applyParts(List<List<EventWriter.Change>> parts, PositionPair position)
+            throws InterruptedException, SQLException
+    {
+        List<Future<?>> futures = new ArrayList<>(parts.size() - 1);
+        for (int p = 1; p < parts.size(); p++) {
+            EventWriter writer = writers[p];
+            List<EventWriter.Change> part = parts.get(p);
+            futures.add(workers.submit(() -> {
+                applyOnce(writer, part, position, Optional.empty());
+                return null;
+            }));
+        }
+        Throwable[] failures = new Throwable[parts.size()];
+        try {
+            applyOnce(writers[0], parts.get(0), position, Optional.empty());
+        }
+        catch (SQLException | RuntimeException e) {
+            failures[0] = e;
+        }
+        try {
+            for (int p = 1; p < parts.size(); p++) {
+                try {
+                    futures.get(p - 1).get();
+                }
+                catch (ExecutionException e) {
+                    failures[p] = e.getCause();
+                }
+            }
+        }
+        catch (InterruptedException e) {
+            futures.forEach(future -> future.cancel(true));
+            throw e;
+        }
+        for (int p = 0; p < parts.size(); p++) {
+            Throwable failure = failures[p];
+            if (failure == null) {
+                continue;
+            }
+            if (!(failure instanceof SQLException sql)) {
+                throw failure instanceof RuntimeException runtime ? runtime : new FerryException("an apply worker failed: " + failure, failure);
+            }
+            partsRetried.add(1);
+            log.debug("part {} of {} of the binlog batch ending at {} failed beside the others ({}); writing it alone", p + 1, parts.size(),
+                    position.event(), SqlFailures.describe(sql));
+            applyWithRetries(writers[p], parts.get(p), position, Optional.empty());
+        }
+        if (positionStore.isPresent()) {
+            applyWithRetries(writers[0], List.of(), position, positionStore);
+        }
+    }
+
+    private void applyWithRetries(EventWriter writer, List<EventWriter.Change> batch, PositionPair position, Optional<StateStore> store)
             throws InterruptedException, SQLException
     {
         for (int failures = 0; ; failures++) {
             try {
-                applyOnce(batch, position);
+                applyOnce(writer, batch, position, store);
                 return;
             }
             catch (SQLException e) {
@@ -522,24 +692,18 @@ public final class BinlogApplier
         }
     }
 
-    private void applyOnce(List<RowEvent> batch, PositionPair position)
+    /**
+     * Writes {@code batch} in one target transaction, with the position when {@code store} is given.
+     */
+    private void applyOnce(EventWriter writer, List<EventWriter.Change> batch, PositionPair position, Optional<StateStore> store)
             throws SQLException
     {
-        List<TableName> locked = List.of();
-        if (settings.lockStrategy() == LockStrategy.IN_FERRY) {
-            Set<TableName> tables = new LinkedHashSet<>();
-            for (int i = 0; i < batch.size(); i++) {
-                tables.add(batch.get(i).table().name());
-            }
-            writer.cascades().addReachable(tables);
-            locked = locks.lockForApply(tables);
-        }
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                writer.apply(connection, batch, this::filtered);
-                if (positionStore.isPresent()) {
-                    positionStore.get().writePosition(connection, position);
+                writer.apply(connection, batch);
+                if (store.isPresent()) {
+                    store.get().writePosition(connection, position);
                 }
                 connection.commit();
             }
@@ -561,11 +725,35 @@ public final class BinlogApplier
                 }
             }
         }
-        finally {
-            if (!locked.isEmpty()) {
-                locks.unlockForApply(locked);
-            }
+    }
+
+    private Cascades cascades()
+    {
+        if (cascades == null) {
+            cascades = new Cascades(tables.get(), rewrites::apply, settings.tag());
         }
+        return cascades;
+    }
+
+    private ApplyPartitioner partitioner()
+    {
+        if (partitioner == null) {
+            partitioner = new ApplyPartitioner(tables.get());
+        }
+        return partitioner;
+    }
+
+    /**
+     * Forgets statements, foreign keys and partitioning plans after a schema change; the
+     * workers are idle then (a statement is handled after a flush).
+     */
+    private void resetSchemas()
+    {
+        for (EventWriter writer : writers) {
+            writer.reset();
+        }
+        cascades = null;
+        partitioner = null;
     }
 
     private void setState(ApplierState newState)

@@ -23,6 +23,7 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -93,6 +94,7 @@ final class Cascades
     private final Map<TableSchema, Map<BitSet, List<Derived>>> updates = new IdentityHashMap<>();
     private final Map<TableSchema, int[]> updateReferenced = new IdentityHashMap<>();
     private final Map<TableName, Set<TableName>> reach = new HashMap<>();
+    private final Set<TableName> involved = new HashSet<>();
 
     /**
      * @param tables the moved tables
@@ -107,6 +109,8 @@ final class Cascades
             for (ForeignKey key : table.foreignKeys()) {
                 if (key.onDelete().changesReferencingRows() || key.onUpdate().changesReferencingRows()) {
                     incoming.computeIfAbsent(key.referencedTable(), ignored -> new ArrayList<>()).add(new Edge(table, key));
+                    involved.add(table.name());
+                    involved.add(key.referencedTable());
                 }
             }
         }
@@ -115,6 +119,15 @@ final class Cascades
     boolean isEmpty()
     {
         return incoming.isEmpty();
+    }
+
+    /**
+     * Whether {@code table} is the parent or the child of a cascading foreign key: its events
+     * must stay in binlog order with those of the tables the cascade joins it to.
+     */
+    boolean involves(TableName table)
+    {
+        return involved.contains(table);
     }
 
     /**
@@ -214,9 +227,6 @@ final class Cascades
         return cached;
     }
 
-    /**
-     * The child changes a delete or update of a parent row implies; empty when none.
-     */
     /**
      * Whether {@code event} changes child rows.
      */

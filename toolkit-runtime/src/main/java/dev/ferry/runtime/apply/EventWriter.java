@@ -2,6 +2,7 @@ package dev.ferry.runtime.apply;
 
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.RowEvent;
+import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.RewritesConfig;
 import dev.ferry.runtime.sql.StatementTag;
@@ -10,11 +11,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,7 +24,7 @@ import static java.util.Objects.requireNonNull;
  * Writes a batch of row events to the target in one open transaction, in binlog order: runs of
  * consecutive events of one table and one operation become one statement, and the child changes
  * of a cascading delete or update ({@link Cascades}) run right before their parent's event.
- * Applier thread only.
+ * One thread at a time: each apply worker has its own.
  */
 final class EventWriter
 {
@@ -55,20 +57,45 @@ final class EventWriter
     }
 
     /**
-     * Applies the events {@code filter} keeps (it may also turn an update into an insert or a
-     * delete), after the cascades of every event (the copy filter's or not: their children may be
-     * moved rows), turning each run of consecutive events of one table and one
-     * operation into one statement.
+     * A binlog row event and what the copy filter makes of it: {@code write} is the event to
+     * apply (the same, or an update turned into an insert or a delete), or null to apply nothing
+     * but the cascades of {@code original} (its children may be moved rows).
      */
-    void apply(Connection connection, List<RowEvent> batch, UnaryOperator<RowEvent> filter)
+    record Change(RowEvent original, RowEvent write) {}
+
+    /**
+     * Applies {@code changes} in order, the cascades of each original before its own write,
+     * turning each run of consecutive writes of one table and one operation into one statement.
+     * The events of a table whose rows are identified exactly by their key bytes are reduced to
+     * each row's final state first ({@link #compact}).
+     */
+    void apply(Connection connection, List<Change> batch)
             throws SQLException
     {
+        List<Change> changes = groupedByTable(batch);
         List<Row> run = new ArrayList<>();
         boolean cascading = !cascades().isEmpty();
         TableStatements runTable = null;
         boolean runIsDelete = false;
-        for (int i = 0; i < batch.size(); i++) {
-            RowEvent original = batch.get(i);
+        for (int i = 0; i < changes.size(); i++) {
+            Change change = changes.get(i);
+            RowEvent original = change.original();
+            TableSchema schema = original.table();
+            if (!cascades().involves(schema.name()) && statementsFor(schema).compactable()) {
+                int end = i + 1;
+                while (end < changes.size() && changes.get(end).original().table() == schema) {
+                    end++;
+                }
+                if (end - i > 1) {
+                    if (runTable != null) {
+                        flushRun(connection, runTable, runIsDelete, run);
+                        runTable = null;
+                    }
+                    compact(connection, statementsFor(schema), changes.subList(i, end));
+                    i = end - 1;
+                    continue;
+                }
+            }
             if (cascading && original.type() != RowEvent.Type.INSERT) {
                 List<Cascades.Derived> derived = cascades.forEvent(original);
                 if (!derived.isEmpty()) {
@@ -79,7 +106,7 @@ final class EventWriter
                     Cascades.apply(connection, original, derived);
                 }
             }
-            RowEvent event = filter.apply(original);
+            RowEvent event = change.write();
             if (event == null) {
                 continue;
             }
@@ -117,6 +144,99 @@ final class EventWriter
         if (runTable != null) {
             flushRun(connection, runTable, runIsDelete, run);
         }
+    }
+
+    /**
+     * {@code batch} with the events of each table moved together, so that they make fewer and
+     * longer statements: events of different tables commute (target sessions run with
+     * {@code foreign_key_checks=0}), except where a cascade derives one table's changes from
+     * another's events; the tables a cascade joins keep their binlog order, first. Within a table
+     * the order is the binlog's.
+     */
+    private List<Change> groupedByTable(List<Change> batch)
+    {
+        if (batch.size() < 3) {
+            return batch;
+        }
+        Map<TableName, List<Change>> byTable = new LinkedHashMap<>();
+        List<Change> ordered = new ArrayList<>(batch.size());
+        TableName previous = null;
+        boolean interleaved = false;
+        for (int i = 0; i < batch.size(); i++) {
+            Change change = batch.get(i);
+            TableName table = change.original().table().name();
+            if (cascades().involves(table)) {
+                ordered.add(change);
+                continue;
+            }
+            List<Change> events = byTable.get(table);
+            if (events == null) {
+                events = new ArrayList<>();
+                byTable.put(table, events);
+            }
+            else if (!table.equals(previous)) {
+                interleaved = true;
+            }
+            events.add(change);
+            previous = table;
+        }
+        if (!interleaved) {
+            return batch;
+        }
+        for (List<Change> events : byTable.values()) {
+            ordered.addAll(events);
+        }
+        return ordered;
+    }
+
+    /**
+     * Writes the final state of each row that {@code changes} (events of one table, in binlog
+     * order) touch: one delete of the rows that end absent, one upsert of the rows that end
+     * present. Exact for a table whose only unique index is its identifying key and whose key
+     * bytes decide equality ({@link TableStatements#compactable}): each event sets or removes one
+     * row independently of the others, the last event of a row decides its state, and the two
+     * sets are disjoint, so no order between them matters.
+     */
+    private void compact(Connection connection, TableStatements table, List<Change> changes)
+            throws SQLException
+    {
+        Map<TableStatements.RowKey, Row> last = new LinkedHashMap<>();
+        // a removed row maps to its old image, marked by this set
+        Map<TableStatements.RowKey, Boolean> removed = new HashMap<>();
+        for (int i = 0; i < changes.size(); i++) {
+            RowEvent event = changes.get(i).write();
+            if (event == null) {
+                continue;
+            }
+            switch (event.type()) {
+                case INSERT -> set(last, removed, table.rowKey(event.after()), event.after(), false);
+                case DELETE -> set(last, removed, table.rowKey(event.before()), event.before(), true);
+                default -> {
+                    if (table.keyChanged(event.before(), event.after())) {
+                        set(last, removed, table.rowKey(event.before()), event.before(), true);
+                    }
+                    set(last, removed, table.rowKey(event.after()), event.after(), false);
+                }
+            }
+        }
+        List<Row> deletes = new ArrayList<>();
+        List<Row> upserts = new ArrayList<>(last.size());
+        for (Map.Entry<TableStatements.RowKey, Row> entry : last.entrySet()) {
+            (removed.get(entry.getKey()) ? deletes : upserts).add(entry.getValue());
+        }
+        if (!deletes.isEmpty()) {
+            table.delete(connection, deletes, 0, deletes.size());
+        }
+        if (!upserts.isEmpty()) {
+            table.write(connection, upserts, 0, upserts.size(), maxStatementBytes);
+        }
+    }
+
+    private static void set(Map<TableStatements.RowKey, Row> last, Map<TableStatements.RowKey, Boolean> removed, TableStatements.RowKey key, Row row,
+            boolean remove)
+    {
+        last.put(key, row);
+        removed.put(key, remove);
     }
 
     private void flushRun(Connection connection, TableStatements table, boolean delete, List<Row> run)

@@ -1,6 +1,7 @@
 package dev.ferry.runtime.apply;
 
 import dev.ferry.api.model.Column;
+import dev.ferry.api.model.IndexInfo;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.SqlParameters;
 import dev.ferry.api.model.TableName;
@@ -12,6 +13,7 @@ import dev.ferry.api.model.KeySql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +36,25 @@ final class TableStatements
     private final String deleteByRow;
     private final Column[] columns;
     private final java.nio.charset.Charset[] charsets;
+    private final boolean compactable;
+
+    /**
+     * A row's identifying key values, compared by their bytes.
+     */
+    record RowKey(byte[][] values)
+    {
+        @Override
+        public boolean equals(Object o)
+        {
+            return o instanceof RowKey other && Arrays.deepEquals(values, other.values);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return Arrays.deepHashCode(values);
+        }
+    }
 
     /**
      * @param tag put in front of every statement
@@ -69,6 +90,52 @@ final class TableStatements
             row.append(i == 0 ? "" : " AND ").append(schema.columns().get(writable[i]).quotedName()).append(" <=> ?");
         }
         this.deleteByRow = row.append(" LIMIT 1").toString();
+        this.compactable = key != null && exactKey(schema, key);
+    }
+
+    /**
+     * Whether the rows a batch touches can be reduced to their final states: the identifying key
+     * is the table's only unique index (an upsert can only meet its own row), and its columns
+     * are numbers or temporals, whose bytes in row images are equal exactly when the server
+     * takes the values as equal (text may be equal under a collation, or with trailing spaces,
+     * with other bytes).
+     */
+    boolean compactable()
+    {
+        return compactable;
+    }
+
+    private static boolean exactKey(TableSchema schema, int[] key)
+    {
+        int unique = 0;
+        for (IndexInfo index : schema.indexes()) {
+            if (index.unique()) {
+                unique++;
+            }
+        }
+        if (unique != 1) {
+            return false;
+        }
+        for (int position : key) {
+            switch (schema.columns().get(position).type().family()) {
+                case INTEGER:
+                case DECIMAL:
+                case TEMPORAL:
+                    break;
+                default:
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    RowKey rowKey(Row row)
+    {
+        byte[][] values = new byte[key.length][];
+        for (int i = 0; i < key.length; i++) {
+            values[i] = row.get(key[i]);
+        }
+        return new RowKey(values);
     }
 
     TableSchema schema()
@@ -131,6 +198,7 @@ final class TableStatements
             throws SQLException
     {
         if (key == null) {
+            // one row each (LIMIT 1: a keyless table may hold equal rows), sent as one batch
             try (PreparedStatement prepared = connection.prepareStatement(deleteByRow)) {
                 for (int r = from; r < to; r++) {
                     Row row = rows.get(r);
@@ -138,8 +206,9 @@ final class TableStatements
                         int position = writable[i];
                         SqlParameters.bindWire(prepared, i + 1, columns[position], charsets[position], row.get(position));
                     }
-                    prepared.executeUpdate();
+                    prepared.addBatch();
                 }
+                prepared.executeBatch();
             }
             return;
         }

@@ -85,6 +85,7 @@ public final class BinlogStreamer
     private volatile BinaryLogClient client;
     private volatile Thread thread;
     private volatile PositionPair lastPosition;
+    private volatile boolean reconnectRequested;
 
     // touched only on the streamer thread
     private Throwable fatal;
@@ -178,6 +179,22 @@ public final class BinlogStreamer
     public void close()
     {
         stop();
+    }
+
+    /**
+     * Drops the current connection so that the streamer opens a new one from the resume
+     * position, as after a lost connection: for a caller that waits for the stream to reach a
+     * position and sees it stand still although the server is ahead (a connection that stays
+     * open and delivers nothing, such as one behind a half-closed proxy). Any thread.
+     */
+    public void reconnect(String why)
+    {
+        BinaryLogClient current = client;
+        if (current != null && !stopped) {
+            log.warn("reconnecting the {} binlog stream of {}:{} at {}: {}", config.role().server(), config.host(), config.port(), lastPosition.event(), why);
+            reconnectRequested = true;
+            disconnect(current);
+        }
     }
 
     /**
@@ -292,8 +309,13 @@ public final class BinlogStreamer
                 if (position.progressed()) {
                     failures = 0;
                 }
-                failures++;
                 BinlogPosition resumeAt = position.prepareReconnect();
+                if (reconnectRequested) {
+                    // asked for (reconnect()): not a failure, and no backoff
+                    reconnectRequested = false;
+                    continue;
+                }
+                failures++;
                 if (failures > config.readRetries()) {
                     failure = new FerryException("lost the binlog connection to " + config.host() + ":" + config.port() + " and gave up after "
                             + config.readRetries() + " retries" + (connectionError == null ? "" : " (last error: " + rootMessage(connectionError) + ")")

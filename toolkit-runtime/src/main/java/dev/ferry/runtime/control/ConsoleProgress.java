@@ -165,7 +165,7 @@ public final class ConsoleProgress
             if (replication.lagSeconds() != null) {
                 line.append(", lag ").append(Display.seconds(replication.lagSeconds()));
             }
-            line.append(", ").append(Display.count(replication.queued())).append(" queued, at ").append(replication.appliedPosition());
+            line.append(", ").append(Display.count(replication.backlogEvents())).append(" events behind, at ").append(replication.appliedPosition());
         }
         if (copy.throttle().throttled()) {
             line.append(" | copy throttled: ").append(copy.throttle().reason());
@@ -196,6 +196,8 @@ public final class ConsoleProgress
         line.put("applierLagSeconds", replication.lagSeconds() == null ? null : Math.round(replication.lagSeconds() * 10) / 10.0);
         line.put("appliedPosition", replication.appliedPosition());
         line.put("queued", replication.queued());
+        line.put("backlogEvents", replication.backlogEvents());
+        line.put("backlogBytes", replication.backlogBytes());
         line.put("eventsApplied", replication.eventsApplied());
         line.put("copyThrottle", copy.throttle().reason());
         line.put("replicationThrottle", replication.throttle().reason());

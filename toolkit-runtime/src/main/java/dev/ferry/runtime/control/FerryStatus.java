@@ -158,11 +158,15 @@ public record FerryStatus(
      * @param appliedFile its binlog file, or null
      * @param appliedOffset its offset, or null
      * @param queued binlog items received but not yet applied
+     * @param backlogEvents row events received from the source and not yet applied (or skipped)
+     * @param backlogBytes binlog bytes received and not yet applied, or null when the two positions are in different files
+     * @param parallelism the applier's connections ({@code replication.parallelism})
      * @param eventsApplied row events applied
      * @param throttle the replication's throttlers
      */
     public record ReplicationStatus(boolean started, String state, String stateChanged, Double stateAgeSeconds, Double lagSeconds, String appliedPosition,
-            String appliedFile, Long appliedOffset, int queued, long eventsApplied, StageStatus throttle) {}
+            String appliedFile, Long appliedOffset, int queued, long backlogEvents, Long backlogBytes, int parallelism, long eventsApplied,
+            StageStatus throttle) {}
 
     /**
      * @param throttled whether the stage is held back now: it waits on a throttler, or one says so
@@ -359,14 +363,14 @@ public record FerryStatus(
     private static ReplicationStatus replication(Optional<BinlogApplier> applier, long eventsApplied, StageStatus throttle, Instant now)
     {
         if (applier.isEmpty()) {
-            return new ReplicationStatus(false, "INIT", null, null, null, null, null, null, 0, eventsApplied, throttle);
+            return new ReplicationStatus(false, "INIT", null, null, null, null, null, null, 0, 0, null, 0, eventsApplied, throttle);
         }
         BinlogApplier current = applier.get();
         Instant changed = current.stateChanged();
         BinlogPosition applied = current.applied() == null ? null : current.applied().event();
         return new ReplicationStatus(true, current.state().name(), changed.toString(), Math.max(0, Duration.between(changed, now).toNanos() / 1e9),
                 current.lag().seconds(), applied == null ? null : applied.toString(), applied == null ? null : applied.file(), applied == null ? null : applied.offset(),
-                current.queued(), eventsApplied, throttle);
+                current.queued(), current.backlogEvents(), current.backlogBytes(), current.parallelism(), eventsApplied, throttle);
     }
 
     private static StageStatus stage(Throttler pauser, List<Throttler> throttlers, List<PluginSection> sections, String waitingOn)

@@ -135,6 +135,10 @@ final class PrometheusText
                     replication.lagSeconds()));
         }
         page.add(gauge("ferry_applier_queued", "binlog items received and not yet applied", replication.queued()));
+        page.add(gauge("ferry_replication_backlog_events", "row events received from the source and not yet applied", replication.backlogEvents()));
+        if (replication.backlogBytes() != null) {
+            page.add(gauge("ferry_replication_backlog_bytes", "binlog bytes received from the source and not yet applied", replication.backlogBytes()));
+        }
         if (replication.appliedOffset() != null) {
             Matcher sequence = FILE_SEQUENCE.matcher(replication.appliedFile() == null ? "" : replication.appliedFile());
             if (sequence.find()) {

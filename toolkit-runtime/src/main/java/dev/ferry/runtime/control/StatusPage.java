@@ -189,8 +189,10 @@ final class StatusPage
                 + (replication.stateAgeSeconds() == null ? "" : ", for <span id=\"applier-state-age\">" + Display.seconds(replication.stateAgeSeconds()) + "</span>"));
         term(html, "Applied up to", replication.appliedPosition() == null ? "-" : "<code id=\"applied-position\">" + escape(replication.appliedPosition()) + "</code>");
         term(html, "Applier lag", "<span id=\"applier-lag\">" + lag(replication) + "</span>");
-        term(html, "Binlog lag", "<span id=\"applier-queued\">" + Display.count(replication.queued()) + "</span> items queued for the applier"
-                + (replication.stateAgeSeconds() == null ? "" : "; state changed " + Display.seconds(replication.stateAgeSeconds()) + " ago"));
+        term(html, "Backlog", "<span id=\"applier-backlog\">" + Display.count(replication.backlogEvents()) + "</span> row events"
+                + (replication.backlogBytes() == null ? "" : " (" + Display.count(replication.backlogBytes()) + " binlog bytes)")
+                + " received and not yet applied; <span id=\"applier-queued\">" + Display.count(replication.queued()) + "</span> items queued for the applier");
+        term(html, "Apply connections", Integer.toString(replication.parallelism()));
         term(html, "Events applied", Display.count(replication.eventsApplied()));
         StringBuilder throttle = new StringBuilder();
         throttle(throttle, "replication-throttle", replication.throttle());

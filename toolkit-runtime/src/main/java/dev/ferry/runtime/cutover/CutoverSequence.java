@@ -113,7 +113,7 @@ public final class CutoverSequence
         Instant started = Instant.now();
         if (watch.isPresent() && watch.get().foundWrites()) {
             // what else is in the target's binlog by now goes into the same report
-            return refused(watch.get().finish(config.cutover().catchUpTimeout()), "before the cutover started (the before hook was not called)");
+            return refused(watch.get().finish(config.cutover().catchUpTimeout(), stallLimit(config)), "before the cutover started (the before hook was not called)");
         }
         if (config.cutover().before() != null) {
             hooks.post("cutover before", config.cutover().before(), "{\"event\":\"cutover-before\"}");
@@ -125,7 +125,7 @@ public final class CutoverSequence
         try (Connection connection = source.getConnection()) {
             end = SourceServer.currentPosition(connection);
         }
-        if (!replication.awaitApplied(end, config.cutover().catchUpTimeout())) {
+        if (!replication.awaitAppliedReconnectingWhenStalled(end, config.cutover().catchUpTimeout(), stallLimit(config))) {
             throw new FerryException("cutover: the applier did not reach the source's final position " + end + " within "
                     + config.cutover().catchUpTimeout() + " (cutover.catchUpTimeout); it is at " + replication.applied().event()
                     + ". Check that writes to the source have stopped.");
@@ -135,7 +135,7 @@ public final class CutoverSequence
         if (watch.isPresent()) {
             // every write of this run is on the target now: anything after it in the target's
             // binlog up to here, and not this run's, is someone else's
-            TargetWrites writes = watch.get().finish(config.cutover().catchUpTimeout());
+            TargetWrites writes = watch.get().finish(config.cutover().catchUpTimeout(), stallLimit(config));
             if (writes.found()) {
                 return refused(writes, "after the final catch-up");
             }
@@ -221,5 +221,16 @@ public final class CutoverSequence
             }
             Thread.sleep(500);
         }
+    }
+
+    /**
+     * How long a binlog stream may stand still short of the position a cutover waits for before
+     * it is reconnected: three heartbeats (a live idle connection hears one per interval), at
+     * least 5 s.
+     */
+    static Duration stallLimit(FerryConfig config)
+    {
+        Duration threeHeartbeats = config.replication().heartbeat().multipliedBy(3);
+        return threeHeartbeats.compareTo(Duration.ofSeconds(5)) > 0 ? threeHeartbeats : Duration.ofSeconds(5);
     }
 }

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
@@ -84,6 +86,43 @@ public final class Replication
             throws InterruptedException
     {
         return applier.awaitApplied(position, timeout);
+    }
+
+    /**
+     * Blocks until the applier applied up to {@code position}, like {@link #awaitApplied}, and
+     * reconnects the binlog stream whenever neither the stream nor the applier moved for
+     * {@code stall} while short of it: the cutover's final catch-up does not wait out its whole
+     * timeout on a connection that stays open and delivers nothing.
+     */
+    public boolean awaitAppliedReconnectingWhenStalled(BinlogPosition position, Duration timeout, Duration stall)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<PositionPair> lastSeen = null;
+        long lastMoved = System.nanoTime();
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            if (applier.awaitApplied(position, Duration.ofNanos(Math.min(remaining, Duration.ofMillis(500).toNanos())))) {
+                return true;
+            }
+            checkHealthy();
+            BinlogStreamer current = streamer;
+            if (current == null) {
+                continue;
+            }
+            List<PositionPair> seen = Arrays.asList(current.position(), applier.applied());
+            if (!seen.equals(lastSeen) || applier.queued() > 0) {
+                lastSeen = seen;
+                lastMoved = System.nanoTime();
+            }
+            else if (System.nanoTime() - lastMoved > stall.toNanos()) {
+                current.reconnect("the stream stood still for " + stall.toMillis() + " ms short of the source's position " + position);
+                lastMoved = System.nanoTime();
+            }
+        }
     }
 
     /**

@@ -123,7 +123,8 @@ public final class DataSources
         params.put("connectionTimeZone", "UTC");
         params.put("forceConnectionTimeZoneToSession", "false");
         params.put("useServerPrepStmts", "false");
-        params.put("rewriteBatchedStatements", "false");
+        // the applier's deletes from keyless tables go as JDBC batches: one round trip for many rows
+        params.put("rewriteBatchedStatements", "true");
         params.put("cachePrepStmts", "true");
         params.put("prepStmtCacheSize", "256");
         params.put("prepStmtCacheSqlLimit", "65536");

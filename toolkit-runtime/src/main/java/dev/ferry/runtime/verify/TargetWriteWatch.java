@@ -213,7 +213,7 @@ public final class TargetWriteWatch
      *
      * @throws FerryException when the watch failed, or does not get there within {@code timeout}
      */
-    public TargetWrites finish(Duration timeout)
+    public TargetWrites finish(Duration timeout, Duration stall)
             throws SQLException, InterruptedException
     {
         BinlogPosition end;
@@ -221,11 +221,24 @@ public final class TargetWriteWatch
             end = SourceServer.currentPosition(connection);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        PositionPair lastSeen = null;
+        long lastMoved = System.nanoTime();
         while (!reached(end)) {
             checkHealthy();
             if (System.nanoTime() - deadline > 0) {
                 throw new FerryException("cutover: the watch of the target's binlog did not reach the target's position " + end + " within "
                         + timeout + " (cutover.catchUpTimeout); it is at " + position() + ". The run's state is saved; a resume continues it");
+            }
+            BinlogStreamer current = streamer;
+            PositionPair seen = current == null ? null : current.position();
+            if (seen == null || !seen.equals(lastSeen)) {
+                lastSeen = seen;
+                lastMoved = System.nanoTime();
+            }
+            else if (System.nanoTime() - lastMoved > stall.toNanos()) {
+                // a connection that stays open and delivers nothing: read again from where the watch is
+                current.reconnect("the watch stood still for " + stall.toMillis() + " ms short of the target's position " + end);
+                lastMoved = System.nanoTime();
             }
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
         }

@@ -87,6 +87,67 @@ class BinlogStreamerKillIT
     }
 
     @Test
+    void reconnectsAskedForByAWaitingCallerResumeWithEveryTransactionExactlyOnce(TestDatabase database)
+            throws Exception
+    {
+        int transactions = 200;
+        database.executeOnSource("CREATE TABLE k (tx INT, part INT, v VARCHAR(10), PRIMARY KEY (tx, part))");
+        BinlogPosition start = BinlogTestSupport.currentPosition(database.source());
+        AtomicInteger seen = new AtomicInteger();
+        RecordingListener listener = new RecordingListener()
+        {
+            @Override
+            public void onRowEvents(List<RowEvent> events, long sourceMillis)
+            {
+                super.onRowEvents(events, sourceMillis);
+                if (events.get(0).type() == RowEvent.Type.UPDATE) {
+                    seen.incrementAndGet();
+                }
+            }
+        };
+        TableName table = new TableName(database.name(), "k");
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (BinlogStreamer streamer = new BinlogStreamer(BinlogTestSupport.config(database.source()).withRetries(2, Duration.ofMillis(50)),
+                BinlogTestSupport.schemas(database), table::equals, listener)) {
+            streamer.start(start);
+            Future<?> writes = writer.submit(() -> {
+                write(database, transactions, 3);
+                return null;
+            });
+            int reconnects = 0;
+            for (int threshold : new int[] {30, 90, 150}) {
+                awaitAtLeast(seen, threshold, writes);
+                streamer.reconnect("asked by the test");
+                reconnects++;
+            }
+            writes.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            BinlogPosition end = BinlogTestSupport.currentPosition(database.source());
+            listener.awaitTransactionEnd(end, TIMEOUT);
+            // an idle stream asked again and again (more often than readRetries, with nothing
+            // read in between): asked-for reconnects are not failures
+            for (int i = 0; i < 4; i++) {
+                long connections = streamer.connections();
+                streamer.reconnect("asked by the test while idle");
+                reconnects++;
+                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                while (streamer.connections() == connections && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(100);
+            }
+            Thread.sleep(500);
+
+            assertNull(listener.failure());
+            assertTrue(streamer.isRunning(), "the streamer gave up");
+            assertTrue(streamer.connections() > reconnects, "connections: " + streamer.connections());
+            assertEveryTransactionOnce(listener, database.name(), transactions);
+        }
+        finally {
+            writer.shutdownNow();
+        }
+    }
+
+    @Test
     void killInTheMiddleOfATransactionReplaysWithoutHandingOnTwice(TestDatabase database)
             throws Exception
     {

@@ -108,12 +108,14 @@ class ConsoleProgressTest
     {
         FerryStatus status = PrometheusTextTest.status(List.of(), 2.25);
         assertTrue(ConsoleProgress.textLine(status).contains(" | applier WAITING for " + Display.seconds(1.25) + ", lag " + Display.seconds(2.25)
-                + ", 7 queued, at bin.000003:4242"), ConsoleProgress.textLine(status));
+                + ", 12 events behind, at bin.000003:4242"), ConsoleProgress.textLine(status));
         JsonNode line = new ObjectMapper().readTree(ConsoleProgress.jsonLine(status));
         assertEquals(2.3, line.get("applierLagSeconds").asDouble(), line.toString());
+        assertEquals(12, line.get("backlogEvents").asInt(), line.toString());
+        assertEquals(3400, line.get("backlogBytes").asInt(), line.toString());
 
         FerryStatus unknown = PrometheusTextTest.status(List.of(), null);
-        assertTrue(ConsoleProgress.textLine(unknown).contains(" | applier WAITING for " + Display.seconds(1.25) + ", 7 queued"), ConsoleProgress.textLine(unknown));
+        assertTrue(ConsoleProgress.textLine(unknown).contains(" | applier WAITING for " + Display.seconds(1.25) + ", 12 events behind"), ConsoleProgress.textLine(unknown));
         assertTrue(new ObjectMapper().readTree(ConsoleProgress.jsonLine(unknown)).get("applierLagSeconds").isNull());
     }
 }

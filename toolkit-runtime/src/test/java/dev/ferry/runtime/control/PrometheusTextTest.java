@@ -36,7 +36,7 @@ class PrometheusTextTest
         return new FerryStatus("test", "2026-01-02T03:04:05Z", "copying",
                 new CopyStatus(150, 1000, 15, 50, 17.0, tables.size(), 0, 0, paused),
                 tables,
-                new ReplicationStatus(true, "WAITING", "2026-01-02T03:04:04Z", 1.25, lagSeconds, "bin.000003:4242", "bin.000003", 4242L, 7, 99, open),
+                new ReplicationStatus(true, "WAITING", "2026-01-02T03:04:04Z", 1.25, lagSeconds, "bin.000003:4242", "bin.000003", 4242L, 7, 12, 3400L, 4, 99, open),
                 new VerificationStatus("none", new ResultStatus("NOT_RUN", "not run yet", List.of()), new ResultStatus("NOT_RUN", "", List.of()), null,
                         new FerryStatus.TargetWritesStatus("watched", "watched", "bin.000001:4", 0, List.of(), null, null)),
                 new Health(true, "copying", "WAITING", 1.25, 300, null),
@@ -126,6 +126,8 @@ class PrometheusTextTest
         assertTrue(text.contains("ferry_applier_state_age_seconds 1.25\n"), text);
         assertTrue(text.contains("# TYPE ferry_replication_lag_seconds gauge\nferry_replication_lag_seconds 0.75\n"), text);
         assertTrue(text.contains("ferry_applier_queued 7.0\n"), text);
+        assertTrue(text.contains("ferry_replication_backlog_events 12.0\n"), text);
+        assertTrue(text.contains("ferry_replication_backlog_bytes 3400.0\n"), text);
         assertTrue(text.contains("ferry_applier_binlog_file_sequence 3.0\n"), text);
         assertTrue(text.contains("ferry_applier_binlog_offset_bytes 4242.0\n"), text);
         assertTrue(text.contains("ferry_throttled{stage=\"copy\"} 1.0\nferry_throttled{stage=\"replication\"} 0.0\n"), text);

@@ -24,6 +24,7 @@ class StatusPageTest
         assertTrue(html.contains("<span id=\"copy-throttle\" class=\"warn\">throttled: paused by operator</span>"), html);
         assertTrue(html.contains("<code id=\"applied-position\">bin.000003:4242</code>"), html);
         assertTrue(html.contains("<span id=\"applier-queued\">7</span> items queued"), html);
+        assertTrue(html.contains("<span id=\"applier-backlog\">12</span> row events (3,400 binlog bytes)"), html);
         assertTrue(html.contains("<script nonce=\"abc\">"), html);
         assertTrue(html.contains("<meta http-equiv=\"refresh\" content=\"3\">"), html);
         assertFalse(html.contains("${"), "every placeholder is filled");
