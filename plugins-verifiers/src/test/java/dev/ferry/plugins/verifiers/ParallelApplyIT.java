@@ -43,8 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * all of them. The writers start after the copy. For 4 s the applier keeps up (batches of a few
  * events); then it is paused while the writers go on for 4 s and stop, so that the last changes
  * of every row wait in a backlog of thousands of events, applied in full batches of 200 when the
- * cutover starts. After the cutover the verifier (iterative or inline) must agree and every table
- * must be equal on both sides, row by row.
+ * cutover starts; with 8 workers those batches must have been split into parts. After the
+ * cutover the verifier (iterative or inline) must agree and every table must be equal on both
+ * sides, row by row.
  * <p>
  * The test can fail. The applier writes whole after-images, so a change applied out of order is
  * repaired by the row's next change: only the order within the batches that hold a row's last
@@ -55,7 +56,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * primary key alone, groups in reverse order, as a partitioning that ignores unique keys would
  * (duplicate key on {@code u} or {@code code}); the same for the foreign-key family only
  * (dozens of rows differ in all three tables); the keyless table's events grouped by row
- * content (8 to 24 rows too many).
+ * content (8 to 24 rows too many). And with the applier's
+ * parallel parts, the cases with 8 workers failed when {@code ApplyPartitioner} left out the
+ * unique keys (duplicate key on {@code u} or {@code code}, also when the part is written again
+ * alone) or the cascade groups (rows of {@code child} and {@code grandchild} differ).
  * <p>
  * Runs in-process with the built-in verifiers, which {@code toolkit-runtime}'s tests cannot see;
  * hence this module.
@@ -121,6 +125,7 @@ class ParallelApplyIT
             long operations = load.stop();
             int backlog = ferry.applier().orElseThrow().queued();
             long batchesBefore = batches(ferry);
+            long partsBefore = counter(ferry, "apply_parts");
             long eventsBefore = events(ferry);
             pauser.onCommand("unpause");
             ferry.requestCutover();
@@ -141,15 +146,25 @@ class ParallelApplyIT
             long batches = batches(ferry);
             long catchUpBatches = batches - batchesBefore;
             long catchUpEvents = result.eventsApplied() - eventsBefore;
+            long catchUpParts = counter(ferry, "apply_parts") - partsBefore;
+            long partsRetried = counter(ferry, "apply_parts_retried");
             assertTrue(result.eventsApplied() > 2_000, "only " + result.eventsApplied() + " binlog events applied");
             assertTrue(batches > 20, "only " + batches + " batches applied");
             assertTrue(backlog > 1_000, "only " + backlog + " items queued while the applier was paused");
             assertTrue(catchUpBatches > 20 && catchUpEvents > BATCH_SIZE / 2 * catchUpBatches,
                     "the backlog was not applied in large batches: " + catchUpEvents + " events in " + catchUpBatches + " batches");
+            // with 8 workers the backlog's batches were split into parts written side by side
+            assertEquals(parallelism, ferry.applier().orElseThrow().parallelism());
+            if (parallelism == 1) {
+                assertEquals(catchUpBatches, catchUpParts, "a batch was split with one worker");
+            }
+            else {
+                assertTrue(catchUpParts >= 2 * catchUpBatches, "the backlog's " + catchUpBatches + " batches were written in only " + catchUpParts + " parts");
+            }
             System.out.printf(Locale.ROOT, "[ParallelApplyIT] parallelism %d, %s, seed %d: %.1f s; %s; %d events in %d batches, "
-                            + "%d items queued while paused, then %d events in %d batches; %s%n",
+                            + "%d items queued while paused, then %d events in %d batches of %d parts (%d parts retried alone); %s%n",
                     parallelism, verifier, seed, (System.nanoTime() - started) / 1e9, load.summary(), result.eventsApplied(), batches,
-                    backlog, catchUpEvents, catchUpBatches, verification.message());
+                    backlog, catchUpEvents, catchUpBatches, catchUpParts, partsRetried, verification.message());
         }
         finally {
             load.halt();
@@ -159,12 +174,17 @@ class ParallelApplyIT
 
     private static long batches(Ferry ferry)
     {
-        return ferry.metrics().counter("apply_batches", "").value();
+        return counter(ferry, "apply_batches");
     }
 
     private static long events(Ferry ferry)
     {
-        return ferry.metrics().counter("apply_events", "").value();
+        return counter(ferry, "apply_events");
+    }
+
+    private static long counter(Ferry ferry, String name)
+    {
+        return ferry.metrics().counter(name, "").value();
     }
 
     private static Ferry ferry(TestDatabase db, String yaml)
