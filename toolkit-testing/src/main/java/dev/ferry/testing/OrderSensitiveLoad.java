@@ -21,7 +21,7 @@ import static java.util.Objects.requireNonNull;
  * A concurrent write load on the source whose end state depends on the order in which the
  * changes of each row, of each unique value and of each foreign-key family are applied: what a
  * parallel binlog applier must keep. Several threads, each with its own connection and
- * {@code Random(seed * 31 + thread)}, write to the five tables of {@link #createTables} until
+ * {@code Random(seed * 31 + thread)}, write to the six tables of {@link #createTables} until
  * stopped:
  * <ul>
  * <li>{@code hot (id BIGINT PK, u INT NULL UNIQUE, code VARBINARY(4) NOT NULL UNIQUE, v, note)}:
@@ -32,13 +32,16 @@ import static java.util.Objects.requireNonNull;
  * ({@code NULL}), two rows swap codes through a temporary value, inserts draw {@code u} from a
  * pool only a little larger than the table. Primary keys change
  * ({@code SET id = id + 1000000}) and come back to small keys freed by deletes.</li>
+ * <li>{@code plain (id BIGINT PK, v, note)}: no other unique key, the kind of table whose events
+ * an applier may reduce to each row's last state: the same updates, deletes, re-inserts of freed
+ * keys and key changes.</li>
  * <li>{@code parent -> child -> grandchild}: {@code ON DELETE CASCADE ON UPDATE CASCADE} at both
  * levels; families inserted in one transaction, parents deleted and re-keyed (the binlog shows
  * only the parent's event), children re-keyed, moved to another parent, deleted.</li>
  * <li>{@code journal (k, tag, n)}: no key at all, identical rows on purpose; inserts, single-row
  * deletes and updates ({@code LIMIT 1}) and deletes of every row of one {@code k}.</li>
  * </ul>
- * A fifth of the operations are transactions over all three kinds of table (one in ten rolled
+ * A fifth of the operations are transactions over all four kinds of table (one in ten rolled
  * back). Statements that lose a race on the source (duplicate key, missing parent, deadlock, lock
  * wait timeout) are expected: their transaction is rolled back and the thread goes on. Each
  * thread pauses between operations, so the load leaves CPU for ferry on a small machine.
@@ -46,8 +49,8 @@ import static java.util.Objects.requireNonNull;
 public final class OrderSensitiveLoad
 {
     public static final int HOT_ROWS = 300;
+    public static final int PLAIN_ROWS = 200;
     public static final int PARENTS = 100;
-    public static final int TABLES = 5;
 
     /** values of {@code u}: a few more than rows, so that an insert mostly finds its value taken or just freed */
     private static final int UNIQUE_VALUES = HOT_ROWS + 40;
@@ -86,8 +89,8 @@ public final class OrderSensitiveLoad
     }
 
     /**
-     * Creates and fills {@code hot}, {@code parent}, {@code child}, {@code grandchild} and
-     * {@code journal} on the source.
+     * Creates and fills {@code hot}, {@code plain}, {@code parent}, {@code child},
+     * {@code grandchild} and {@code journal} on the source.
      */
     public static void createTables(TestDatabase db)
     {
@@ -95,6 +98,8 @@ public final class OrderSensitiveLoad
                 "CREATE TABLE hot (id BIGINT NOT NULL PRIMARY KEY, u INT NULL, code VARBINARY(4) NOT NULL, v BIGINT NOT NULL, "
                         + "note VARCHAR(40) NOT NULL, UNIQUE KEY u (u), UNIQUE KEY code (code))",
                 "INSERT INTO hot SELECT seq, seq, UNHEX(LPAD(HEX(seq), 8, '0')), 0, 'initial' FROM seq_1_to_" + HOT_ROWS,
+                "CREATE TABLE plain (id BIGINT NOT NULL PRIMARY KEY, v BIGINT NOT NULL, note VARCHAR(40) NOT NULL)",
+                "INSERT INTO plain SELECT seq, 0, 'initial' FROM seq_1_to_" + PLAIN_ROWS,
                 "CREATE TABLE parent (id INT NOT NULL PRIMARY KEY, name VARCHAR(40) NOT NULL, v INT NOT NULL)",
                 "CREATE TABLE child (id INT NOT NULL PRIMARY KEY, parent_id INT NOT NULL, v INT NOT NULL, "
                         + "CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE CASCADE ON UPDATE CASCADE)",
@@ -105,7 +110,7 @@ public final class OrderSensitiveLoad
                 "INSERT INTO grandchild SELECT seq, (seq - 1) DIV 2 + 1, 0 FROM seq_1_to_" + (PARENTS * 6),
                 "CREATE TABLE journal (k INT NOT NULL, tag VARCHAR(20) NOT NULL, n INT NOT NULL)",
                 "INSERT INTO journal SELECT seq % " + JOURNAL_KEYS + ", CONCAT('t', seq % 7), 0 FROM seq_1_to_200",
-                "ANALYZE TABLE hot, parent, child, grandchild, journal");
+                "ANALYZE TABLE hot, plain, parent, child, grandchild, journal");
     }
 
     public void start()
@@ -178,7 +183,7 @@ public final class OrderSensitiveLoad
         return uniqueReuses.get();
     }
 
-    /** committed primary-key changes of hot, parent and child rows */
+    /** committed primary-key changes of hot, plain, parent and child rows */
     public long keyChanges()
     {
         return keyChanges.get();
@@ -248,9 +253,10 @@ public final class OrderSensitiveLoad
                         if (transaction) {
                             int statements = 2 + random.nextInt(4);
                             for (int i = 0; i < statements; i++) {
-                                switch (i % 3) {
+                                switch (i % 4) {
                                     case 0 -> hot();
                                     case 1 -> family();
+                                    case 2 -> plain();
                                     default -> journal();
                                 }
                             }
@@ -266,8 +272,9 @@ public final class OrderSensitiveLoad
                         }
                         else {
                             switch (random.nextInt(10)) {
-                                case 0, 1, 2, 3 -> hot();
-                                case 4, 5, 6 -> family();
+                                case 0, 1, 2 -> hot();
+                                case 3, 4 -> plain();
+                                case 5, 6, 7 -> family();
                                 default -> journal();
                             }
                             committed();
@@ -441,6 +448,25 @@ public final class OrderSensitiveLoad
                     byte[] code = rows.getBytes(3);
                     return new long[] {id, u, code.length == 4 ? ByteBuffer.wrap(code).getInt() : 0};
                 }
+            }
+        }
+
+        // --- plain: the primary key only --------------------------------------------------------
+
+        private void plain()
+                throws SQLException
+        {
+            long key = pick("plain", PLAIN_ROWS);
+            switch (random.nextInt(10)) {
+                case 0, 1, 2, 3 -> update("UPDATE plain SET v = v + 1, note = ? WHERE id = ?", note(), key);
+                case 4 -> update("DELETE FROM plain WHERE id = ?", key);
+                // a key a delete or a key change freed, mostly still taken (a duplicate, skipped)
+                case 5 -> update("INSERT INTO plain (id, v, note) VALUES (?, 0, ?)", 1 + random.nextInt(PLAIN_ROWS), note());
+                case 6, 7 -> {
+                    long to = random.nextBoolean() ? key + MOVED : 1 + random.nextInt(PLAIN_ROWS);
+                    pendingKeyChanges += update("UPDATE plain SET id = ?, note = ? WHERE id = ?", to, note(), key);
+                }
+                default -> update("UPDATE plain SET v = v + 1, note = ? WHERE id BETWEEN ? AND ?", note(), key, key + random.nextInt(10));
             }
         }
 
