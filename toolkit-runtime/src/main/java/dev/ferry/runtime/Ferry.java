@@ -267,7 +267,7 @@ public final class Ferry
             }
             // saved before the first row reaches the target, so a kill at any moment restarts with
             // the same command line; it lists every planned table (docs/consistency.md)
-            startCheckpoints(saved, PositionPair.at(plan.streamFrom()));
+            startCheckpoints(saved, plan.streamFrom());
             PositionPair start = replication.start(plan.streamFrom());
             Instant copyStarted = Instant.now();
 

@@ -3,6 +3,7 @@ package dev.ferry.runtime;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.api.FerryException;
 import dev.ferry.api.model.BinlogPosition;
+import dev.ferry.api.model.PositionPair;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.api.state.StateStore;
 import dev.ferry.api.throttle.Throttler;
@@ -104,10 +105,11 @@ final class RunAssembly
      * What a run moves.
      *
      * @param tables the tables to copy, in creation order
-     * @param streamFrom where streaming starts
+     * @param streamFrom where streaming starts ({@code resume}), and up to where its events were
+     *        applied already ({@code event}: a resume in the middle of a transaction)
      * @param schemas the registry the binlog decodes with
      */
-    record Plan(List<TableSchema> tables, BinlogPosition streamFrom, SchemaRegistry schemas)
+    record Plan(List<TableSchema> tables, PositionPair streamFrom, SchemaRegistry schemas)
     {
         Plan
         {
@@ -344,7 +346,7 @@ final class RunAssembly
             objects = checkBeforeCopy(databases, resumed.registered());
             objects.synchronize(ObjectMover.EARLY);
             context.setTables(resumed.registered());
-            return new Plan(resumed.copied(), saved.get().position().resume(), register(resumed.registered(), saved));
+            return new Plan(resumed.copied(), saved.get().position(), register(resumed.registered(), saved));
         }
         DiscoveryPlanner planner = new DiscoveryPlanner(config, plugins.tableFilter(), plugins.copyFilter(), databases.source(), databases.target());
         DiscoveryPlanner.Discovered discovered = planner.discover();
@@ -355,7 +357,7 @@ final class RunAssembly
         if (saved.isPresent()) {
             resumePlanner.checkCompatible(saved.get(), ordered);
         }
-        return new Plan(ordered, saved.isPresent() ? saved.get().position().resume() : discovered.startPosition(), register(ordered, saved));
+        return new Plan(ordered, saved.isPresent() ? saved.get().position() : PositionPair.at(discovered.startPosition()), register(ordered, saved));
     }
 
     /**

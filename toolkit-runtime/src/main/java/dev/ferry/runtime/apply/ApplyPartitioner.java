@@ -159,6 +159,17 @@ final class ApplyPartitioner
     }
 
     /**
+     * Whether applying events of {@code table} again is not harmless: rows of a table without an
+     * identifying key are matched by content (an insert applied twice adds two rows), and the
+     * cascades derived for a group of tables act on the target's rows as they are now. These
+     * tables are also the ones whose events stay in one part.
+     */
+    boolean replaysInexactly(TableSchema table)
+    {
+        return plan(table).whole() != null;
+    }
+
+    /**
      * Adds the dependency keys of {@code event} to {@code keys}.
      */
     private void keysOf(RowEvent event, List<Key> keys)

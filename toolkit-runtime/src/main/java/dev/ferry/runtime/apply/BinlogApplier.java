@@ -214,6 +214,9 @@ public final class BinlogApplier
         applied = requireNonNull(start, "start is null");
         received = start;
         streamed = start;
+        if (positionStore.isEmpty()) {
+            warnAboutInexactReplays();
+        }
         setState(ApplierState.WAITING);
         if (writers.length > 1) {
             AtomicInteger ids = new AtomicInteger();
@@ -591,6 +594,11 @@ public final class BinlogApplier
         }
         try {
             int partLimit = Math.min(writers.length, batch.size() / MIN_EVENTS_PER_PART);
+            if (partLimit > 1 && positionStore.isPresent() && replaysInexactly(pending)) {
+                // the position is saved with the batch so that a resume applies nothing twice;
+                // parts would save it apart from the rows, and these events must not be applied twice
+                partLimit = 1;
+            }
             List<List<EventWriter.Change>> parts = partLimit <= 1 ? List.of(batch) : partitioner().partition(batch, EventWriter.Change::original, partLimit);
             if (parts.size() == 1) {
                 applyWithRetries(writers[0], batch, position, positionStore);
@@ -725,6 +733,40 @@ public final class BinlogApplier
                 }
             }
         }
+    }
+
+    /**
+     * Without positions saved with the batches, a resume after a crash applies again what was
+     * applied since the last checkpoint; says which tables that is not harmless for.
+     */
+    private void warnAboutInexactReplays()
+    {
+        List<String> inexact = new ArrayList<>();
+        for (TableSchema table : tables.get()) {
+            if (partitioner().replaysInexactly(table)) {
+                inexact.add(table.name().toString());
+            }
+        }
+        if (!inexact.isEmpty()) {
+            log.warn("after a crash, a resume applies again the binlog events since the last checkpoint; for {} moved table(s) without a key or joined "
+                    + "by cascading foreign keys that may add rows twice or lose cascaded children ({}{}): for an exact resume use "
+                    + "state.type: target-db with writePositionWithBatches: true, or verify after a resume", inexact.size(),
+                    String.join(", ", inexact.subList(0, Math.min(5, inexact.size()))), inexact.size() > 5 ? ", ..." : "");
+        }
+    }
+
+    private boolean replaysInexactly(List<RowEvent> events)
+    {
+        ApplyPartitioner current = partitioner();
+        TableSchema last = null;
+        for (int i = 0; i < events.size(); i++) {
+            TableSchema table = events.get(i).table();
+            if (table != last && current.replaysInexactly(table)) {
+                return true;
+            }
+            last = table;
+        }
+        return false;
     }
 
     private Cascades cascades()

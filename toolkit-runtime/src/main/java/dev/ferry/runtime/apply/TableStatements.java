@@ -75,7 +75,12 @@ final class TableStatements
         }
         Optional<int[]> keyPositions = ApplyKey.positions(schema);
         this.key = keyPositions.orElse(null);
-        this.upsert = new InsertStatement(target, writableColumns, InsertStatement.Mode.UPSERT, tag);
+        // with other unique keys, an image older than the target's rows (the copy ran ahead of
+        // the applier, or a resume applies events again) may hold a unique value another row holds
+        // now: REPLACE removes that row, and its own later event (which must follow, as the value
+        // was taken after this image) sets it again. INSERT ... ON DUPLICATE KEY UPDATE would
+        // rewrite that other row instead, or fail on a duplicate key.
+        this.upsert = new InsertStatement(target, writableColumns, otherUniqueKeys(schema, key) ? InsertStatement.Mode.REPLACE : InsertStatement.Mode.UPSERT, tag);
         this.insert = new InsertStatement(target, writableColumns, InsertStatement.Mode.PLAIN, tag);
         StringBuilder term = new StringBuilder("(");
         if (key != null) {
@@ -103,6 +108,19 @@ final class TableStatements
     boolean compactable()
     {
         return compactable;
+    }
+
+    private static boolean otherUniqueKeys(TableSchema schema, int[] key)
+    {
+        if (key == null) {
+            return false;
+        }
+        for (IndexInfo index : schema.indexes()) {
+            if (index.unique() && !Arrays.equals(schema.columnIndexes(index.columns()), key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean exactKey(TableSchema schema, int[] key)

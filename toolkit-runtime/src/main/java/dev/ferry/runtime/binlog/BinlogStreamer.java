@@ -109,7 +109,18 @@ public final class BinlogStreamer
      */
     public void start(BinlogPosition from)
     {
+        start(from, from);
+    }
+
+    /**
+     * Like {@link #start(BinlogPosition)}, for a resume in the middle of a transaction: the
+     * events from {@code from} up to {@code handedOn} (in the same file) were handed on by an
+     * earlier run and are read but not handed on again.
+     */
+    public void start(BinlogPosition from, BinlogPosition handedOn)
+    {
         requireNonNull(from, "from is null");
+        requireNonNull(handedOn, "handedOn is null");
         synchronized (lifecycleLock) {
             if (started) {
                 throw new IllegalStateException("binlog streamer already started");
@@ -137,6 +148,10 @@ public final class BinlogStreamer
             throw e;
         }
         position.start(flavor, from, startGtids);
+        if (handedOn.file().equals(from.file()) && handedOn.offset() > from.offset()) {
+            position.handedOnUntil(handedOn.offset());
+            log.info("the events from {} to {} were applied before: read again, not applied again", from, handedOn);
+        }
         lastPosition = position.currentPair();
         Thread streamer = new Thread(this::run, (config.role() == BinlogStreamerConfig.Role.SOURCE ? "ferry-binlog-" : "ferry-target-watch-")
                 + config.host() + ":" + config.port());

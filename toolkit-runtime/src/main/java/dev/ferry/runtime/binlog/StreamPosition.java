@@ -45,6 +45,17 @@ final class StreamPosition
         highWaterOffset = offset;
     }
 
+    /**
+     * The events of the current file that end at or before {@code offset} were handed on before
+     * (by an earlier run, which saved a position in the middle of a transaction) and are not
+     * handed on again.
+     */
+    void handedOnUntil(long offset)
+    {
+        replayFile = file;
+        replayUntil = offset;
+    }
+
     String file()
     {
         return file;

@@ -50,18 +50,19 @@ public final class Replication
     }
 
     /**
-     * Starts the applier, then streams the binlog from {@code position}.
+     * Starts the applier, then streams the binlog from {@code start.resume()}; the events up to
+     * {@code start.event()} (a saved position in the middle of a transaction) were applied and
+     * are read but not applied again.
      *
      * @return the applier's position until its first batch commits
      */
-    public PositionPair start(BinlogPosition position)
+    public PositionPair start(PositionPair start)
     {
-        PositionPair start = PositionPair.at(position);
         applier.start(start);
         BinlogStreamer current = new BinlogStreamer(streamerConfig, schemas::get, schemas::contains, new ApplierListener(applier, this::failed));
         streamer = current;
-        current.start(position);
-        log.info("streaming the binlog from {} (server id {})", position, current.serverId());
+        current.start(start.resume(), start.event());
+        log.info("streaming the binlog from {} (server id {})", start.resume(), current.serverId());
         return start;
     }
 

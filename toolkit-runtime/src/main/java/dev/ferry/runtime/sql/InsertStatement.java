@@ -28,7 +28,12 @@ public final class InsertStatement
         /** {@code INSERT ... ON DUPLICATE KEY UPDATE}: replace the existing row (the applier). */
         UPSERT,
         /** {@code INSERT}: for tables without any unique key. */
-        PLAIN
+        PLAIN,
+        /**
+         * {@code REPLACE}: set the row, removing any other row that holds one of its unique
+         * values (the applier, for tables with unique keys besides the one that identifies rows).
+         */
+        REPLACE
     }
 
     private static final int CACHED_SIZES = 8;
@@ -51,7 +56,7 @@ public final class InsertStatement
         requireNonNull(mode, "mode is null");
         requireNonNull(tag, "tag is null");
         this.columnCount = columns.size();
-        this.prefix = tag.prefix() + (mode == Mode.IGNORE ? "INSERT IGNORE INTO " : "INSERT INTO ") + target.quoted() + " (" + KeySql.columnList(columns) + ") VALUES ";
+        this.prefix = tag.prefix() + (mode == Mode.IGNORE ? "INSERT IGNORE INTO " : mode == Mode.REPLACE ? "REPLACE INTO " : "INSERT INTO ") + target.quoted() + " (" + KeySql.columnList(columns) + ") VALUES ";
         StringBuilder placeholders = new StringBuilder("(");
         for (int i = 0; i < columnCount; i++) {
             placeholders.append(i == 0 ? "" : ",").append(placeholder(columns.get(i)));

@@ -216,6 +216,39 @@ class BinlogStreamerIT
     }
 
     @Test
+    void aStartInTheMiddleOfATransactionHandsOnOnlyWhatWasNotAppliedBefore(TestDatabase database)
+            throws Exception
+    {
+        database.executeOnSource("CREATE TABLE a (id INT PRIMARY KEY)", "CREATE TABLE b (id INT PRIMARY KEY)");
+        BinlogPosition start = BinlogTestSupport.currentPosition(database.source());
+        database.executeOnSource("BEGIN", "INSERT INTO a VALUES (1)", "INSERT INTO b VALUES (2)", "INSERT INTO a VALUES (3)", "COMMIT");
+        BinlogPosition end = BinlogTestSupport.currentPosition(database.source());
+        Predicate<TableName> accepted = name -> name.database().equals(database.name());
+        PositionPair afterFirst;
+        RecordingListener whole = new RecordingListener();
+        try (BinlogStreamer streamer = new BinlogStreamer(BinlogTestSupport.config(database.source()), BinlogTestSupport.schemas(database), accepted, whole)) {
+            streamer.start(start);
+            whole.awaitTransactionEnd(end, TIMEOUT);
+            afterFirst = rowsOf(whole, database.name()).get(0).events().get(0).position();
+        }
+        assertTrue(afterFirst.resume().compareTo(afterFirst.event()) < 0, afterFirst.toString());
+
+        // a saved position after the first row event of the transaction: a resume reads the
+        // transaction from its start and hands on the rest only (a keyless insert applied twice adds a row)
+        RecordingListener listener = new RecordingListener();
+        try (BinlogStreamer restarted = new BinlogStreamer(BinlogTestSupport.config(database.source()), BinlogTestSupport.schemas(database), accepted, listener)) {
+            restarted.start(afterFirst.resume(), afterFirst.event());
+            TransactionEnd transactionEnd = listener.awaitTransactionEnd(end, TIMEOUT);
+            List<Rows> rows = rowsOf(listener, database.name());
+            assertEquals(2, rows.size(), listener.summary());
+            assertEquals("INSERT b [] -> [2]", describe(rows.get(0).events()));
+            assertEquals("INSERT a [] -> [3]", describe(rows.get(1).events()));
+            assertEquals(afterFirst.resume(), rows.get(0).events().get(0).position().resume());
+            assertEquals(end.file(), transactionEnd.position().event().file());
+        }
+    }
+
+    @Test
     void heartbeatsArriveWhileTheSourceIsIdle(TestDatabase database)
             throws Exception
     {
