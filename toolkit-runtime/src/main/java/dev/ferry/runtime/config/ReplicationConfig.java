@@ -39,13 +39,14 @@ public record ReplicationConfig(
     public static final int MAX_PARALLELISM = 64;
 
     /**
-     * The default of {@code replication.parallelism}: the target does the work, so the number of
-     * ferry's cores matters little; 4 apply connections keep a small target busy without
-     * crowding a large one, and machines with more cores get up to 8.
+     * The default of {@code replication.parallelism}: one apply connection per core of ferry's
+     * machine, at most 8. Each part of a batch costs ferry the binding of its statements and the
+     * target a transaction; on 2 cores (ferry and both servers on one machine) 2 connections
+     * applied 1.08x of 1, and 8 only 0.58x ({@code benchmarks/apply-bench}).
      */
     public static int defaultParallelism()
     {
-        return Math.min(8, Math.max(4, Runtime.getRuntime().availableProcessors()));
+        return Math.min(8, Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
     static ReplicationConfig bind(PluginConfig config)
