@@ -1,5 +1,8 @@
 package dev.ferry.cli;
 
+import dev.ferry.testing.MySqlServer;
+import dev.ferry.testing.TestDatabase;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +72,37 @@ final class FerryProcess
      * Starts {@code home/bin/ferry args} in {@code directory}, with the given environment on top
      * of this JVM's ({@code JAVA_HOME} set to this JVM's, {@code JAVA_OPTS} to {@code javaOptions}).
      */
+    /**
+     * A {@code source:} or {@code target:} config section for {@code server}, its password read
+     * from {@code FERRY_SOURCE_PASSWORD} or {@code FERRY_TARGET_PASSWORD} ({@link #passwords}).
+     */
+    static String serverYaml(String role, MySqlServer server)
+    {
+        return role + ":\n  host: " + server.host() + "\n  port: " + server.port() + "\n  user: " + server.user()
+                + "\n  passwordEnv: FERRY_" + role.toUpperCase(Locale.ROOT) + "_PASSWORD\n  tls:\n    mode: disabled\n";
+    }
+
+    /**
+     * The environment {@link #serverYaml} sections read their passwords from.
+     */
+    static Map<String, String> passwords(TestDatabase db)
+    {
+        return Map.of("FERRY_SOURCE_PASSWORD", db.source().password(), "FERRY_TARGET_PASSWORD", db.target().password());
+    }
+
+    /**
+     * {@code copydb --config config}, with {@code --resume} when asked.
+     */
+    static FerryProcess copydb(Path home, Path directory, TestDatabase db, String javaOptions, Path config, boolean resume)
+            throws IOException
+    {
+        List<String> args = new ArrayList<>(List.of("copydb", "--config", config.toString()));
+        if (resume) {
+            args.add("--resume");
+        }
+        return start(home, directory, passwords(db), javaOptions, args.toArray(String[]::new));
+    }
+
     static FerryProcess start(Path home, Path directory, Map<String, String> environment, String javaOptions, String... args)
             throws IOException
     {

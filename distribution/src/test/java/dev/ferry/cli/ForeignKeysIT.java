@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,7 +69,7 @@ class ForeignKeysIT
             case "checksum-table" -> "{type: checksum-table}";
             default -> "{type: iterative, batchSize: 500}";
         };
-        StringBuilder yaml = new StringBuilder(server("source", db.source()) + server("target", db.target())
+        StringBuilder yaml = new StringBuilder(FerryProcess.serverYaml("source", db.source()) + FerryProcess.serverYaml("target", db.target())
                 + "tableFilter:\n  type: names\n  databases: [" + db.name() + "]\n"
                 + "copy:\n  batchSize: 100\n  concurrency: 2\n  rangeSize: 1000\n"
                 + "replication:\n  batchSize: 50\n  heartbeat: 1s\n"
@@ -155,11 +154,6 @@ class ForeignKeysIT
                 JAVA_OPTIONS, args.toArray(String[]::new));
     }
 
-    private static String server(String role, MySqlServer server)
-    {
-        return role + ":\n  host: " + server.host() + "\n  port: " + server.port() + "\n  user: " + server.user()
-                + "\n  passwordEnv: FERRY_" + role.toUpperCase(Locale.ROOT) + "_PASSWORD\n  tls:\n    mode: disabled\n";
-    }
 
     /**
      * One connection, autocommit: every child statement right after its parent's.

@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.OrderSensitiveLoad;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
@@ -12,7 +11,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -148,7 +145,7 @@ class ParallelApplyKillIT
         if (store == Store.TARGET_DB) {
             db.target().execute("DROP DATABASE IF EXISTS `" + metaDatabase + "`");
         }
-        Path config = Files.writeString(directory.resolve("copydb.yaml"), server("source", db.source()) + server("target", db.target())
+        Path config = Files.writeString(directory.resolve("copydb.yaml"), FerryProcess.serverYaml("source", db.source()) + FerryProcess.serverYaml("target", db.target())
                 + "tableFilter:\n  type: names\n  databases: [" + db.name() + "]\n"
                 + "copy:\n  batchSize: 100\n  fullCopyTables: [" + db.name() + ".journal]\n"
                 + "replication:\n  batchSize: 100\n  parallelism: 8\n  heartbeat: 1s\n"
@@ -165,13 +162,13 @@ class ParallelApplyKillIT
         boolean passed = false;
         FerryProcess ferry = null;
         try {
-            ferry = start(db, directory, config, false);
+            ferry = FerryProcess.copydb(home, directory, db, JAVA_OPTIONS, config, false);
             ferry.awaitPhase("waiting-for-cutover", PHASE_TIMEOUT);
             load.start();
             for (int i = 1; i <= KILLS; i++) {
                 String resumedFrom = "";
                 if (i > 1) {
-                    ferry = start(db, directory, config, true);
+                    ferry = FerryProcess.copydb(home, directory, db, JAVA_OPTIONS, config, true);
                     ferry.awaitPhase("waiting-for-cutover", PHASE_TIMEOUT);
                     resumedFrom = ", resumed from " + resumedFrom(ferry);
                 }
@@ -187,7 +184,7 @@ class ParallelApplyKillIT
             }
 
             long operations = load.stop();
-            ferry = start(db, directory, config, true);
+            ferry = FerryProcess.copydb(home, directory, db, JAVA_OPTIONS, config, true);
             ferry.awaitPhase("waiting-for-cutover", PHASE_TIMEOUT);
             System.out.println(name + ": writers stopped after " + load.summary() + "; last run resumed from " + resumedFrom(ferry));
             assertEquals(202, ferry.post("/api/cutover"), ferry.toString());
@@ -237,7 +234,7 @@ class ParallelApplyKillIT
         if (store == Store.TARGET_DB) {
             db.target().execute("DROP DATABASE IF EXISTS `" + metaDatabase + "`");
         }
-        Path config = Files.writeString(directory.resolve("copydb.yaml"), server("source", db.source()) + server("target", db.target())
+        Path config = Files.writeString(directory.resolve("copydb.yaml"), FerryProcess.serverYaml("source", db.source()) + FerryProcess.serverYaml("target", db.target())
                 + "tableFilter:\n  type: names\n  databases: [" + db.name() + "]\n"
                 + "replication:\n  batchSize: 200\n  parallelism: 8\n  heartbeat: 1s\n"
                 + "verifier:\n  type: iterative\n"
@@ -249,7 +246,7 @@ class ParallelApplyKillIT
         boolean passed = false;
         FerryProcess ferry = null;
         try {
-            ferry = start(db, directory, config, false);
+            ferry = FerryProcess.copydb(home, directory, db, JAVA_OPTIONS, config, false);
             ferry.awaitPhase("waiting-for-cutover", PHASE_TIMEOUT);
             assertEquals(200, ferry.post("/api/pause?stage=replication"), ferry.toString());
             long applied = 0;
@@ -286,7 +283,7 @@ class ParallelApplyKillIT
             assertTrue(applied >= 100, "the parts beside the blocked one did not commit: " + applied + " rows updated\n" + ferry);
             assertEquals("[[initial]]", before, "the row the target session locked was written before the kill");
 
-            ferry = start(db, directory, config, true);
+            ferry = FerryProcess.copydb(home, directory, db, JAVA_OPTIONS, config, true);
             ferry.awaitPhase("waiting-for-cutover", PHASE_TIMEOUT);
             assertEquals(202, ferry.post("/api/cutover"), ferry.toString());
             assertEquals(0, ferry.await(RUN_TIMEOUT), ferry.toString());
@@ -314,20 +311,5 @@ class ParallelApplyKillIT
         return matcher.group(1);
     }
 
-    private static FerryProcess start(TestDatabase db, Path directory, Path config, boolean resume)
-            throws IOException
-    {
-        List<String> args = new ArrayList<>(List.of("copydb", "--config", config.toString()));
-        if (resume) {
-            args.add("--resume");
-        }
-        return FerryProcess.start(home, directory, Map.of("FERRY_SOURCE_PASSWORD", db.source().password(), "FERRY_TARGET_PASSWORD", db.target().password()),
-                JAVA_OPTIONS, args.toArray(String[]::new));
-    }
 
-    private static String server(String role, MySqlServer server)
-    {
-        return role + ":\n  host: " + server.host() + "\n  port: " + server.port() + "\n  user: " + server.user()
-                + "\n  passwordEnv: FERRY_" + role.toUpperCase(Locale.ROOT) + "_PASSWORD\n  tls:\n    mode: disabled\n";
-    }
 }

@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -203,7 +202,7 @@ class RestartableRunIT
 
     private static String yaml(TestDatabase db, String state, boolean automatic, int batchSize)
     {
-        return server("source", db.source()) + server("target", db.target())
+        return FerryProcess.serverYaml("source", db.source()) + FerryProcess.serverYaml("target", db.target())
                 + "tableFilter:\n  type: names\n  databases: [" + db.name() + "]\n"
                 + "copy:\n  batchSize: " + batchSize + "\n  concurrency: 2\n  rangeSize: 2000\n"
                 + "replication:\n  batchSize: 100\n  heartbeat: 1s\n"
@@ -214,9 +213,4 @@ class RestartableRunIT
                 + "progress:\n  interval: 5s\n";
     }
 
-    private static String server(String role, MySqlServer server)
-    {
-        return role + ":\n  host: " + server.host() + "\n  port: " + server.port() + "\n  user: " + server.user()
-                + "\n  passwordEnv: FERRY_" + role.toUpperCase(Locale.ROOT) + "_PASSWORD\n  tls:\n    mode: disabled\n";
-    }
 }

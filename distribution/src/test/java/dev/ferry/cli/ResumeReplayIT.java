@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,10 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -144,7 +140,7 @@ class ResumeReplayIT
                 ? "state:\n  type: file\n  path: " + stateFile + "\n  checkpointInterval: " + CHECKPOINT_INTERVAL.toMillis() + "ms\n"
                 : "state:\n  type: target-db\n  database: " + metaDatabase + "\n  writePositionWithBatches: true\n  checkpointInterval: "
                         + CHECKPOINT_INTERVAL.toMillis() + "ms\n";
-        Path config = Files.writeString(directory.resolve("copydb.yaml"), server("source", db.source()) + server("target", db.target())
+        Path config = Files.writeString(directory.resolve("copydb.yaml"), FerryProcess.serverYaml("source", db.source()) + FerryProcess.serverYaml("target", db.target())
                 + "tableFilter:\n  type: names\n  databases: [" + db.name() + "]\n"
                 + (tables.equals("journal") ? "copy:\n  fullCopyTables: [" + db.name() + ".journal]\n" : "")
                 + "verifier:\n  type: iterative\n"
@@ -153,7 +149,7 @@ class ResumeReplayIT
                 + "control:\n  bind: \"127.0.0.1:0\"\n");
         FerryProcess ferry = null;
         try {
-            ferry = start(db, directory, config, false);
+            ferry = FerryProcess.copydb(home, directory, db, JAVA_OPTIONS, config, false);
             ferry.awaitPhase("waiting-for-cutover", TIMEOUT);
             // right after a checkpoint of the binlog phase (the copy is done in it): the next one is seconds away
             Checkpoints checkpoints = new Checkpoints(store, stateFile, db, metaDatabase);
@@ -163,7 +159,7 @@ class ResumeReplayIT
             assertEquals(FerryProcess.EXIT_SIGKILL, ferry.kill(), ferry.toString());
             assertEquals(saved, checkpoints.saved(), "a checkpoint landed after the statements: the resume would not apply them again");
 
-            ferry = start(db, directory, config, true);
+            ferry = FerryProcess.copydb(home, directory, db, JAVA_OPTIONS, config, true);
             ferry.awaitPhase("waiting-for-cutover", TIMEOUT);
             assertEquals(202, ferry.post("/api/cutover"), ferry.toString());
             assertEquals(0, ferry.await(TIMEOUT), ferry.toString());
@@ -195,14 +191,14 @@ class ResumeReplayIT
             table = db.name() + ".child";
         }
         Path directory = Files.createDirectories(temp.resolve(db.name()));
-        Path config = Files.writeString(directory.resolve("copydb.yaml"), server("source", db.source()) + server("target", db.target())
+        Path config = Files.writeString(directory.resolve("copydb.yaml"), FerryProcess.serverYaml("source", db.source()) + FerryProcess.serverYaml("target", db.target())
                 + "tableFilter:\n  type: names\n  databases: [" + db.name() + "]\n"
                 + (scenario.equals("keyless insert") ? "copy:\n  fullCopyTables: [" + table + "]\n" : "")
                 + "verifier:\n  type: none\n"
                 + "state:\n  type: file\n  path: " + directory.resolve("state/ferry-state.json") + "\n"
                 + "cutover:\n  automatic: true\n"
                 + "control:\n  bind: \"127.0.0.1:0\"\n");
-        FerryProcess ferry = start(db, directory, config, false);
+        FerryProcess ferry = FerryProcess.copydb(home, directory, db, JAVA_OPTIONS, config, false);
         try {
             assertEquals(0, ferry.await(TIMEOUT), ferry.toString());
             String warning = ferry.err().lines().filter(line -> line.contains("a resume applies again the binlog events since the last checkpoint"))
@@ -277,20 +273,5 @@ class ResumeReplayIT
         }
     }
 
-    private static FerryProcess start(TestDatabase db, Path directory, Path config, boolean resume)
-            throws IOException
-    {
-        List<String> args = new ArrayList<>(List.of("copydb", "--config", config.toString()));
-        if (resume) {
-            args.add("--resume");
-        }
-        return FerryProcess.start(home, directory, Map.of("FERRY_SOURCE_PASSWORD", db.source().password(), "FERRY_TARGET_PASSWORD", db.target().password()),
-                JAVA_OPTIONS, args.toArray(String[]::new));
-    }
 
-    private static String server(String role, MySqlServer server)
-    {
-        return role + ":\n  host: " + server.host() + "\n  port: " + server.port() + "\n  user: " + server.user()
-                + "\n  passwordEnv: FERRY_" + role.toUpperCase(Locale.ROOT) + "_PASSWORD\n  tls:\n    mode: disabled\n";
-    }
 }

@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -58,7 +56,7 @@ class SlowControlClientsIT
     {
         db.executeOnSource("CREATE TABLE t (id INT NOT NULL PRIMARY KEY)", "INSERT INTO t SELECT seq FROM seq_1_to_100");
         Path directory = Files.createDirectories(temp.resolve(db.name()));
-        String yaml = server("source", db.source()) + server("target", db.target())
+        String yaml = FerryProcess.serverYaml("source", db.source()) + FerryProcess.serverYaml("target", db.target())
                 + "tableFilter:\n  type: names\n  databases: [" + db.name() + "]\n"
                 + "cutover:\n  automatic: false\n"
                 + "control:\n  bind: \"127.0.0.1:0\"\n";
@@ -109,9 +107,4 @@ class SlowControlClientsIT
         }
     }
 
-    private static String server(String role, MySqlServer server)
-    {
-        return role + ":\n  host: " + server.host() + "\n  port: " + server.port() + "\n  user: " + server.user()
-                + "\n  passwordEnv: FERRY_" + role.toUpperCase(Locale.ROOT) + "_PASSWORD\n  tls:\n    mode: disabled\n";
-    }
 }

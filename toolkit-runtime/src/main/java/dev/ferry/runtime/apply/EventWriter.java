@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,7 +80,8 @@ final class EventWriter
             Change change = changes.get(i);
             RowEvent original = change.original();
             TableSchema schema = original.table();
-            if (!cascades().involves(schema.name()) && statementsFor(schema).compactable()) {
+            TableStatements statementsOfTable = statementsFor(schema);
+            if (statementsOfTable.compactable() && !cascades().involves(schema.name())) {
                 int end = i + 1;
                 while (end < changes.size() && changes.get(end).original().table() == schema) {
                     end++;
@@ -91,7 +91,7 @@ final class EventWriter
                         flushRun(connection, runTable, runIsDelete, run);
                         runTable = null;
                     }
-                    compact(connection, statementsFor(schema), changes.subList(i, end));
+                    compact(connection, statementsOfTable, changes.subList(i, end));
                     i = end - 1;
                     continue;
                 }
@@ -200,29 +200,28 @@ final class EventWriter
     private void compact(Connection connection, TableStatements table, List<Change> changes)
             throws SQLException
     {
-        Map<TableStatements.RowKey, Row> last = new LinkedHashMap<>();
-        // a removed row maps to its old image, marked by this set
-        Map<TableStatements.RowKey, Boolean> removed = new HashMap<>();
+        // each row's last image, and whether the row ends removed (the image is then its old one)
+        Map<TableStatements.RowKey, Final> last = new LinkedHashMap<>();
         for (int i = 0; i < changes.size(); i++) {
             RowEvent event = changes.get(i).write();
             if (event == null) {
                 continue;
             }
             switch (event.type()) {
-                case INSERT -> set(last, removed, table.rowKey(event.after()), event.after(), false);
-                case DELETE -> set(last, removed, table.rowKey(event.before()), event.before(), true);
+                case INSERT -> last.put(table.rowKey(event.after()), new Final(event.after(), false));
+                case DELETE -> last.put(table.rowKey(event.before()), new Final(event.before(), true));
                 default -> {
                     if (table.keyChanged(event.before(), event.after())) {
-                        set(last, removed, table.rowKey(event.before()), event.before(), true);
+                        last.put(table.rowKey(event.before()), new Final(event.before(), true));
                     }
-                    set(last, removed, table.rowKey(event.after()), event.after(), false);
+                    last.put(table.rowKey(event.after()), new Final(event.after(), false));
                 }
             }
         }
         List<Row> deletes = new ArrayList<>();
         List<Row> upserts = new ArrayList<>(last.size());
-        for (Map.Entry<TableStatements.RowKey, Row> entry : last.entrySet()) {
-            (removed.get(entry.getKey()) ? deletes : upserts).add(entry.getValue());
+        for (Final state : last.values()) {
+            (state.removed() ? deletes : upserts).add(state.row());
         }
         if (!deletes.isEmpty()) {
             table.delete(connection, deletes, 0, deletes.size());
@@ -232,12 +231,7 @@ final class EventWriter
         }
     }
 
-    private static void set(Map<TableStatements.RowKey, Row> last, Map<TableStatements.RowKey, Boolean> removed, TableStatements.RowKey key, Row row,
-            boolean remove)
-    {
-        last.put(key, row);
-        removed.put(key, remove);
-    }
+    private record Final(Row row, boolean removed) {}
 
     private void flushRun(Connection connection, TableStatements table, boolean delete, List<Row> run)
             throws SQLException

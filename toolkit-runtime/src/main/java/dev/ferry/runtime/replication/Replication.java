@@ -6,6 +6,7 @@ import dev.ferry.api.model.PositionPair;
 import dev.ferry.runtime.apply.BinlogApplier;
 import dev.ferry.runtime.binlog.BinlogStreamer;
 import dev.ferry.runtime.binlog.BinlogStreamerConfig;
+import dev.ferry.runtime.binlog.StallWatch;
 import dev.ferry.runtime.binlog.SourceServer;
 import dev.ferry.runtime.schema.SchemaRegistry;
 import org.slf4j.Logger;
@@ -15,7 +16,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
@@ -99,8 +99,7 @@ public final class Replication
             throws InterruptedException
     {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<PositionPair> lastSeen = null;
-        long lastMoved = System.nanoTime();
+        StallWatch watch = new StallWatch(stall);
         while (true) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
@@ -114,14 +113,12 @@ public final class Replication
             if (current == null) {
                 continue;
             }
-            List<PositionPair> seen = Arrays.asList(current.position(), applier.applied());
-            if (!seen.equals(lastSeen) || applier.queued() > 0) {
-                lastSeen = seen;
-                lastMoved = System.nanoTime();
+            if (applier.queued() > 0) {
+                // the applier has work: progress the positions do not show yet
+                watch.moved();
             }
-            else if (System.nanoTime() - lastMoved > stall.toNanos()) {
+            else if (watch.stalled(Arrays.asList(current.position(), applier.applied()))) {
                 current.reconnect("the stream stood still for " + stall.toMillis() + " ms short of the source's position " + position);
-                lastMoved = System.nanoTime();
             }
         }
     }

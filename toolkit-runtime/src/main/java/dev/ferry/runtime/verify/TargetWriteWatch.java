@@ -15,6 +15,7 @@ import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.binlog.BinlogListener;
 import dev.ferry.runtime.binlog.BinlogStreamer;
 import dev.ferry.runtime.binlog.BinlogStreamerConfig;
+import dev.ferry.runtime.binlog.StallWatch;
 import dev.ferry.runtime.binlog.SourceServer;
 import dev.ferry.runtime.config.RewritesConfig;
 import dev.ferry.runtime.ddl.DdlParser;
@@ -221,8 +222,7 @@ public final class TargetWriteWatch
             end = SourceServer.currentPosition(connection);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        PositionPair lastSeen = null;
-        long lastMoved = System.nanoTime();
+        StallWatch stallWatch = new StallWatch(stall);
         while (!reached(end)) {
             checkHealthy();
             if (System.nanoTime() - deadline > 0) {
@@ -231,14 +231,12 @@ public final class TargetWriteWatch
             }
             BinlogStreamer current = streamer;
             PositionPair seen = current == null ? null : current.position();
-            if (seen == null || !seen.equals(lastSeen)) {
-                lastSeen = seen;
-                lastMoved = System.nanoTime();
+            if (seen == null) {
+                stallWatch.moved();
             }
-            else if (System.nanoTime() - lastMoved > stall.toNanos()) {
+            else if (stallWatch.stalled(seen)) {
                 // a connection that stays open and delivers nothing: read again from where the watch is
                 current.reconnect("the watch stood still for " + stall.toMillis() + " ms short of the target's position " + end);
-                lastMoved = System.nanoTime();
             }
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
         }

@@ -47,17 +47,7 @@ class BinlogStreamerKillIT
         database.executeOnSource("CREATE TABLE k (tx INT, part INT, v VARCHAR(10), PRIMARY KEY (tx, part))");
         BinlogPosition start = BinlogTestSupport.currentPosition(database.source());
         AtomicInteger seen = new AtomicInteger();
-        RecordingListener listener = new RecordingListener()
-        {
-            @Override
-            public void onRowEvents(List<RowEvent> events, long sourceMillis)
-            {
-                super.onRowEvents(events, sourceMillis);
-                if (events.get(0).type() == RowEvent.Type.UPDATE) {
-                    seen.incrementAndGet();
-                }
-            }
-        };
+        RecordingListener listener = countingUpdates(seen);
         TableName table = new TableName(database.name(), "k");
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (BinlogStreamer streamer = new BinlogStreamer(BinlogTestSupport.config(database.source()).withRetries(10, Duration.ofMillis(50)),
@@ -94,17 +84,7 @@ class BinlogStreamerKillIT
         database.executeOnSource("CREATE TABLE k (tx INT, part INT, v VARCHAR(10), PRIMARY KEY (tx, part))");
         BinlogPosition start = BinlogTestSupport.currentPosition(database.source());
         AtomicInteger seen = new AtomicInteger();
-        RecordingListener listener = new RecordingListener()
-        {
-            @Override
-            public void onRowEvents(List<RowEvent> events, long sourceMillis)
-            {
-                super.onRowEvents(events, sourceMillis);
-                if (events.get(0).type() == RowEvent.Type.UPDATE) {
-                    seen.incrementAndGet();
-                }
-            }
-        };
+        RecordingListener listener = countingUpdates(seen);
         TableName table = new TableName(database.name(), "k");
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try (BinlogStreamer streamer = new BinlogStreamer(BinlogTestSupport.config(database.source()).withRetries(2, Duration.ofMillis(50)),
@@ -145,6 +125,24 @@ class BinlogStreamerKillIT
         finally {
             writer.shutdownNow();
         }
+    }
+
+    /**
+     * A recording listener that counts the update rows events it hears in {@code seen}.
+     */
+    private static RecordingListener countingUpdates(AtomicInteger seen)
+    {
+        return new RecordingListener()
+        {
+            @Override
+            public void onRowEvents(List<RowEvent> events, long sourceMillis)
+            {
+                super.onRowEvents(events, sourceMillis);
+                if (events.get(0).type() == RowEvent.Type.UPDATE) {
+                    seen.incrementAndGet();
+                }
+            }
+        };
     }
 
     @Test
