@@ -96,21 +96,25 @@ final class Checker
     }
 
     /**
-     * Reports target rows whose keys the source lacks.
+     * Reports target rows with keys in {@code [start, end)} (null: unbounded) whose keys the
+     * source lacks.
      *
      * @return the number of target keys scanned
      */
-    long findExtraTargetRows(TablePlan plan, DiffSink sink)
+    long findExtraTargetRows(TablePlan plan, Key start, Key end, DiffSink sink)
             throws SQLException, InterruptedException
     {
-        return retrying(plan, () -> findExtraTargetRowsOnce(plan, sink));
+        return retrying(plan, () -> findExtraTargetRowsOnce(plan, start, end, sink));
     }
 
-    private long findExtraTargetRowsOnce(TablePlan plan, DiffSink sink)
+    private long findExtraTargetRowsOnce(TablePlan plan, Key start, Key end, DiffSink sink)
             throws SQLException, InterruptedException
     {
+        // keys only: ten times the rows a comparison reads per query, as a round trip costs more
+        // than the keys it carries
+        int keysPerQuery = Math.max(config.batchSize(), Math.min(10 * config.batchSize(), 20_000));
         try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
-            return new RowComparer().findExtraTargetRows(source, target, plan, config.batchSize(), sink);
+            return new RowComparer().findExtraTargetRows(source, target, plan, start, end, keysPerQuery, sink);
         }
     }
 

@@ -20,7 +20,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -152,24 +158,7 @@ final class InlineVerifier
     public VerificationResult verifyBeforeCutover()
             throws InterruptedException
     {
-        long scanned = 0;
-        if (config.checkExtraRows()) {
-            for (TablePlan plan : plans.all()) {
-                if (plan.keyless() || plan.predicate().isPresent() || backlog.wholeTable(plan.source())) {
-                    continue;
-                }
-                try {
-                    scanned += checker.findExtraTargetRows(plan, backlogSink);
-                }
-                catch (SQLException e) {
-                    if (!plans.changedUnder(plan, e)) {
-                        throw new FerryException("inline verification could not scan " + plan.target() + " for extra rows: " + e.getMessage(), e);
-                    }
-                    // a replicated DDL changed the table under the scan: it is verified whole at cutover
-                    backlogSink.tableDiffers(plan.source(), "its structure changed during the scan: " + e.getMessage());
-                }
-            }
-        }
+        long scanned = config.checkExtraRows() ? scanForExtraRows() : 0;
         try {
             reverifyOnce();
         }
@@ -180,6 +169,92 @@ final class InlineVerifier
         current = VerificationResult.match("inline: " + rowsVerified.sum() + " copied rows verified"
                 + (config.checkExtraRows() ? ", " + scanned + " target keys scanned for extra rows" : "") + "; " + estimate.message());
         return current;
+    }
+
+    /**
+     * Scans the target's keys of every table for rows the source lacks, {@code concurrency} key
+     * ranges at once (a table with a single integer key is split into that many ranges); keys
+     * found go to the backlog, which the cutover checks.
+     *
+     * @return the target keys scanned
+     */
+    private long scanForExtraRows()
+            throws InterruptedException
+    {
+        List<Range> ranges = new ArrayList<>();
+        for (TablePlan plan : plans.all()) {
+            if (plan.keyless() || plan.predicate().isPresent() || backlog.wholeTable(plan.source())) {
+                continue;
+            }
+            try {
+                List<Key> bounds = checker.split(plan, config.concurrency());
+                for (int i = 0; i + 1 < bounds.size(); i++) {
+                    ranges.add(new Range(plan, bounds.get(i), bounds.get(i + 1)));
+                }
+            }
+            catch (SQLException e) {
+                scanFailed(plan, e);
+            }
+        }
+        if (ranges.isEmpty()) {
+            return 0;
+        }
+        LongAdder scanned = new LongAdder();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.concurrency(), ranges.size()), scanThreads());
+        try {
+            List<Future<?>> futures = new ArrayList<>(ranges.size());
+            for (Range range : ranges) {
+                futures.add(pool.submit(() -> {
+                    try {
+                        scanned.add(checker.findExtraTargetRows(range.plan(), range.start(), range.end(), backlogSink));
+                    }
+                    catch (SQLException e) {
+                        scanFailed(range.plan(), e);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                }
+                catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof InterruptedException) {
+                        throw (InterruptedException) cause;
+                    }
+                    if (cause instanceof RuntimeException) {
+                        throw (RuntimeException) cause;
+                    }
+                    throw new FerryException("inline verification's scan for extra rows failed: " + cause.getMessage(), cause);
+                }
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        return scanned.sum();
+    }
+
+    private void scanFailed(TablePlan plan, SQLException e)
+    {
+        if (!plans.changedUnder(plan, e)) {
+            throw new FerryException("inline verification could not scan " + plan.target() + " for extra rows: " + e.getMessage(), e);
+        }
+        // a replicated DDL changed the table under the scan: it is verified whole at cutover
+        backlogSink.tableDiffers(plan.source(), "its structure changed during the scan: " + e.getMessage());
+    }
+
+    private record Range(TablePlan plan, Key start, Key end) {}
+
+    private static ThreadFactory scanThreads()
+    {
+        AtomicInteger number = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "ferry-inline-verifier-scan-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     @Override

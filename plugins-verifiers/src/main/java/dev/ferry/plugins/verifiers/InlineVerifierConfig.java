@@ -17,10 +17,13 @@ import static java.util.Objects.requireNonNull;
  * @param checkExtraRows whether {@code verifyBeforeCutover} scans the target's keys for rows the
  *        source does not have, outside every copied batch's key span ({@code checkExtraRows},
  *        default true; skipped for tables the copy filter narrows)
+ * @param concurrency key ranges scanned for extra rows at once, each on its own source and target
+ *        connection ({@code concurrency}, default 4)
  */
-record InlineVerifierConfig(ComparisonConfig comparison, Duration interval, Optional<Duration> maxExpectedDowntime, boolean checkExtraRows)
+record InlineVerifierConfig(ComparisonConfig comparison, Duration interval, Optional<Duration> maxExpectedDowntime, boolean checkExtraRows, int concurrency)
 {
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+    static final int DEFAULT_CONCURRENCY = 4;
 
     InlineVerifierConfig
     {
@@ -48,6 +51,7 @@ record InlineVerifierConfig(ComparisonConfig comparison, Duration interval, Opti
             }
         }
         boolean checkExtraRows = config.bool("checkExtraRows", true);
-        return new InlineVerifierConfig(comparison, interval, maxExpectedDowntime, checkExtraRows);
+        int concurrency = config.integer("concurrency", DEFAULT_CONCURRENCY, 1, 64);
+        return new InlineVerifierConfig(comparison, interval, maxExpectedDowntime, checkExtraRows, concurrency);
     }
 }

@@ -174,11 +174,15 @@ final class RowComparer
     }
 
     /**
-     * Scans the target's keys for rows the source does not have, {@code batchSize} keys at a time.
+     * Reports target rows with keys in {@code [start, end)} (null: unbounded) that the source
+     * lacks. The target's keys are read in key order, {@code batchSize} per query, and the
+     * source's keys of the same span with one range query; where the source holds far more keys
+     * than the target in a span (target rows missing there, which the copied batches' comparison
+     * reports), the target's keys are looked up on the source instead.
      *
      * @return the number of target keys scanned
      */
-    long findExtraTargetRows(Connection source, Connection target, TablePlan plan, int batchSize, DiffSink sink)
+    long findExtraTargetRows(Connection source, Connection target, TablePlan plan, Key start, Key end, int batchSize, DiffSink sink)
             throws SQLException, InterruptedException
     {
         int size = plan.keyColumns().size();
@@ -186,24 +190,30 @@ final class RowComparer
         for (int i = 0; i < size; i++) {
             positions[i] = i;
         }
-        TablePlan.Bound lower = null;
+        TablePlan.Bound lower = start == null ? null : new TablePlan.Bound(start, true);
+        TablePlan.Bound rangeEnd = end == null ? null : new TablePlan.Bound(end, false);
+        int sourceLimit = 2 * batchSize + 1;
         long scanned = 0;
         java.util.Set<RawKey> present = new java.util.HashSet<>();
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            List<Row> targetKeys = plan.targetKeys(lower, batchSize).fetch(target, size);
+            List<Row> targetKeys = plan.keyRange(TablePlan.Side.TARGET, lower, rangeEnd, batchSize).fetch(target, size);
             if (targetKeys.isEmpty()) {
                 return scanned;
             }
             scanned += targetKeys.size();
+            Key last = plan.keyOf(targetKeys.get(targetKeys.size() - 1), positions);
+            List<Row> sourceKeys = plan.keyRange(TablePlan.Side.SOURCE, lower, new TablePlan.Bound(last, true), sourceLimit).fetch(source, size);
+            if (sourceKeys.size() == sourceLimit) {
+                sourceKeys = plan.sourceKeysOf(targetKeys, positions).fetch(source, size);
+            }
             present.clear();
-            for (Row row : plan.sourceKeysOf(targetKeys, positions).fetch(source, size)) {
+            for (Row row : sourceKeys) {
                 present.add(RawKey.of(row, positions));
             }
-            for (int i = 0; i < targetKeys.size(); i++) {
-                Row row = targetKeys.get(i);
+            for (Row row : targetKeys) {
                 if (!present.contains(RawKey.of(row, positions))) {
                     report(plan, row, positions, sink);
                 }
@@ -211,7 +221,7 @@ final class RowComparer
             if (targetKeys.size() < batchSize) {
                 return scanned;
             }
-            lower = new TablePlan.Bound(plan.keyOf(targetKeys.get(targetKeys.size() - 1), positions), false);
+            lower = new TablePlan.Bound(last, false);
         }
     }
 

@@ -333,14 +333,17 @@ final class TablePlan
     }
 
     /**
-     * The key columns only of target rows after {@code lower} (null: from the start), in key
-     * order, at most {@code limit}.
+     * The key columns only of the rows with keys in {@code (lower, upper)} (bounds may be null),
+     * in key order, at most {@code limit}; without the copy filter's predicate on either side.
      */
-    Query targetKeys(Bound lower, int limit)
+    Query keyRange(Side side, Bound lower, Bound upper, int limit)
     {
-        Query query = new Query(targetKeySelect);
+        Query query = new Query(side == Side.SOURCE ? sourceKeySelect : targetKeySelect);
         if (lower != null) {
             query.condition(bound(lower.inclusive() ? KeySql.Operator.GREATER_OR_EQUAL : KeySql.Operator.GREATER), lower.key());
+        }
+        if (upper != null) {
+            query.condition(bound(upper.inclusive() ? KeySql.Operator.LESS_OR_EQUAL : KeySql.Operator.LESS), upper.key());
         }
         query.sql.append(" ORDER BY ").append(orderBy).append(" LIMIT ").append(limit);
         return query;

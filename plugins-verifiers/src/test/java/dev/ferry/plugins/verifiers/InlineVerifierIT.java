@@ -15,10 +15,12 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -82,6 +84,46 @@ class InlineVerifierIT
                 "INSERT INTO items VALUES (1, 'a'), (3, 'c'), (5, 'e')");
         db.executeOnTarget("INSERT INTO items VALUES (4, 'extra')");
         assertMismatch(db, verify(db, Map.of("checkExtraRows", false)), "items", Key.of(new KeyValue.SignedInt(4)));
+    }
+
+    @Test
+    void scansKeyRangesForExtraRowsInParallelAndLooksUpSparseSpansByKey(TestDatabase db)
+            throws Exception
+    {
+        // the source has even ids 2..6000; the target lacks 2000..4000, where a span of its keys
+        // holds far more source keys than the range read takes (they are looked up by key), and
+        // has odd extra rows before, inside and after the four ranges the scan is split into
+        onBothSides(db, "CREATE TABLE items (id INT NOT NULL PRIMARY KEY, v VARCHAR(20))");
+        StringBuilder all = new StringBuilder();
+        StringBuilder kept = new StringBuilder();
+        for (int id = 2; id <= 6000; id += 2) {
+            all.append(all.length() == 0 ? "" : ", ").append('(').append(id).append(", 'x')");
+            if (id < 2000 || id > 4000) {
+                kept.append(kept.length() == 0 ? "" : ", ").append('(').append(id).append(", 'x')");
+            }
+        }
+        db.executeOnSource("INSERT INTO items VALUES " + all);
+        db.executeOnTarget("INSERT INTO items VALUES " + kept);
+        List<Integer> extras = List.of(-5, 1, 1499, 2999, 3001, 4501, 6001, 99999);
+        for (int id : extras) {
+            db.executeOnTarget("INSERT INTO items VALUES (" + id + ", 'extra')");
+        }
+        TestingPluginContext context = VerifierContexts.connect(db, Optional.empty());
+        try (Verifier verifier = create(Map.of("concurrency", 4, "maxReportedKeys", 100), context)) {
+            verifier.start(null);
+            // no copied batches: only the scan can find these rows
+            VerificationResult before = verifier.verifyBeforeCutover();
+            assertFalse(before.failed(), before.message());
+            assertTrue(before.message().contains((3000 - 1001 + extras.size()) + " target keys scanned"), before.message());
+            VerificationResult result = verifier.verifyAtCutover();
+            assertEquals(VerificationResult.Status.MISMATCH, result.status(), result.message());
+            assertEquals(1, result.mismatches().size(), result.message());
+            Set<Key> expected = new HashSet<>();
+            for (int id : extras) {
+                expected.add(Key.of(new KeyValue.SignedInt(id)));
+            }
+            assertEquals(expected, new HashSet<>(result.mismatches().get(0).keys()), result.message());
+        }
     }
 
     @Test

@@ -53,14 +53,14 @@ class TestVerifierConfigs
     {
         TestingPluginConfig config = TestingPluginConfig.of("verifier", Map.of());
         InlineVerifierConfig bound = InlineVerifierConfig.bind(config);
-        assertEquals(new InlineVerifierConfig(ComparisonConfig.defaults(), Duration.ofSeconds(1), Optional.empty(), true), bound);
+        assertEquals(new InlineVerifierConfig(ComparisonConfig.defaults(), Duration.ofSeconds(1), Optional.empty(), true, 4), bound);
         assertEquals(List.of(), config.problems());
     }
 
     @Test
     void inlineExplicitMapping()
     {
-        TestingPluginConfig config = TestingPluginConfig.of("verifier", Map.of("interval", "250ms", "maxExpectedDowntime", "30s", "batchSize", 10, "checkExtraRows", false));
+        TestingPluginConfig config = TestingPluginConfig.of("verifier", Map.of("interval", "250ms", "maxExpectedDowntime", "30s", "batchSize", 10, "checkExtraRows", false, "concurrency", 2));
         InlineVerifierConfig bound = InlineVerifierConfig.bind(config);
         assertEquals(List.of(), config.problems());
         assertEquals(List.of(), config.unreadKeys());
@@ -68,6 +68,7 @@ class TestVerifierConfigs
         assertEquals(Optional.of(Duration.ofSeconds(30)), bound.maxExpectedDowntime());
         assertEquals(10, bound.comparison().batchSize());
         assertEquals(false, bound.checkExtraRows());
+        assertEquals(2, bound.concurrency());
     }
 
     @Test

@@ -15,7 +15,9 @@ import java.util.Map;
  */
 public final class HttpHooks
 {
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // built on the first post: an HttpClient sets up TLS (about 0.2 s of a run's start), and most
+    // runs configure no hook
+    private HttpClient client;
 
     /**
      * POSTs {@code json}; a non-2xx answer or a transport error is a {@link FerryException} naming
@@ -33,7 +35,7 @@ public final class HttpHooks
         }
         HttpResponse<String> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = client().send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
         catch (IOException e) {
             throw new FerryException(name + " hook " + hook.url() + " failed: " + e, e);
@@ -43,5 +45,13 @@ public final class HttpHooks
             throw new FerryException(name + " hook " + hook.url() + " answered HTTP " + response.statusCode()
                     + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(200, body.length()))));
         }
+    }
+
+    private synchronized HttpClient client()
+    {
+        if (client == null) {
+            client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        }
+        return client;
     }
 }
