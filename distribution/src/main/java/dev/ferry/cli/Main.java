@@ -84,6 +84,7 @@ public final class Main
         CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
         completion.getCommandSpec().usageMessage().hidden(true);
         commandLine.addSubcommand("generate-completion", completion);
+        commandLine.addSubcommand(new CdsTrainingCommand());
         commandLine.setExecutionExceptionHandler(new FailureHandler());
         commandLine.setParameterExceptionHandler(new UsageHandler());
         return commandLine;

@@ -236,6 +236,29 @@ class DistributionIT
         assertTrue(badJava.err().startsWith("ferry: JAVA_HOME is "), badJava.toString());
     }
 
+    @Test
+    void classDataSharingArchiveIsMappedOnlyByTheJavaAndHomeItWasBuiltFor()
+            throws IOException
+    {
+        String archive = distribution.toRealPath().resolve("cds/ferry.jsa").toString();
+        // -Xshare:on fails the start unless every archive maps and validates
+        Result built = run(distribution.resolve("bin/ferry"), Map.of("JAVA_OPTS", "-Xshare:on -Xlog:cds=info:stderr"), List.of("--version"));
+        assertEquals(0, built.exitCode(), built.toString());
+        assertTrue(built.err().contains("Opened archive " + archive), built.toString());
+        assertTrue(built.out().matches("(?s)ferry \\d+\\.\\d+\\.\\d+\\S*\njava .*"), built.toString());
+
+        Result off = run(distribution.resolve("bin/ferry"), Map.of("FERRY_CDS", "off", "JAVA_OPTS", "-Xlog:cds=info:stderr"), List.of("--version"));
+        assertEquals(0, off.exitCode(), off.toString());
+        assertFalse(off.err().contains("ferry.jsa"), off.toString());
+
+        // a copy under another home (as from the tarball, which leaves cds/ out) does not map it
+        Path moved = install("cds-moved");
+        Result copy = run(moved.resolve("bin/ferry"), Map.of("JAVA_OPTS", "-Xlog:cds=info:stderr"), List.of("--version"));
+        assertEquals(0, copy.exitCode(), copy.toString());
+        assertFalse(copy.err().contains("ferry.jsa"), copy.toString());
+        assertTrue(copy.out().matches("(?s)ferry \\d+\\.\\d+\\.\\d+\\S*\njava .*"), copy.toString());
+    }
+
     /**
      * A copy of the built distribution with the example plugin in {@code plugins/}.
      */

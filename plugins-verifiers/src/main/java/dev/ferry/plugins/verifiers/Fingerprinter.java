@@ -4,6 +4,7 @@ import dev.ferry.api.model.Row;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
 /**
  * A row's fingerprint: the MD5 of its compared values in column order, each value written as
@@ -86,6 +87,41 @@ final class Fingerprinter
         byte[] out = new byte[LENGTH];
         fingerprint(row, positions, snappy, out, 0);
         return out;
+    }
+
+    /**
+     * Whether {@code source}'s values at {@code sourcePositions} equal {@code target}'s at
+     * {@code targetPositions} as their fingerprints would say, without hashing: the same NULLs,
+     * the same bytes (compressed values compared decompressed, or raw when not valid Snappy). Two
+     * rows read side by side are compared this way; fingerprints are for rows that are not.
+     */
+    static boolean sameValues(Row source, int[] sourcePositions, Row target, int[] targetPositions, boolean[] snappy)
+    {
+        for (int i = 0; i < sourcePositions.length; i++) {
+            byte[] left = source.get(sourcePositions[i]);
+            byte[] right = target.get(targetPositions[i]);
+            if (left == null || right == null) {
+                if (left != right) {
+                    return false;
+                }
+                continue;
+            }
+            if (snappy != null && snappy[i]) {
+                if (Arrays.equals(left, right)) {
+                    continue;
+                }
+                byte[] leftDecoded = decompressOrNull(left);
+                byte[] rightDecoded = decompressOrNull(right);
+                if (leftDecoded == null || rightDecoded == null || !Arrays.equals(leftDecoded, rightDecoded)) {
+                    return false;
+                }
+                continue;
+            }
+            if (!Arrays.equals(left, right)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] decompressOrNull(byte[] value)

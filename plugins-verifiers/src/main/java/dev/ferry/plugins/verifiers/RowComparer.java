@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Compares source and target rows of one table by fingerprint. Rows are paired by byte-identical
- * keys: both sides are read with the same key set or range, so the server's collation has
+ * Compares source and target rows of one table: rows read side by side by their values
+ * ({@link Fingerprinter#sameValues}), a table without a usable key by fingerprints. Rows are
+ * paired by byte-identical keys: both sides are read with the same key set or range, so the server's collation has
  * already decided which rows belong; a row whose key bytes have no counterpart is reported as
  * differing (a key that is equal under a case-insensitive collation but spelled differently is a
  * real difference of that column). Not thread-safe: one per worker thread.
@@ -23,8 +24,6 @@ import java.util.Map;
 final class RowComparer
 {
     private final Fingerprinter fingerprinter = new Fingerprinter();
-    private final byte[] sourcePrint = new byte[Fingerprinter.LENGTH];
-    private final byte[] targetPrint = new byte[Fingerprinter.LENGTH];
 
     /**
      * Compares {@code source} rows (compared columns at {@code sourceCompared}, key at
@@ -292,10 +291,7 @@ final class RowComparer
 
     private boolean sameRow(TablePlan plan, Row source, int[] sourceCompared, Row target, int[] targetCompared)
     {
-        boolean[] snappy = plan.snappy();
-        fingerprinter.fingerprint(source, sourceCompared, snappy, sourcePrint, 0);
-        fingerprinter.fingerprint(target, targetCompared, snappy, targetPrint, 0);
-        return Arrays.equals(sourcePrint, targetPrint);
+        return Fingerprinter.sameValues(source, sourceCompared, target, targetCompared, plan.snappy());
     }
 
     private static void report(TablePlan plan, Row row, int[] keyPositions, DiffSink sink)

@@ -8,10 +8,48 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TestFingerprinter
 {
     private final Fingerprinter fingerprinter = new Fingerprinter();
+
+    @Test
+    void sameValuesAgreesWithFingerprintEquality()
+    {
+        // values drawn from a small set, so that equal, NULL, empty, valid and invalid Snappy meet
+        byte[] text = "abcabcabcabcabcabc, abcabcabc".getBytes(StandardCharsets.US_ASCII);
+        byte[][] pool = {
+                null, new byte[0], "a".getBytes(StandardCharsets.US_ASCII), "b".getBytes(StandardCharsets.US_ASCII),
+                text, TestingSnappy.literalsOnly(text), TestingSnappy.withCopies(text), {(byte) 0xff, (byte) 0xff}};
+        java.util.Random random = new java.util.Random(17);
+        int equal = 0;
+        for (int round = 0; round < 20_000; round++) {
+            int columns = 1 + random.nextInt(3);
+            byte[][] left = new byte[columns + 1][];
+            byte[][] right = new byte[columns + 1][];
+            boolean[] snappy = new boolean[columns];
+            int[] leftPositions = new int[columns];
+            int[] rightPositions = new int[columns];
+            for (int i = 0; i < columns; i++) {
+                snappy[i] = random.nextBoolean();
+                // the target's layout is shifted by one: positions differ between the sides
+                leftPositions[i] = i;
+                rightPositions[i] = i + 1;
+                left[i] = pool[random.nextInt(pool.length)];
+                right[i + 1] = random.nextInt(3) == 0 ? left[i] : pool[random.nextInt(pool.length)];
+            }
+            Row source = Row.wrap(left);
+            Row target = Row.wrap(right);
+            boolean printsEqual = java.util.Arrays.equals(
+                    fingerprinter.fingerprint(source, leftPositions, snappy),
+                    fingerprinter.fingerprint(target, rightPositions, snappy));
+            assertEquals(printsEqual, Fingerprinter.sameValues(source, leftPositions, target, rightPositions, snappy), "round " + round);
+            equal += printsEqual ? 1 : 0;
+        }
+        // both outcomes were exercised
+        assertTrue(equal > 1000 && equal < 19_000, equal + " equal rows");
+    }
 
     @Test
     void nullDiffersFromEmptyString()
