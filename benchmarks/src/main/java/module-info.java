@@ -5,6 +5,7 @@
  */
 module dev.ferry.benchmarks {
     requires dev.ferry.runtime;
+    requires dev.ferry.plugins.verifiers;
     requires jmh.core;
     requires mysql.binlog.connector.java;
 }

@@ -21,9 +21,9 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: one per worker thread.
  */
-final class Fingerprinter
+public final class Fingerprinter
 {
-    static final int LENGTH = 16;
+    public static final int LENGTH = 16;
 
     private static final byte NULL = 0;
     private static final byte VALUE = 1;
@@ -32,7 +32,7 @@ final class Fingerprinter
     private final MessageDigest digest;
     private final byte[] header = new byte[5];
 
-    Fingerprinter()
+    public Fingerprinter()
     {
         try {
             digest = MessageDigest.getInstance("MD5");
@@ -47,7 +47,7 @@ final class Fingerprinter
      *
      * @param snappy per position, whether that value is Snappy-compressed; null when none is
      */
-    void fingerprint(Row row, int[] positions, boolean[] snappy, byte[] out, int offset)
+    public void fingerprint(Row row, int[] positions, boolean[] snappy, byte[] out, int offset)
     {
         for (int i = 0; i < positions.length; i++) {
             byte[] value = row.get(positions[i]);
@@ -95,7 +95,7 @@ final class Fingerprinter
      * the same bytes (compressed values compared decompressed, or raw when not valid Snappy). Two
      * rows read side by side are compared this way; fingerprints are for rows that are not.
      */
-    static boolean sameValues(Row source, int[] sourcePositions, Row target, int[] targetPositions, boolean[] snappy)
+    public static boolean sameValues(Row source, int[] sourcePositions, Row target, int[] targetPositions, boolean[] snappy)
     {
         for (int i = 0; i < sourcePositions.length; i++) {
             byte[] left = source.get(sourcePositions[i]);

@@ -108,13 +108,13 @@ public final class Copier
         List<TablePlan> result = new ArrayList<>();
         for (TableSchema table : tables) {
             Optional<SqlPredicate> predicate = copyFilter.flatMap(filter -> filter.copyPredicate(table));
-            long estimate = planner.estimateRows(table);
+            RangePlanner.Estimate estimate = planner.estimate(table);
             TableCopyState saved = resume.get(table.name());
             List<RangeState> ranges = saved != null && !saved.ranges().isEmpty()
                     ? saved.ranges()
                     : planner.plan(table, estimate, predicate);
-            TablePlan plan = new TablePlan(table, rewrites.apply(table.name()), predicate, ranges, new TableProgress(table.name(), estimate),
-                    0, saved != null && saved.resync());
+            TablePlan plan = new TablePlan(table, rewrites.apply(table.name()), predicate, ranges,
+                    new TableProgress(table.name(), estimate.rows(), estimate.bytes()), 0, saved != null && saved.resync());
             if (saved != null) {
                 plan.progress().copied((int) Math.min(Integer.MAX_VALUE, saved.rowsCopied()), null);
             }
@@ -254,6 +254,7 @@ public final class Copier
             order.add(plan.table());
         }
         Map<TableName, List<TableName>> waits = CascadeOrder.waits(order);
+        List<CopyTask> queued = new ArrayList<>();
         for (TablePlan plan : toCopy) {
             List<CountDownLatch> parents = new ArrayList<>();
             for (TableName parent : waits.getOrDefault(plan.table().name(), List.of())) {
@@ -266,7 +267,7 @@ public final class Copier
                 }
                 int range = i;
                 plan.taskQueued();
-                tasks.add(() -> {
+                queued.add(new CopyTask(plan.table().name(), weight(plan), () -> {
                     boolean ended = false;
                     try {
                         for (CountDownLatch parent : parents) {
@@ -309,8 +310,11 @@ public final class Copier
                         }
                         own.countDown();
                     }
-                });
+                }));
             }
+        }
+        for (CopyTask task : longestFirst(queued, waits)) {
+            tasks.add(task.run());
         }
         if (tasks.isEmpty()) {
             return;
@@ -322,7 +326,7 @@ public final class Copier
             return thread;
         });
         try {
-            // in copy order: a task only ever waits for tasks queued before it, so the pool cannot deadlock
+            // a task only ever waits for tasks queued before it, so the pool cannot deadlock
             for (Runnable task : tasks) {
                 workers.execute(task);
             }
@@ -420,4 +424,58 @@ public final class Copier
         }
         followUps.add(next);
     }
+
+    /**
+     * A range's copy, queued: its table and its share of the table's estimated work.
+     */
+    record CopyTask(TableName table, long weight, Runnable run) {}
+
+    /**
+     * A range's share of its table's work: the larger of its size estimate and 100 bytes a row,
+     * spread over its ranges.
+     */
+    private static long weight(TablePlan plan)
+    {
+        long work = Math.max(plan.progress().estimatedBytes(), plan.progress().estimatedRows() * 100);
+        return work / Math.max(1, plan.rangeCount());
+    }
+
+    /**
+     * {@code tasks} in the order the pool runs them: the largest first, so that a big table's
+     * ranges start at once and small tables fill the workers it leaves free, instead of the big
+     * table starting last and ending the copy alone. A table's tasks still come after every task
+     * of the tables it waits for ({@code waits}), so that no task waits for one queued after it.
+     */
+    static List<CopyTask> longestFirst(List<CopyTask> tasks, Map<TableName, List<TableName>> waits)
+    {
+        List<CopyTask> remaining = new ArrayList<>(tasks);
+        // stable: equal weights keep the copy order
+        remaining.sort(java.util.Comparator.comparingLong(CopyTask::weight).reversed());
+        Map<TableName, Integer> unqueued = new HashMap<>();
+        for (CopyTask task : tasks) {
+            unqueued.merge(task.table(), 1, Integer::sum);
+        }
+        List<CopyTask> result = new ArrayList<>(tasks.size());
+        while (!remaining.isEmpty()) {
+            int next = 0;
+            for (int i = 0; i < remaining.size(); i++) {
+                boolean ready = true;
+                for (TableName parent : waits.getOrDefault(remaining.get(i).table(), List.of())) {
+                    if (unqueued.getOrDefault(parent, 0) > 0 && !parent.equals(remaining.get(i).table())) {
+                        ready = false;
+                        break;
+                    }
+                }
+                if (ready) {
+                    next = i;
+                    break;
+                }
+            }
+            CopyTask task = remaining.remove(next);
+            unqueued.merge(task.table(), -1, Integer::sum);
+            result.add(task);
+        }
+        return result;
+    }
+
 }

@@ -70,39 +70,40 @@ public final class RangePlanner
     }
 
     /**
+     * The server's estimates of a table's rows and data size (off-page blobs included).
+     */
+    public record Estimate(long rows, long bytes) {}
+
+    /**
      * The server's row estimate for a table.
      */
     public long estimateRows(TableSchema table)
             throws SQLException
     {
+        return estimate(table).rows();
+    }
+
+    /**
+     * The server's estimates of a table's rows and size, in one query.
+     */
+    public Estimate estimate(TableSchema table)
+            throws SQLException
+    {
         try (Connection connection = source.getConnection();
                 PreparedStatement statement = connection.prepareStatement(
-                        "SELECT COALESCE(table_rows, 0) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+                        "SELECT COALESCE(table_rows, 0), COALESCE(data_length, 0) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
             statement.setString(1, table.name().database());
             statement.setString(2, table.name().table());
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? rows.getLong(1) : 0;
+                return rows.next() ? new Estimate(rows.getLong(1), rows.getLong(2)) : new Estimate(0, 0);
             }
         }
     }
 
     /**
-     * The server's estimate of a table's data size (off-page blobs included).
+     * Ranges for {@code table} from its row estimate; asks the server for its size when that
+     * decides whether it is split.
      */
-    private long estimateBytes(TableSchema table)
-            throws SQLException
-    {
-        try (Connection connection = source.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT COALESCE(data_length, 0) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
-            statement.setString(1, table.name().database());
-            statement.setString(2, table.name().table());
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? rows.getLong(1) : 0;
-            }
-        }
-    }
-
     public List<RangeState> plan(TableSchema table, long estimatedRows, Optional<SqlPredicate> predicate)
             throws SQLException
     {
@@ -112,8 +113,27 @@ public final class RangePlanner
         }
         long count = rangeCount(estimatedRows, 0, rangeSize, parallelism);
         if (count < parallelism && estimatedRows > 1) {
-            count = rangeCount(estimatedRows, estimateBytes(table), rangeSize, parallelism);
+            count = rangeCount(estimatedRows, estimate(table).bytes(), rangeSize, parallelism);
         }
+        return plan(table, estimatedRows, count, predicate);
+    }
+
+    /**
+     * Ranges for {@code table} from both of its estimates.
+     */
+    public List<RangeState> plan(TableSchema table, Estimate estimate, Optional<SqlPredicate> predicate)
+            throws SQLException
+    {
+        if (table.paginationKey().isFullCopy()) {
+            return List.of(new RangeState(null, null, null, false));
+        }
+        return plan(table, estimate.rows(), rangeCount(estimate.rows(), estimate.bytes(), rangeSize, parallelism), predicate);
+    }
+
+    private List<RangeState> plan(TableSchema table, long estimatedRows, long count, Optional<SqlPredicate> predicate)
+            throws SQLException
+    {
+        List<RangeState> single = List.of(new RangeState(null, null, null, false));
         if (count <= 1) {
             return single;
         }

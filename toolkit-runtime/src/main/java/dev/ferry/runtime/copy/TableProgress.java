@@ -21,6 +21,7 @@ public final class TableProgress
 
     private final TableName table;
     private final long estimatedRows;
+    private final long estimatedBytes;
     private final LongAdder rowsCopied = new LongAdder();
     private final AtomicReference<Key> lastKey = new AtomicReference<>();
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
@@ -35,8 +36,17 @@ public final class TableProgress
 
     public TableProgress(TableName table, long estimatedRows)
     {
+        this(table, estimatedRows, 0);
+    }
+
+    /**
+     * @param estimatedBytes the server's estimate of the table's data size, 0 when unknown
+     */
+    public TableProgress(TableName table, long estimatedRows, long estimatedBytes)
+    {
         this.table = requireNonNull(table, "table is null");
         this.estimatedRows = estimatedRows;
+        this.estimatedBytes = estimatedBytes;
     }
 
     public TableName table()
@@ -47,6 +57,11 @@ public final class TableProgress
     public long estimatedRows()
     {
         return estimatedRows;
+    }
+
+    public long estimatedBytes()
+    {
+        return estimatedBytes;
     }
 
     /**
