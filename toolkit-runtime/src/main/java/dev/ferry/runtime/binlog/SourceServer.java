@@ -111,6 +111,26 @@ public final class SourceServer
     public static BinlogPosition currentPosition(Connection connection)
             throws SQLException
     {
+        return currentPosition(connection, true);
+    }
+
+    /**
+     * The source's current binlog file and offset, without its GTID set: for waits that compare
+     * positions (a table's barrier, the cutover's catch-up), which {@link BinlogPosition} orders by
+     * file and offset. Cheaper on MariaDB, whose {@code BINLOG_GTID_POS} reads the binlog file
+     * from its start (tens of milliseconds for a file of a few hundred MB).
+     *
+     * @throws FerryException when binary logging is off
+     */
+    public static BinlogPosition currentFileAndOffset(Connection connection)
+            throws SQLException
+    {
+        return currentPosition(connection, false);
+    }
+
+    private static BinlogPosition currentPosition(Connection connection, boolean withGtids)
+            throws SQLException
+    {
         SourceFlavor flavor = flavor(connection);
         try (Statement statement = connection.createStatement()) {
             String binlogFile;
@@ -125,6 +145,9 @@ public final class SourceServer
                 if (flavor == SourceFlavor.MYSQL && hasColumn(result.getMetaData(), "Executed_Gtid_Set")) {
                     gtidSet = result.getString("Executed_Gtid_Set");
                 }
+            }
+            if (!withGtids) {
+                return new BinlogPosition(binlogFile, binlogOffset, null);
             }
             if (flavor == SourceFlavor.MYSQL) {
                 if (gtidSet == null) {

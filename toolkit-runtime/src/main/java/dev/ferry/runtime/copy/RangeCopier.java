@@ -12,6 +12,7 @@ import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.schema.TableRenames;
 import dev.ferry.runtime.sql.InsertStatement;
 import dev.ferry.runtime.sql.LoadDataStatement;
+import dev.ferry.runtime.sql.ResultRows;
 import dev.ferry.runtime.sql.SelectList;
 import dev.ferry.runtime.state.RangeState;
 import org.slf4j.Logger;
@@ -400,19 +401,9 @@ final class RangeCopier
         try (PreparedStatement statement = source.prepareStatement(sql)) {
             bindRange(statement, range, cursor);
             List<Row> rows = new ArrayList<>(Math.min(batchSize, 4096));
-            long bytes = 0;
             try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    byte[][] values = new byte[columnCount][];
-                    for (int i = 0; i < columnCount; i++) {
-                        byte[] value = result.getBytes(i + 1);
-                        values[i] = value;
-                        bytes += value == null ? 1 : value.length;
-                    }
-                    rows.add(Row.wrap(values));
-                }
+                readBytes = ResultRows.readAll(result, columnCount, rows);
             }
-            readBytes = bytes;
             return rows;
         }
     }

@@ -197,7 +197,7 @@ public final class CutoverSequence
     {
         BinlogPosition current;
         try (Connection connection = source.getConnection()) {
-            current = SourceServer.currentPosition(connection);
+            current = SourceServer.currentFileAndOffset(connection);
         }
         return replication.awaitApplied(current, Duration.ofSeconds(1));
     }

@@ -132,7 +132,7 @@ public final class Replication
     public void awaitAppliedUpToCurrent(Connection source)
             throws SQLException, InterruptedException
     {
-        BinlogPosition position = SourceServer.currentPosition(source);
+        BinlogPosition position = SourceServer.currentFileAndOffset(source);
         while (!applier.awaitApplied(position, Duration.ofSeconds(1))) {
             checkHealthy();
         }

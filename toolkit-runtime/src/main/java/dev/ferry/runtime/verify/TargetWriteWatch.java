@@ -219,7 +219,7 @@ public final class TargetWriteWatch
     {
         BinlogPosition end;
         try (Connection connection = target.getConnection()) {
-            end = SourceServer.currentPosition(connection);
+            end = SourceServer.currentFileAndOffset(connection);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         StallWatch stallWatch = new StallWatch(stall);
