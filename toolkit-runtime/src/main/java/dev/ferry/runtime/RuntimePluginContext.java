@@ -3,13 +3,17 @@ package dev.ferry.runtime;
 import dev.ferry.api.Metrics;
 import dev.ferry.api.PluginContext;
 import dev.ferry.api.filter.CopyFilter;
+import dev.ferry.api.model.Row;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.RewritesConfig;
 import dev.ferry.runtime.core.FerryVersion;
+import dev.ferry.runtime.sql.ResultRows;
 
 import javax.sql.DataSource;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +126,13 @@ public final class RuntimePluginContext
     public long runId()
     {
         return runId;
+    }
+
+    @Override
+    public long readRows(ResultSet result, int columns, List<Row> rows)
+            throws SQLException
+    {
+        return ResultRows.readAll(result, columns, rows);
     }
 
     private static DataSource connected(DataSource dataSource, String name)

@@ -59,7 +59,7 @@ final class Checker
     private void compareKeysOnce(TablePlan plan, List<Key> keys, DiffSink sink)
             throws SQLException, InterruptedException
     {
-        RowComparer comparer = new RowComparer();
+        RowComparer comparer = new RowComparer(context::readRows);
         try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
             int batchSize = config.batchSize();
             for (int from = 0; from < keys.size(); from += batchSize) {
@@ -86,7 +86,7 @@ final class Checker
     private long compareTableOnce(TablePlan plan, Key start, Key end, DiffSink sink)
             throws SQLException, InterruptedException
     {
-        RowComparer comparer = new RowComparer();
+        RowComparer comparer = new RowComparer(context::readRows);
         try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
             if (plan.keyless()) {
                 return comparer.compareWhole(source, target, plan, sink);
@@ -114,7 +114,7 @@ final class Checker
         // than the keys it carries
         int keysPerQuery = Math.max(config.batchSize(), Math.min(10 * config.batchSize(), 20_000));
         try (Connection source = context.source().getConnection(); Connection target = context.target().getConnection()) {
-            return new RowComparer().findExtraTargetRows(source, target, plan, start, end, keysPerQuery, sink);
+            return new RowComparer(context::readRows).findExtraTargetRows(source, target, plan, start, end, keysPerQuery, sink);
         }
     }
 

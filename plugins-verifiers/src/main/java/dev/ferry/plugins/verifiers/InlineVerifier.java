@@ -49,7 +49,7 @@ final class InlineVerifier
     private final Checker checker;
     private final KeyBacklog backlog;
     private final DiffSink backlogSink;
-    private final ThreadLocal<RowComparer> comparers = ThreadLocal.withInitial(RowComparer::new);
+    private final ThreadLocal<RowComparer> comparers;
 
     private final ReentrantLock roundLock = new ReentrantLock();
     private long measuredKeys;
@@ -70,6 +70,7 @@ final class InlineVerifier
     {
         this.config = requireNonNull(config, "config is null");
         this.context = requireNonNull(context, "context is null");
+        this.comparers = ThreadLocal.withInitial(() -> new RowComparer(context::readRows));
         this.plans = new Plans(context, config.comparison());
         this.checker = new Checker(context, config.comparison(), plans);
         this.backlog = new KeyBacklog(config.comparison().maxTrackedKeys());

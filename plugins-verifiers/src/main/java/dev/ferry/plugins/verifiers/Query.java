@@ -84,22 +84,38 @@ final class Query
     }
 
     /**
+     * Reads a result's rows as raw bytes: {@link dev.ferry.api.PluginContext#readRows} (the
+     * runtime's is faster than JDBC's), or {@link #JDBC}.
+     */
+    @FunctionalInterface
+    interface Reader
+    {
+        long read(ResultSet result, int columns, List<Row> rows)
+                throws SQLException;
+    }
+
+    static final Reader JDBC = (result, columns, rows) -> {
+        while (result.next()) {
+            byte[][] values = new byte[columns][];
+            for (int i = 0; i < columns; i++) {
+                values[i] = result.getBytes(i + 1);
+            }
+            rows.add(Row.wrap(values));
+        }
+        return 0;
+    };
+
+    /**
      * Runs the query and returns every row, each holding {@code columns} values as raw bytes.
      */
-    List<Row> fetch(Connection connection, int columns)
+    List<Row> fetch(Connection connection, int columns, Reader reader)
             throws SQLException
     {
         try (PreparedStatement statement = connection.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             bind(statement);
             List<Row> rows = new ArrayList<>();
             try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    byte[][] values = new byte[columns][];
-                    for (int i = 0; i < columns; i++) {
-                        values[i] = result.getBytes(i + 1);
-                    }
-                    rows.add(Row.wrap(values));
-                }
+                reader.read(result, columns, rows);
             }
             return rows;
         }

@@ -24,6 +24,20 @@ import java.util.Map;
 final class RowComparer
 {
     private final Fingerprinter fingerprinter = new Fingerprinter();
+    private final Query.Reader reader;
+
+    RowComparer()
+    {
+        this(Query.JDBC);
+    }
+
+    /**
+     * @param reader reads the rows of every query ({@code PluginContext::readRows})
+     */
+    RowComparer(Query.Reader reader)
+    {
+        this.reader = reader;
+    }
 
     /**
      * Compares {@code source} rows (compared columns at {@code sourceCompared}, key at
@@ -80,8 +94,8 @@ final class RowComparer
             throws SQLException
     {
         int columns = plan.selectColumns().size();
-        List<Row> sourceRows = plan.keys(TablePlan.Side.SOURCE, keys).fetch(source, columns);
-        List<Row> targetRows = plan.keys(TablePlan.Side.TARGET, keys).fetch(target, columns);
+        List<Row> sourceRows = plan.keys(TablePlan.Side.SOURCE, keys).fetch(source, columns, reader);
+        List<Row> targetRows = plan.keys(TablePlan.Side.TARGET, keys).fetch(target, columns, reader);
         return compare(plan, sourceRows, plan.comparedInSelect(), plan.keyInSelect(), targetRows, sink);
     }
 
@@ -101,7 +115,7 @@ final class RowComparer
             TablePlan.Bound first = new TablePlan.Bound(plan.keyOf(rows.get(0), keyPositions), true);
             TablePlan.Bound last = new TablePlan.Bound(plan.keyOf(rows.get(rows.size() - 1), keyPositions), true);
             int limit = 2 * rows.size() + 1000;
-            List<Row> targetRows = plan.range(TablePlan.Side.TARGET, first, last, limit).fetch(target, columns);
+            List<Row> targetRows = plan.range(TablePlan.Side.TARGET, first, last, limit).fetch(target, columns, reader);
             if (targetRows.size() == limit) {
                 sink.tableDiffers(plan.source(), "the target holds over " + (limit - rows.size()) + " rows more than a copied batch's key span");
                 return limit;
@@ -111,7 +125,7 @@ final class RowComparer
         int differences = 0;
         for (int from = 0; from < rows.size(); from += chunk) {
             int to = Math.min(rows.size(), from + chunk);
-            List<Row> targetRows = plan.targetKeysOf(rows, from, to, plan.keyInWritable()).fetch(target, columns);
+            List<Row> targetRows = plan.targetKeysOf(rows, from, to, plan.keyInWritable()).fetch(target, columns, reader);
             differences += compare(plan, rows.subList(from, to), plan.comparedInWritable(), plan.keyInWritable(), targetRows, sink);
         }
         return differences;
@@ -138,7 +152,7 @@ final class RowComparer
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            List<Row> sourceRows = plan.range(TablePlan.Side.SOURCE, lower, rangeEnd, batchSize).fetch(source, columns);
+            List<Row> sourceRows = plan.range(TablePlan.Side.SOURCE, lower, rangeEnd, batchSize).fetch(source, columns, reader);
             rows += sourceRows.size();
             boolean last = sourceRows.size() < batchSize;
             if (filtered) {
@@ -146,18 +160,18 @@ final class RowComparer
                 if (sourceRows.isEmpty()) {
                     return rows;
                 }
-                List<Row> targetRows = plan.targetKeysOf(sourceRows, 0, sourceRows.size(), keyPositions).fetch(target, columns);
+                List<Row> targetRows = plan.targetKeysOf(sourceRows, 0, sourceRows.size(), keyPositions).fetch(target, columns, reader);
                 compare(plan, sourceRows, compared, keyPositions, targetRows, sink);
             }
             else {
                 TablePlan.Bound upper = last ? rangeEnd : new TablePlan.Bound(plan.keyOf(sourceRows.get(sourceRows.size() - 1), keyPositions), true);
-                List<Row> targetRows = plan.range(TablePlan.Side.TARGET, lower, upper, targetLimit).fetch(target, columns);
+                List<Row> targetRows = plan.range(TablePlan.Side.TARGET, lower, upper, targetLimit).fetch(target, columns, reader);
                 if (targetRows.size() == targetLimit) {
                     // many extra target rows: end this step at the last target row kept, on both sides
                     targetRows = targetRows.subList(0, targetLimit - 1);
                     upper = new TablePlan.Bound(plan.keyOf(targetRows.get(targetRows.size() - 1), keyPositions), true);
                     rows -= sourceRows.size();
-                    sourceRows = plan.range(TablePlan.Side.SOURCE, lower, upper, 0).fetch(source, columns);
+                    sourceRows = plan.range(TablePlan.Side.SOURCE, lower, upper, 0).fetch(source, columns, reader);
                     rows += sourceRows.size();
                     compare(plan, sourceRows, compared, keyPositions, targetRows, sink);
                     lower = new TablePlan.Bound(upper.key(), false);
@@ -198,15 +212,15 @@ final class RowComparer
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            List<Row> targetKeys = plan.keyRange(TablePlan.Side.TARGET, lower, rangeEnd, batchSize).fetch(target, size);
+            List<Row> targetKeys = plan.keyRange(TablePlan.Side.TARGET, lower, rangeEnd, batchSize).fetch(target, size, reader);
             if (targetKeys.isEmpty()) {
                 return scanned;
             }
             scanned += targetKeys.size();
             Key last = plan.keyOf(targetKeys.get(targetKeys.size() - 1), positions);
-            List<Row> sourceKeys = plan.keyRange(TablePlan.Side.SOURCE, lower, new TablePlan.Bound(last, true), sourceLimit).fetch(source, size);
+            List<Row> sourceKeys = plan.keyRange(TablePlan.Side.SOURCE, lower, new TablePlan.Bound(last, true), sourceLimit).fetch(source, size, reader);
             if (sourceKeys.size() == sourceLimit) {
-                sourceKeys = plan.sourceKeysOf(targetKeys, positions).fetch(source, size);
+                sourceKeys = plan.sourceKeysOf(targetKeys, positions).fetch(source, size, reader);
             }
             present.clear();
             for (Row row : sourceKeys) {
