@@ -83,7 +83,13 @@ class CascadesIT
             yaml.append("copyFilter:\n  type: sharding\n  shardingKey: tenant\n  values: [1]\n");
         }
         if (run.equals("kill-resume")) {
-            yaml.append("state:\n  type: file\n  path: ").append(temp.resolve(db.name() + "-state.json")).append("\n  checkpointInterval: 500ms\n");
+            // the store that resumes cascade-joined tables exactly: with the file store a resume
+            // applies the events since the last checkpoint again, and a cascade replayed onto the
+            // target's current rows can differ (ferry warns at start; ResumeReplayIT shows it, and
+            // the verifier caught it here in 1 of 4 runs)
+            String metaDatabase = "ferry_meta_" + db.name().substring(db.name().length() - 6);
+            db.target().execute("DROP DATABASE IF EXISTS `" + metaDatabase + "`");
+            yaml.append("state:\n  type: target-db\n  database: ").append(metaDatabase).append("\n  writePositionWithBatches: true\n  checkpointInterval: 500ms\n");
         }
         Path config = Files.writeString(temp.resolve(db.name() + ".yaml"), yaml.toString());
 

@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -450,7 +451,7 @@ public final class Copier
     {
         List<CopyTask> remaining = new ArrayList<>(tasks);
         // stable: equal weights keep the copy order
-        remaining.sort(java.util.Comparator.comparingLong(CopyTask::weight).reversed());
+        remaining.sort(Comparator.comparingLong(CopyTask::weight).reversed());
         Map<TableName, Integer> unqueued = new HashMap<>();
         for (CopyTask task : tasks) {
             unqueued.merge(task.table(), 1, Integer::sum);

@@ -92,26 +92,67 @@ public final class SchemaLoader
     public Optional<TableSchema> load(TableName table)
             throws SQLException
     {
-        try (Connection connection = dataSource.getConnection()) {
-            List<Column> columns = columns(connection, table);
-            if (columns.isEmpty()) {
-                return Optional.empty();
-            }
-            List<IndexInfo> indexes = indexes(connection, table);
-            List<ForeignKey> foreignKeys = foreignKeys(connection, table);
-            String fingerprint = fingerprint(columns, indexes);
-            PaginationKey key = PaginationKey.fullCopy();
-            for (IndexInfo index : indexes) {
-                if (index.isPrimary()) {
-                    List<Column> keyColumns = new ArrayList<>();
-                    for (String name : index.columns()) {
-                        keyColumns.add(columns.get(indexOf(columns, name)));
-                    }
-                    key = new PaginationKey(keyColumns, "primary key");
-                }
-            }
-            return Optional.of(new TableSchema(table, columns, indexes, foreignKeys, key, fingerprint));
+        Map<TableName, TableSchema> found = load(table.database(), table.table());
+        TableSchema exact = found.get(table);
+        if (exact != null || found.size() != 1) {
+            return Optional.ofNullable(exact);
         }
+        // information_schema matched the name in another letter case: the table under the name asked for
+        TableSchema other = found.values().iterator().next();
+        return Optional.of(new TableSchema(table, other.columns(), other.indexes(), other.foreignKeys(), other.paginationKey(), other.fingerprint()));
+    }
+
+    /**
+     * Every table of {@code database} that has columns (views included; callers pick the base
+     * tables they want), as {@link #load(TableName)} reads them: three queries for the whole
+     * database instead of three per table.
+     */
+    public Map<TableName, TableSchema> loadAll(String database)
+            throws SQLException
+    {
+        return load(database, null);
+    }
+
+    /**
+     * The tables of {@code database}, or only {@code table} when it is not null.
+     */
+    private Map<TableName, TableSchema> load(String database, String table)
+            throws SQLException
+    {
+        try (Connection connection = dataSource.getConnection()) {
+            Map<String, List<Column>> columns = columns(connection, database, table);
+            Map<String, List<IndexInfo>> indexes = columns.isEmpty() ? Map.of() : indexes(connection, database, table);
+            Map<String, List<ForeignKey>> foreignKeys = columns.isEmpty() ? Map.of() : foreignKeys(connection, database, table);
+            Map<TableName, TableSchema> result = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Column>> entry : columns.entrySet()) {
+                TableName name = new TableName(database, entry.getKey());
+                result.put(name, schema(name, entry.getValue(), indexes.getOrDefault(entry.getKey(), List.of()),
+                        foreignKeys.getOrDefault(entry.getKey(), List.of())));
+            }
+            return result;
+        }
+    }
+
+    private static TableSchema schema(TableName table, List<Column> columns, List<IndexInfo> indexes, List<ForeignKey> foreignKeys)
+    {
+        String fingerprint = fingerprint(columns, indexes);
+        PaginationKey key = PaginationKey.fullCopy();
+        for (IndexInfo index : indexes) {
+            if (index.isPrimary()) {
+                List<Column> keyColumns = new ArrayList<>();
+                for (String name : index.columns()) {
+                    int position = indexOf(columns, name);
+                    if (position < 0) {
+                        // columns and indexes are read by two queries: a DDL came between them
+                        throw new SchemaException("the primary key of " + table + " names column " + name
+                                + ", which its columns did not have when read: the table changed while its schema was read");
+                    }
+                    keyColumns.add(columns.get(position));
+                }
+                key = new PaginationKey(keyColumns, "primary key");
+            }
+        }
+        return new TableSchema(table, columns, indexes, foreignKeys, key, fingerprint);
     }
 
     /**
@@ -130,94 +171,124 @@ public final class SchemaLoader
         }
     }
 
-    private static List<Column> columns(Connection connection, TableName table)
+    /**
+     * {@code AND table_name = ?} when reading one table.
+     */
+    private static String tableCondition(String column, String table)
+    {
+        return table == null ? "" : " AND " + column + " = ?";
+    }
+
+    private static void bind(PreparedStatement statement, int index, String database, String table)
             throws SQLException
     {
-        String sql = "SELECT CAST(column_name AS CHAR CHARACTER SET utf8mb4), CAST(data_type AS CHAR CHARACTER SET utf8mb4), "
+        statement.setString(index, database);
+        if (table != null) {
+            statement.setString(index + 1, table);
+        }
+    }
+
+    private static Map<String, List<Column>> columns(Connection connection, String database, String table)
+            throws SQLException
+    {
+        String sql = "SELECT CAST(table_name AS CHAR CHARACTER SET utf8mb4), "
+                + "CAST(column_name AS CHAR CHARACTER SET utf8mb4), CAST(data_type AS CHAR CHARACTER SET utf8mb4), "
                 + "CAST(column_type AS CHAR CHARACTER SET utf8mb4), CAST(is_nullable AS CHAR CHARACTER SET utf8mb4), "
                 + "CAST(character_set_name AS CHAR CHARACTER SET utf8mb4), CAST(collation_name AS CHAR CHARACTER SET utf8mb4), "
                 + "CAST(extra AS CHAR CHARACTER SET utf8mb4) "
-                + "FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position";
-        List<Column> result = new ArrayList<>();
+                + "FROM information_schema.columns WHERE table_schema = ?" + tableCondition("table_name", table)
+                + " ORDER BY table_name, ordinal_position";
+        Map<String, List<Column>> result = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, table.database());
-            statement.setString(2, table.table());
+            bind(statement, 1, database, table);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    String columnType = text(rows, 3);
-                    ColumnType type = ColumnType.fromDataType(text(rows, 2));
-                    String extra = text(rows, 7);
+                    List<Column> columns = result.computeIfAbsent(text(rows, 1), key -> new ArrayList<>());
+                    String columnType = text(rows, 4);
+                    ColumnType type = ColumnType.fromDataType(text(rows, 3));
+                    String extra = text(rows, 8);
                     boolean unsigned = columnType.toLowerCase(Locale.ROOT).contains("unsigned");
                     boolean generated = extra != null && GENERATED.matcher(extra).find();
                     List<String> members = type == ColumnType.ENUM || type == ColumnType.SET ? enumMembers(columnType) : List.of();
-                    result.add(new Column(text(rows, 1), result.size(), type, columnType, unsigned, "YES".equals(text(rows, 4)),
-                            text(rows, 5), text(rows, 6), generated, members));
+                    columns.add(new Column(text(rows, 2), columns.size(), type, columnType, unsigned, "YES".equals(text(rows, 5)),
+                            text(rows, 6), text(rows, 7), generated, members));
                 }
             }
         }
         return result;
     }
 
-    private static List<IndexInfo> indexes(Connection connection, TableName table)
+    private static Map<String, List<IndexInfo>> indexes(Connection connection, String database, String table)
             throws SQLException
     {
-        String sql = "SELECT CAST(index_name AS CHAR CHARACTER SET utf8mb4), CAST(column_name AS CHAR CHARACTER SET utf8mb4), non_unique, sub_part "
-                + "FROM information_schema.statistics WHERE table_schema = ? AND table_name = ? "
-                + "ORDER BY index_name = 'PRIMARY' DESC, index_name, seq_in_index";
-        Map<String, List<String>> columns = new LinkedHashMap<>();
-        Map<String, Boolean> unique = new LinkedHashMap<>();
+        String sql = "SELECT CAST(table_name AS CHAR CHARACTER SET utf8mb4), "
+                + "CAST(index_name AS CHAR CHARACTER SET utf8mb4), CAST(column_name AS CHAR CHARACTER SET utf8mb4), non_unique, sub_part "
+                + "FROM information_schema.statistics WHERE table_schema = ?" + tableCondition("table_name", table)
+                + " ORDER BY table_name, index_name = 'PRIMARY' DESC, index_name, seq_in_index";
+        Map<String, Map<String, List<String>>> columns = new LinkedHashMap<>();
+        Map<String, Map<String, Boolean>> unique = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, table.database());
-            statement.setString(2, table.table());
+            bind(statement, 1, database, table);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    String name = text(rows, 1);
-                    String column = text(rows, 2);
-                    columns.computeIfAbsent(name, key -> new ArrayList<>()).add(column == null ? "" : column);
+                    String tableName = text(rows, 1);
+                    String name = text(rows, 2);
+                    String column = text(rows, 3);
+                    columns.computeIfAbsent(tableName, key -> new LinkedHashMap<>())
+                            .computeIfAbsent(name, key -> new ArrayList<>()).add(column == null ? "" : column);
                     // A prefix index or an expression index does not make its columns unique.
-                    boolean uniqueHere = rows.getLong(3) == 0 && rows.getObject(4) == null && column != null;
-                    unique.merge(name, uniqueHere, Boolean::logicalAnd);
+                    boolean uniqueHere = rows.getLong(4) == 0 && rows.getObject(5) == null && column != null;
+                    unique.computeIfAbsent(tableName, key -> new LinkedHashMap<>()).merge(name, uniqueHere, Boolean::logicalAnd);
                 }
             }
         }
-        List<IndexInfo> result = new ArrayList<>();
-        for (Map.Entry<String, List<String>> entry : columns.entrySet()) {
-            result.add(new IndexInfo(entry.getKey(), entry.getValue(), unique.get(entry.getKey())));
+        Map<String, List<IndexInfo>> result = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, List<String>>> tableEntry : columns.entrySet()) {
+            List<IndexInfo> indexes = new ArrayList<>();
+            for (Map.Entry<String, List<String>> entry : tableEntry.getValue().entrySet()) {
+                indexes.add(new IndexInfo(entry.getKey(), entry.getValue(), unique.get(tableEntry.getKey()).get(entry.getKey())));
+            }
+            result.put(tableEntry.getKey(), indexes);
         }
         return result;
     }
 
-    private static List<ForeignKey> foreignKeys(Connection connection, TableName table)
+    private static Map<String, List<ForeignKey>> foreignKeys(Connection connection, String database, String table)
             throws SQLException
     {
-        String sql = "SELECT CAST(k.constraint_name AS CHAR CHARACTER SET utf8mb4), CAST(k.column_name AS CHAR CHARACTER SET utf8mb4), "
+        String sql = "SELECT CAST(k.table_name AS CHAR CHARACTER SET utf8mb4), "
+                + "CAST(k.constraint_name AS CHAR CHARACTER SET utf8mb4), CAST(k.column_name AS CHAR CHARACTER SET utf8mb4), "
                 + "CAST(k.referenced_table_schema AS CHAR CHARACTER SET utf8mb4), CAST(k.referenced_table_name AS CHAR CHARACTER SET utf8mb4), "
                 + "CAST(k.referenced_column_name AS CHAR CHARACTER SET utf8mb4), "
                 + "CAST(r.delete_rule AS CHAR CHARACTER SET utf8mb4), CAST(r.update_rule AS CHAR CHARACTER SET utf8mb4) "
                 + "FROM information_schema.key_column_usage k "
-                // constants for both tables: without them the server fills referential_constraints by
-                // opening every table and view of every database, per query (slow on a big server, and
-                // MariaDB 10.11 has crashed doing it while views elsewhere were dropped)
-                + "LEFT JOIN information_schema.referential_constraints r ON r.constraint_schema = ? AND r.table_name = ? "
-                + "AND r.constraint_name = k.constraint_name "
-                + "WHERE k.table_schema = ? AND k.table_name = ? AND k.referenced_table_name IS NOT NULL "
-                + "ORDER BY k.constraint_name, k.ordinal_position";
-        Map<String, List<String[]>> parts = new LinkedHashMap<>();
+                // constants for the schema (and the table): without them the server fills
+                // referential_constraints by opening every table and view of every database, per
+                // query (slow on a big server, and MariaDB 10.11 has crashed doing it while views
+                // elsewhere were dropped)
+                + "LEFT JOIN information_schema.referential_constraints r ON r.constraint_schema = ?" + tableCondition("r.table_name", table)
+                + " AND r.table_name = k.table_name AND r.constraint_name = k.constraint_name "
+                + "WHERE k.table_schema = ?" + tableCondition("k.table_name", table) + " AND k.referenced_table_name IS NOT NULL "
+                + "ORDER BY k.table_name, k.constraint_name, k.ordinal_position";
+        Map<String, Map<String, List<String[]>>> parts = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, table.database());
-            statement.setString(2, table.table());
-            statement.setString(3, table.database());
-            statement.setString(4, table.table());
+            bind(statement, 1, database, table);
+            bind(statement, table == null ? 2 : 3, database, table);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    parts.computeIfAbsent(text(rows, 1), key -> new ArrayList<>())
-                            .add(new String[] {text(rows, 2), text(rows, 3), text(rows, 4), text(rows, 5), text(rows, 6), text(rows, 7)});
+                    parts.computeIfAbsent(text(rows, 1), key -> new LinkedHashMap<>())
+                            .computeIfAbsent(text(rows, 2), key -> new ArrayList<>())
+                            .add(new String[] {text(rows, 3), text(rows, 4), text(rows, 5), text(rows, 6), text(rows, 7), text(rows, 8)});
                 }
             }
         }
-        List<ForeignKey> result = new ArrayList<>();
-        for (Map.Entry<String, List<String[]>> entry : parts.entrySet()) {
-            result.add(foreignKey(entry.getKey(), entry.getValue()));
+        Map<String, List<ForeignKey>> result = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, List<String[]>>> tableEntry : parts.entrySet()) {
+            List<ForeignKey> foreignKeys = new ArrayList<>();
+            for (Map.Entry<String, List<String[]>> entry : tableEntry.getValue().entrySet()) {
+                foreignKeys.add(foreignKey(entry.getKey(), entry.getValue()));
+            }
+            result.put(tableEntry.getKey(), foreignKeys);
         }
         return result;
     }
@@ -310,7 +381,7 @@ public final class SchemaLoader
                 return i;
             }
         }
-        throw new IllegalStateException("index column " + name + " not found among the table's columns");
+        return -1;
     }
 
     static String text(ResultSet rows, int column)

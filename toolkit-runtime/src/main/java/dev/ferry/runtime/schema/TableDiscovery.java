@@ -9,6 +9,7 @@ import dev.ferry.runtime.config.CopyConfig;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -41,16 +42,25 @@ public final class TableDiscovery
             if (!tableFilter.acceptsDatabase(database)) {
                 continue;
             }
+            Map<TableName, TableSchema> schemas = null;
             for (TableName name : loader.tables(database)) {
                 if (!tableFilter.acceptsTable(name)) {
                     continue;
                 }
-                Optional<TableSchema> schema = loader.load(name);
-                if (schema.isEmpty()) {
-                    continue;
+                if (schemas == null) {
+                    // the whole database in three queries, read once one of its tables is moved
+                    schemas = loader.loadAll(database);
+                }
+                TableSchema schema = schemas.get(name);
+                if (schema == null) {
+                    // created after the database's schemas were read, or dropped since
+                    schema = loader.load(name).orElse(null);
+                    if (schema == null) {
+                        continue;
+                    }
                 }
                 try {
-                    tables.add(paginationKeys.choose(schema.get()));
+                    tables.add(paginationKeys.choose(schema));
                 }
                 catch (SchemaException e) {
                     problems.add(e.getMessage());

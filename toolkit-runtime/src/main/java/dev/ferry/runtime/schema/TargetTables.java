@@ -16,9 +16,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -77,16 +79,20 @@ public final class TargetTables
     public void prepare(List<TableSchema> tables, Map<TableName, String> createStatements, boolean create)
             throws SQLException
     {
-        List<String> problems = check(tables, create);
+        Map<String, Map<TableName, TableSchema>> existing = new HashMap<>();
+        List<String> problems = check(tables, create, existing);
         if (!problems.isEmpty()) {
             throw new SchemaException(String.join("\n", problems));
         }
+        Set<String> databases = new HashSet<>();
         for (TableSchema table : tables) {
             TableName targetName = rewrites.apply(table.name());
-            if (target.load(targetName).isPresent()) {
+            if (existingTable(targetName, existing).isPresent()) {
                 continue;
             }
-            createDatabase(table.name().database(), targetName.database());
+            if (databases.add(targetName.database())) {
+                createDatabase(table.name().database(), targetName.database());
+            }
             String showCreate = createStatements.get(table.name());
             String ddl = CollationMapping.rewrite(
                     rewriteCreate(showCreate != null ? showCreate : source.showCreateTable(table.name()), table.name(), targetName),
@@ -105,10 +111,16 @@ public final class TargetTables
     public List<String> check(List<TableSchema> tables, boolean create)
             throws SQLException
     {
+        return check(tables, create, new HashMap<>());
+    }
+
+    private List<String> check(List<TableSchema> tables, boolean create, Map<String, Map<TableName, TableSchema>> targetSchemas)
+            throws SQLException
+    {
         List<String> problems = new ArrayList<>();
         for (TableSchema table : tables) {
             TableName targetName = rewrites.apply(table.name());
-            Optional<TableSchema> existing = target.load(targetName);
+            Optional<TableSchema> existing = existingTable(targetName, targetSchemas);
             if (existing.isPresent()) {
                 problems.addAll(incompatibilities(table, existing.get(), targetName));
             }
@@ -117,6 +129,23 @@ public final class TargetTables
             }
         }
         return problems;
+    }
+
+    /**
+     * The target table {@code name}, from its database's schemas read once into
+     * {@code targetSchemas} (three queries a database, not three a table).
+     */
+    private Optional<TableSchema> existingTable(TableName name, Map<String, Map<TableName, TableSchema>> targetSchemas)
+            throws SQLException
+    {
+        Map<TableName, TableSchema> schemas = targetSchemas.get(name.database());
+        if (schemas == null) {
+            schemas = target.loadAll(name.database());
+            targetSchemas.put(name.database(), schemas);
+        }
+        TableSchema schema = schemas.get(name);
+        // a name in another letter case, as the server may match it, is looked up alone
+        return schema != null ? Optional.of(schema) : schemas.isEmpty() ? Optional.empty() : target.load(name);
     }
 
     /**
