@@ -54,7 +54,9 @@ class RenameDuringCopyIT
                 "CREATE TABLE a (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL)",
                 "INSERT INTO a SELECT seq, CONCAT('a', seq) FROM seq_1_to_100000");
         move(db, ferry -> copied(ferry, "a") >= 2000, ferry -> {
-            // what pt-online-schema-change does (without its triggers: nothing writes meanwhile)
+            // what pt-online-schema-change does (without its triggers: nothing writes meanwhile);
+            // the copy is paused while the new table fills, so that the swap comes in its middle
+            pauseCopy(ferry, true);
             db.executeOnSource(
                     "CREATE TABLE _a_new LIKE a",
                     "ALTER TABLE _a_new ADD COLUMN note VARCHAR(10) NULL");
@@ -62,6 +64,7 @@ class RenameDuringCopyIT
                 db.executeOnSource("INSERT INTO _a_new (id, v) SELECT id, v FROM a WHERE id > " + low + " AND id <= " + (low + 20000));
             }
             assertCopyNotDone(ferry, "a", 100000);
+            pauseCopy(ferry, false);
             db.executeOnSource("RENAME TABLE a TO _a_old, _a_new TO a");
             db.executeOnSource(
                     "DROP TABLE _a_old",
@@ -79,12 +82,15 @@ class RenameDuringCopyIT
                 "CREATE TABLE a (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL)",
                 "INSERT INTO a SELECT seq, CONCAT('a', seq) FROM seq_1_to_100000");
         move(db, ferry -> copied(ferry, "a") >= 2000, ferry -> {
-            // gh-ost's cut-over, which keeps the old table as _a_del
+            // gh-ost's cut-over, which keeps the old table as _a_del (the copy paused while the
+            // ghost table fills, as above)
+            pauseCopy(ferry, true);
             db.executeOnSource(
                     "CREATE TABLE _a_gho LIKE a",
                     "ALTER TABLE _a_gho MODIFY v VARCHAR(40) NOT NULL",
                     "INSERT INTO _a_gho SELECT * FROM a WHERE id % 2 = 0");
             assertCopyNotDone(ferry, "a", 100000);
+            pauseCopy(ferry, false);
             db.executeOnSource(
                     "RENAME TABLE a TO _a_del, _a_gho TO a",
                     "INSERT INTO a VALUES (200001, 'after cut-over')",
@@ -155,6 +161,15 @@ class RenameDuringCopyIT
                 .filter(plan -> plan.table().name().table().equals(table))
                 .mapToLong(plan -> plan.progress().rowsCopied())
                 .sum();
+    }
+
+    /**
+     * Pauses or resumes the copy as the control API's {@code pause} does: batches in flight end,
+     * no new one starts.
+     */
+    private static void pauseCopy(Ferry ferry, boolean paused)
+    {
+        ferry.tuning().pauser("copy").onCommand(paused ? "pause" : "unpause");
     }
 
     /**
