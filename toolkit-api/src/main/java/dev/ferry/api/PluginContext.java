@@ -101,16 +101,6 @@ public interface PluginContext
     default long readRows(ResultSet result, int columns, List<Row> rows)
             throws SQLException
     {
-        long bytes = 0;
-        while (result.next()) {
-            byte[][] values = new byte[columns][];
-            for (int i = 0; i < columns; i++) {
-                byte[] value = result.getBytes(i + 1);
-                values[i] = value;
-                bytes += value == null ? 1 : value.length;
-            }
-            rows.add(Row.wrap(values));
-        }
-        return bytes;
+        return Row.readAll(result, columns, rows);
     }
 }

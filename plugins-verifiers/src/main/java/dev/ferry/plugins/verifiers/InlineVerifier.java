@@ -20,13 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -182,59 +176,14 @@ final class InlineVerifier
     private long scanForExtraRows()
             throws InterruptedException
     {
-        List<Range> ranges = new ArrayList<>();
+        List<TablePlan> scanned = new ArrayList<>();
         for (TablePlan plan : plans.all()) {
-            if (plan.keyless() || plan.predicate().isPresent() || backlog.wholeTable(plan.source())) {
-                continue;
-            }
-            try {
-                List<Key> bounds = checker.split(plan, config.concurrency());
-                for (int i = 0; i + 1 < bounds.size(); i++) {
-                    ranges.add(new Range(plan, bounds.get(i), bounds.get(i + 1)));
-                }
-            }
-            catch (SQLException e) {
-                scanFailed(plan, e);
+            if (!plan.keyless() && plan.predicate().isEmpty() && !backlog.wholeTable(plan.source())) {
+                scanned.add(plan);
             }
         }
-        if (ranges.isEmpty()) {
-            return 0;
-        }
-        LongAdder scanned = new LongAdder();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.concurrency(), ranges.size()), scanThreads());
-        try {
-            List<Future<?>> futures = new ArrayList<>(ranges.size());
-            for (Range range : ranges) {
-                futures.add(pool.submit(() -> {
-                    try {
-                        scanned.add(checker.findExtraTargetRows(range.plan(), range.start(), range.end(), backlogSink));
-                    }
-                    catch (SQLException e) {
-                        scanFailed(range.plan(), e);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                try {
-                    future.get();
-                }
-                catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof InterruptedException) {
-                        throw (InterruptedException) cause;
-                    }
-                    if (cause instanceof RuntimeException) {
-                        throw (RuntimeException) cause;
-                    }
-                    throw new FerryException("inline verification's scan for extra rows failed: " + cause.getMessage(), cause);
-                }
-            }
-        }
-        finally {
-            pool.shutdownNow();
-        }
-        return scanned.sum();
+        return KeyRanges.run(KeyRanges.split(checker, scanned, config.concurrency(), this::scanFailed), config.concurrency(), "ferry-inline-verifier-scan",
+                range -> checker.findExtraTargetRows(range.plan(), range.start(), range.end(), backlogSink), this::scanFailed);
     }
 
     private void scanFailed(TablePlan plan, SQLException e)
@@ -244,18 +193,6 @@ final class InlineVerifier
         }
         // a replicated DDL changed the table under the scan: it is verified whole at cutover
         backlogSink.tableDiffers(plan.source(), "its structure changed during the scan: " + e.getMessage());
-    }
-
-    private record Range(TablePlan plan, Key start, Key end) {}
-
-    private static ThreadFactory scanThreads()
-    {
-        AtomicInteger number = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "ferry-inline-verifier-scan-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     @Override

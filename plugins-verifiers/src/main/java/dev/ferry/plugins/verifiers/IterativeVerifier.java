@@ -16,11 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import static java.util.Objects.requireNonNull;
@@ -217,60 +212,22 @@ final class IterativeVerifier
         List<TablePlan> tables = plans.all();
         passRows.reset();
         passStarted = System.nanoTime();
-        List<Range> ranges = new ArrayList<>();
-        for (TablePlan plan : tables) {
-            try {
-                List<Key> bounds = checker.split(plan, config.concurrency());
-                for (int i = 0; i + 1 < bounds.size(); i++) {
-                    ranges.add(new Range(plan, bounds.get(i), bounds.get(i + 1)));
-                }
+        KeyRanges.Failure failure = (plan, e) -> {
+            if (!plans.changedUnder(plan, e)) {
+                throw new FerryException("iterative verification of table " + plan.source() + " failed: " + e.getMessage(), e);
             }
-            catch (SQLException e) {
-                if (!plans.changedUnder(plan, e)) {
-                    throw new FerryException("iterative verification of table " + plan.source() + " failed: " + e.getMessage(), e);
-                }
-                sink.tableDiffers(plan.source(), "its structure changed during verification: " + e.getMessage());
-            }
-        }
-        if (!ranges.isEmpty()) {
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(config.concurrency(), ranges.size()), threads());
-            try {
-                List<Future<?>> futures = new ArrayList<>(ranges.size());
-                for (Range range : ranges) {
-                    futures.add(pool.submit(() -> {
-                        try {
-                            passRows.add(checker.compareTable(range.plan(), range.start(), range.end(), sink));
-                        }
-                        catch (SQLException e) {
-                            if (!plans.changedUnder(range.plan(), e)) {
-                                throw e;
-                            }
-                            // the table changed under the pass: verify it whole at cutover instead
-                            sink.tableDiffers(range.plan().source(), "its structure changed during verification: " + e.getMessage());
-                        }
-                        return null;
-                    }));
-                }
-                for (int i = 0; i < futures.size(); i++) {
-                    try {
-                        futures.get(i).get();
-                    }
-                    catch (ExecutionException e) {
-                        Throwable cause = e.getCause();
-                        throw new FerryException("iterative verification of table " + ranges.get(i).plan().source() + " failed: " + cause.getMessage(), cause);
-                    }
-                }
-            }
-            finally {
-                pool.shutdownNow();
-            }
-        }
+            // the table changed under the pass: verify it whole at cutover instead
+            sink.tableDiffers(plan.source(), "its structure changed during verification: " + e.getMessage());
+        };
+        KeyRanges.run(KeyRanges.split(checker, tables, config.concurrency(), failure), config.concurrency(), "ferry-iterative-verifier", range -> {
+            long rows = checker.compareTable(range.plan(), range.start(), range.end(), sink);
+            passRows.add(rows);
+            return rows;
+        }, failure);
         passNanos = System.nanoTime() - passStarted;
         long rows = passRows.sum();
         passRate = passNanos > 0 ? rows / (passNanos / 1e9) : 0;
     }
-
-    private record Range(TablePlan plan, Key start, Key end) {}
 
     private String passSummary()
     {
@@ -304,16 +261,6 @@ final class IterativeVerifier
             public void tableDiffers(TableName table, String reason)
             {
             }
-        };
-    }
-
-    private static java.util.concurrent.ThreadFactory threads()
-    {
-        AtomicInteger number = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "ferry-iterative-verifier-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
         };
     }
 }

@@ -85,7 +85,7 @@ final class Query
 
     /**
      * Reads a result's rows as raw bytes: {@link dev.ferry.api.PluginContext#readRows} (the
-     * runtime's is faster than JDBC's), or {@link #JDBC}.
+     * runtime's is faster than JDBC's), or {@link Row#readAll}.
      */
     @FunctionalInterface
     interface Reader
@@ -93,17 +93,6 @@ final class Query
         long read(ResultSet result, int columns, List<Row> rows)
                 throws SQLException;
     }
-
-    static final Reader JDBC = (result, columns, rows) -> {
-        while (result.next()) {
-            byte[][] values = new byte[columns][];
-            for (int i = 0; i < columns; i++) {
-                values[i] = result.getBytes(i + 1);
-            }
-            rows.add(Row.wrap(values));
-        }
-        return 0;
-    };
 
     /**
      * Runs the query and returns every row, each holding {@code columns} values as raw bytes.

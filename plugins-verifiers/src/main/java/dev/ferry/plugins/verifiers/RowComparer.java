@@ -28,7 +28,7 @@ final class RowComparer
 
     RowComparer()
     {
-        this(Query.JDBC);
+        this(Row::readAll);
     }
 
     /**

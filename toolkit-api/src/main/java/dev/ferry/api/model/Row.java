@@ -1,7 +1,10 @@
 package dev.ferry.api.model;
 
 import java.nio.charset.Charset;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One row's values in the exact bytes MySQL's text protocol uses for them (what
@@ -27,6 +30,29 @@ public final class Row
     public static Row wrap(byte[][] values)
     {
         return new Row(values);
+    }
+
+    /**
+     * Appends every remaining row of {@code result} to {@code rows}, each the
+     * {@link ResultSet#getBytes(int)} of its first {@code columns} columns, through plain JDBC
+     * ({@link dev.ferry.api.PluginContext#readRows} may be faster).
+     *
+     * @return the bytes read, a NULL counting one
+     */
+    public static long readAll(ResultSet result, int columns, List<Row> rows)
+            throws SQLException
+    {
+        long bytes = 0;
+        while (result.next()) {
+            byte[][] values = new byte[columns][];
+            for (int i = 0; i < columns; i++) {
+                byte[] value = result.getBytes(i + 1);
+                values[i] = value;
+                bytes += value == null ? 1 : value.length;
+            }
+            rows.add(new Row(values));
+        }
+        return bytes;
     }
 
     public int size()

@@ -462,7 +462,7 @@ public final class Copier
             for (int i = 0; i < remaining.size(); i++) {
                 boolean ready = true;
                 for (TableName parent : waits.getOrDefault(remaining.get(i).table(), List.of())) {
-                    if (unqueued.getOrDefault(parent, 0) > 0 && !parent.equals(remaining.get(i).table())) {
+                    if (unqueued.getOrDefault(parent, 0) > 0) {
                         ready = false;
                         break;
                     }

@@ -31,24 +31,15 @@ public final class ResultRows
             throws SQLException
     {
         ResultsetRows driverRows = driverRows(result);
-        long bytes = 0;
-        if (driverRows != null) {
-            while (driverRows.hasNext()) {
-                com.mysql.cj.result.Row row = driverRows.next();
-                byte[][] values = new byte[columns][];
-                for (int i = 0; i < columns; i++) {
-                    byte[] value = row.getBytes(i);
-                    values[i] = value;
-                    bytes += value == null ? 1 : value.length;
-                }
-                rows.add(Row.wrap(values));
-            }
-            return bytes;
+        if (driverRows == null) {
+            return Row.readAll(result, columns, rows);
         }
-        while (result.next()) {
+        long bytes = 0;
+        while (driverRows.hasNext()) {
+            com.mysql.cj.result.Row row = driverRows.next();
             byte[][] values = new byte[columns][];
             for (int i = 0; i < columns; i++) {
-                byte[] value = result.getBytes(i + 1);
+                byte[] value = row.getBytes(i);
                 values[i] = value;
                 bytes += value == null ? 1 : value.length;
             }
