@@ -19,6 +19,7 @@ import dev.ferry.runtime.config.ReplicationConfig;
 import dev.ferry.runtime.copy.Copier;
 import dev.ferry.runtime.copy.ReplicationBarrier;
 import dev.ferry.runtime.core.FerryVersion;
+import dev.ferry.runtime.core.RekeyedRows;
 import dev.ferry.runtime.core.RunSignals;
 import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.core.TableLocks;
@@ -124,6 +125,7 @@ final class RunAssembly
     private final RuntimePluginContext context;
     private final RuntimeMetrics metrics;
     private final TableLocks locks = new TableLocks();
+    private final RekeyedRows rekeyed = new RekeyedRows();
     private final RunTuning tuning;
     private final StatementTag tag;
     // whether the target's binlog is watched for writes by others; asked when connecting
@@ -385,7 +387,7 @@ final class RunAssembly
     Copier copier(Databases databases, SchemaRegistry schemas, ReplicationBarrier barrier, boolean followRenames)
     {
         return new Copier(config.copy(), databases.source(), databases.target(), config.rewrites(), plugins.copyFilter(), plugins.verifier(),
-                withPauser("copy", plugins.copyThrottlers()), locks, barrier, schemas::get, followRenames ? Optional.of(renames) : Optional.empty(),
+                withPauser("copy", plugins.copyThrottlers()), locks, rekeyed, barrier, schemas::get, followRenames ? Optional.of(renames) : Optional.empty(),
                 metrics, tuning, tag);
     }
 
@@ -411,7 +413,7 @@ final class RunAssembly
         // a heartbeat comes at most one interval after the last event: twice that is silence
         LagClock lag = new LagClock(InstantSource.system(), replication.heartbeat().multipliedBy(2));
         BinlogApplier applier = new BinlogApplier(settings, () -> tuning.values().replicationBatchSize(), databases.target(), config.rewrites(),
-                plugins.copyFilter(), plugins.verifier(), withPauser("replication", plugins.replicationThrottlers()), locks, plugins.stateStore(),
+                plugins.copyFilter(), plugins.verifier(), withPauser("replication", plugins.replicationThrottlers()), locks, rekeyed, plugins.stateStore(),
                 schemaChanges, schemas::all, metrics, lag);
         DatabaseConfig source = config.source();
         BinlogStreamerConfig streamerConfig = new BinlogStreamerConfig(source.host(), source.port(), source.user(), source.password().orElse(""),

@@ -13,6 +13,7 @@ import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig.LockStrategy;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.core.RekeyedRows;
 import dev.ferry.runtime.core.RunMetrics;
 import dev.ferry.runtime.core.TableLocks;
 import dev.ferry.runtime.core.ThrottleGate;
@@ -174,8 +175,8 @@ public final class BinlogApplier
      * @param lag the clock this applier keeps current
      */
     public BinlogApplier(Settings settings, IntSupplier batchSize, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
-            Verifier verifier, List<Throttler> throttlers, TableLocks locks, Optional<StateStore> positionStore, SchemaChangeHandler schemaChanges,
-            Supplier<? extends Collection<TableSchema>> tables, RunMetrics metrics, LagClock lag)
+            Verifier verifier, List<Throttler> throttlers, TableLocks locks, RekeyedRows rekeyed, Optional<StateStore> positionStore,
+            SchemaChangeHandler schemaChanges, Supplier<? extends Collection<TableSchema>> tables, RunMetrics metrics, LagClock lag)
     {
         this.settings = requireNonNull(settings, "settings is null");
         this.batchSize = requireNonNull(batchSize, "batchSize is null");
@@ -190,7 +191,7 @@ public final class BinlogApplier
         this.tables = requireNonNull(tables, "tables is null");
         this.writers = new EventWriter[settings.parallelism()];
         for (int i = 0; i < writers.length; i++) {
-            writers[i] = new EventWriter(rewrites, tables, settings.maxStatementBytes(), settings.tag());
+            writers[i] = new EventWriter(rewrites, tables, settings.maxStatementBytes(), settings.tag(), requireNonNull(rekeyed, "rekeyed is null"));
         }
         this.eventsApplied = metrics.counter("apply_events", "binlog row events applied to the target");
         this.batchesApplied = metrics.counter("apply_batches", "binlog batches committed on the target");

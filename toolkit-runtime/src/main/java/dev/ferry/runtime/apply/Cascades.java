@@ -10,6 +10,7 @@ import dev.ferry.api.model.RowEvent;
 import dev.ferry.api.model.SqlParameters;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.core.RekeyedRows;
 import dev.ferry.runtime.sql.StatementTag;
 
 import java.sql.Connection;
@@ -75,7 +76,20 @@ final class Cascades
      * (1046 "No database selected" without one, a privilege check on that database with one), so
      * it runs with {@code database} as the default; null for updates.
      */
-    record Derived(String sql, List<Parameter> parameters, String database) {}
+    record Derived(String sql, List<Parameter> parameters, String database, Rekey rekey)
+    {
+        Derived(String sql, List<Parameter> parameters, String database)
+        {
+            this(sql, parameters, database, null);
+        }
+    }
+
+    /**
+     * Where an update moves the rows of {@code table} in its key order: its {@code columns} take
+     * the parent's new values {@code parameters} (which the copy must read again while the table's
+     * copy is open: {@link RekeyedRows}).
+     */
+    record Rekey(TableName table, List<Column> columns, List<Parameter> parameters) {}
 
     private record Edge(TableSchema child, ForeignKey key) {}
 
@@ -260,9 +274,10 @@ final class Cascades
     }
 
     /**
-     * Runs {@code derived} (from {@link #forEvent}) for {@code event} on the target.
+     * Runs {@code derived} (from {@link #forEvent}) for {@code event} on the target, and records
+     * in {@code rekeyed} where its updates moved rows of tables whose copy is open.
      */
-    static void apply(Connection connection, RowEvent event, List<Derived> derived)
+    static void apply(Connection connection, RowEvent event, List<Derived> derived, RekeyedRows rekeyed)
             throws SQLException
     {
         List<Column> columns = event.table().columns();
@@ -296,6 +311,16 @@ final class Cascades
             catch (SQLException e) {
                 throw new SQLException("reproducing a foreign-key cascade of a " + event.type() + " on " + event.table().name() + " failed ("
                         + statement.sql() + "): " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+            }
+            Rekey rekey = statement.rekey();
+            if (rekey != null && rekeyed.isOpen(rekey.table())) {
+                List<Column> types = new ArrayList<>(rekey.parameters().size());
+                List<byte[]> values = new ArrayList<>(rekey.parameters().size());
+                for (Parameter parameter : rekey.parameters()) {
+                    types.add(columns.get(parameter.position()));
+                    values.add(event.after().get(parameter.position()));
+                }
+                rekeyed.record(rekey.table(), new RekeyedRows.Lookup(rekey.columns(), types, values));
             }
         }
     }
@@ -409,12 +434,37 @@ final class Cascades
             first = false;
         }
         parameters.addAll(rootParameters(root, path));
-        add(out, new Derived(sql.append(where(root, path)).toString(), parameters, null));
+        add(out, new Derived(sql.append(where(root, path)).toString(), parameters, null, rekey(table, values)));
         if (collides) {
             // what IGNORE left in place still matches the old values
             add(out, new Derived("DELETE " + quote(last.alias()) + " FROM " + joins(path) + where(root, path), rootParameters(root, path),
                     targetNames.apply(table.name()).database()));
         }
+    }
+
+    /**
+     * The columns of {@code table}'s pagination key that {@code values} set to the parent's new
+     * values, with the other columns set so; null when the key keeps its values.
+     */
+    private static Rekey rekey(TableSchema table, Map<String, Value> values)
+    {
+        boolean moves = false;
+        for (Column column : table.paginationKey().columns()) {
+            Value value = valueOf(values, column.name());
+            moves |= value != null && value.parameter() != null;
+        }
+        if (!moves || table.paginationKey().isFullCopy()) {
+            return null;
+        }
+        List<Column> columns = new ArrayList<>();
+        List<Parameter> parameters = new ArrayList<>();
+        for (Map.Entry<String, Value> entry : values.entrySet()) {
+            if (entry.getValue().parameter() != null) {
+                columns.add(table.columns().get(table.columnIndex(entry.getKey())));
+                parameters.add(entry.getValue().parameter());
+            }
+        }
+        return new Rekey(table.name(), List.copyOf(columns), List.copyOf(parameters));
     }
 
     /**
@@ -461,7 +511,7 @@ final class Cascades
                     + " join paths (cycles of cascading foreign keys); ferry cannot reproduce such cascades: keep deletes and key updates of "
                     + "their parents out of the workload while ferry runs, or drop the cascading actions");
         }
-        out.add(new Derived(tag.apply(derived.sql()), derived.parameters(), derived.database()));
+        out.add(new Derived(tag.apply(derived.sql()), derived.parameters(), derived.database(), derived.rekey()));
     }
 
     private static List<Step> append(List<Step> path, Edge edge)

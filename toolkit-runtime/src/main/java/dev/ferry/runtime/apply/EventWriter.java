@@ -5,6 +5,7 @@ import dev.ferry.api.model.RowEvent;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.core.RekeyedRows;
 import dev.ferry.runtime.sql.StatementTag;
 
 import java.sql.Connection;
@@ -31,16 +32,19 @@ final class EventWriter
     private final Supplier<? extends Collection<TableSchema>> tables;
     private final long maxStatementBytes;
     private final StatementTag tag;
+    private final RekeyedRows rekeyed;
     private final Map<TableSchema, TableStatements> statements = new IdentityHashMap<>();
     // built from the moved tables' foreign keys; dropped with the statements after a schema change
     private Cascades cascades;
 
     /**
      * @param tag put in front of every statement written to the target
+     * @param rekeyed where reproduced cascades record rows they moved in a table whose copy is open
      */
-    EventWriter(RewritesConfig rewrites, Supplier<? extends Collection<TableSchema>> tables, long maxStatementBytes, StatementTag tag)
+    EventWriter(RewritesConfig rewrites, Supplier<? extends Collection<TableSchema>> tables, long maxStatementBytes, StatementTag tag, RekeyedRows rekeyed)
     {
         this.tag = requireNonNull(tag, "tag is null");
+        this.rekeyed = requireNonNull(rekeyed, "rekeyed is null");
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
         this.tables = requireNonNull(tables, "tables is null");
         this.maxStatementBytes = maxStatementBytes;
@@ -103,7 +107,7 @@ final class EventWriter
                         flushRun(connection, runTable, runIsDelete, run);
                         runTable = null;
                     }
-                    Cascades.apply(connection, original, derived);
+                    Cascades.apply(connection, original, derived, rekeyed);
                 }
             }
             RowEvent event = change.write();

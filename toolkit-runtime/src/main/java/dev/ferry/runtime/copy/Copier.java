@@ -8,6 +8,7 @@ import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.Verifier;
 import dev.ferry.runtime.config.CopyConfig;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.core.RekeyedRows;
 import dev.ferry.runtime.core.RunMetrics;
 import dev.ferry.runtime.core.RunTuning;
 import dev.ferry.runtime.core.TableLocks;
@@ -26,10 +27,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,6 +66,7 @@ public final class Copier
     private final Optional<CopyFilter> copyFilter;
     private final CopyContext context;
     private final Optional<TableRenames> renames;
+    private final RekeyedRows rekeyed;
     private final List<TablePlan> plans = Collections.synchronizedList(new ArrayList<>());
     // plans that took over a renamed table's copy during the current round, run in the next one
     private final List<TablePlan> followUps = Collections.synchronizedList(new ArrayList<>());
@@ -75,16 +79,17 @@ public final class Copier
             Verifier verifier, List<Throttler> throttlers, TableLocks locks, ReplicationBarrier barrier,
             java.util.function.Function<TableName, Optional<TableSchema>> schemas, Optional<TableRenames> renames, RunMetrics metrics)
     {
-        this(config, source, target, rewrites, copyFilter, verifier, throttlers, locks, barrier, schemas, renames, metrics,
+        this(config, source, target, rewrites, copyFilter, verifier, throttlers, locks, new RekeyedRows(), barrier, schemas, renames, metrics,
                 new RunTuning(new RunTuning.Values(config.batchSize(), config.concurrency(), 1, 0), config.concurrency()), StatementTag.NONE);
     }
 
     /**
      * @param tuning the batch size, concurrency and rows/s cap, which may change while the copy runs
      * @param tag put in front of every statement the copy writes to the target with
+     * @param rekeyed where the binlog applier records rows that cascading key updates moved during a table's copy
      */
     public Copier(CopyConfig config, DataSource source, DataSource target, RewritesConfig rewrites, Optional<CopyFilter> copyFilter,
-            Verifier verifier, List<Throttler> throttlers, TableLocks locks, ReplicationBarrier barrier,
+            Verifier verifier, List<Throttler> throttlers, TableLocks locks, RekeyedRows rekeyed, ReplicationBarrier barrier,
             java.util.function.Function<TableName, Optional<TableSchema>> schemas, Optional<TableRenames> renames, RunMetrics metrics, RunTuning tuning,
             StatementTag tag)
     {
@@ -94,6 +99,7 @@ public final class Copier
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
         this.copyFilter = requireNonNull(copyFilter, "copyFilter is null");
         this.renames = requireNonNull(renames, "renames is null");
+        this.rekeyed = requireNonNull(rekeyed, "rekeyed is null");
         this.context = new CopyContext(config, source, target, locks, verifier, throttlers, barrier, schemas, renames, metrics, tuning, tag);
     }
 
@@ -123,7 +129,31 @@ public final class Copier
         }
         plans.clear();
         plans.addAll(result);
+        // before the binlog applier starts: it records cascades into these tables from then on
+        openRekeyable(result);
         return result;
+    }
+
+    /**
+     * Opens, for {@link RekeyedRows}, the tables of {@code toCopy} whose copy is incomplete and
+     * whose rows a cascading key update can move in their key order.
+     */
+    private void openRekeyable(List<TablePlan> toCopy)
+    {
+        Set<TableName> moved = new HashSet<>();
+        synchronized (plans) {
+            for (TablePlan plan : plans) {
+                moved.add(plan.table().name());
+            }
+        }
+        for (TablePlan plan : toCopy) {
+            moved.add(plan.table().name());
+        }
+        for (TablePlan plan : toCopy) {
+            if (!plan.isComplete() && RekeyedRows.rekeyable(plan.table(), moved)) {
+                rekeyed.open(plan.table().name());
+            }
+        }
     }
 
     /**
@@ -255,6 +285,7 @@ public final class Copier
             order.add(plan.table());
         }
         Map<TableName, List<TableName>> waits = CascadeOrder.waits(order);
+        openRekeyable(toCopy);
         List<CopyTask> queued = new ArrayList<>();
         for (TablePlan plan : toCopy) {
             List<CountDownLatch> parents = new ArrayList<>();
@@ -289,6 +320,10 @@ public final class Copier
                             if (plan.isComplete()) {
                                 log.info("copied {}: {} rows in {} s", plan.table().name(), plan.progress().rowsCopied(),
                                         String.format(java.util.Locale.ROOT, "%.2f", plan.progress().seconds()));
+                                if (rekeyed.isOpen(plan.table().name())) {
+                                    // before the tables that wait for this one start (their cascades join through it)
+                                    new RekeyedRowCopier(current, plan, rekeyed).run();
+                                }
                             }
                             confirmCompletion(plan);
                         }
@@ -297,6 +332,7 @@ public final class Copier
                         Thread.currentThread().interrupt();
                     }
                     catch (RuntimeException e) {
+                        rekeyed.close(plan.table().name());
                         plan.progress().failed(e.getMessage());
                         failures.putIfAbsent(plan.table().name(), e.getMessage());
                         causes.add(e);

@@ -5,6 +5,7 @@ import dev.ferry.api.model.ForeignKey.Action;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.config.RewritesConfig;
+import dev.ferry.runtime.core.RekeyedRows;
 import dev.ferry.runtime.sql.StatementTag;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,45 @@ class CascadesTest
         assertEquals(List.of(new Cascades.Parameter(true, 0), new Cascades.Parameter(false, 0)), derived.get(0).parameters());
         assertEquals(List.of(new Cascades.Parameter(false, 0)), derived.get(2).parameters());
         assertEquals("shop", derived.get(2).database());
+    }
+
+    @Test
+    void keyUpdateSaysWhereItMovesChildRowsInTheirKeyOrder()
+    {
+        List<Cascades.Derived> derived = cascades.onUpdate(ORDERS, bits(0));
+        // shipment's key (id) keeps its value; order_line's key starts with the new order id
+        assertEquals(null, derived.get(0).rekey());
+        assertEquals(new Cascades.Rekey(LINE.name(), List.of(LINE.columns().get(0)), List.of(new Cascades.Parameter(true, 0))), derived.get(1).rekey());
+        assertEquals(null, derived.get(2).rekey());
+        // SET NULL moves nothing: a key column cannot be NULL
+        assertTrue(cascades.onUpdate(CUSTOMER, bits(1)).stream().allMatch(each -> each.rekey() == null));
+        // two levels down: orders' key takes customer's new id
+        Cascades.Derived orders = cascades.onUpdate(CUSTOMER, bits(0)).stream().filter(each -> each.sql().contains("UPDATE `shop`.`orders`"))
+                .findFirst().orElseThrow();
+        assertEquals(null, orders.rekey());
+    }
+
+    @Test
+    void rekeyedRowsAreRecordedOnlyWhileTheTableIsOpenAndCloseWhenARoundFindsNone()
+    {
+        RekeyedRows rekeyed = new RekeyedRows();
+        RekeyedRows.Lookup lookup = new RekeyedRows.Lookup(List.of(LINE.columns().get(0)), List.of(ORDERS.columns().get(0)), List.of(new byte[] {'7'}));
+        rekeyed.record(LINE.name(), lookup);
+        assertEquals(List.of(), rekeyed.takeOrClose(LINE.name()));
+        rekeyed.open(LINE.name());
+        rekeyed.record(LINE.name(), lookup);
+        assertEquals(List.of(lookup), rekeyed.takeOrClose(LINE.name()));
+        assertTrue(rekeyed.isOpen(LINE.name()));
+        assertEquals(List.of(), rekeyed.takeOrClose(LINE.name()));
+        assertEquals(false, rekeyed.isOpen(LINE.name()));
+        rekeyed.record(LINE.name(), lookup);
+        assertEquals(List.of(), rekeyed.takeOrClose(LINE.name()));
+
+        Set<TableName> moved = Set.of(CUSTOMER.name(), ORDERS.name(), LINE.name(), SHIPMENT.name());
+        assertTrue(RekeyedRows.rekeyable(LINE, moved));
+        assertEquals(false, RekeyedRows.rekeyable(SHIPMENT, moved), "its key is not a foreign-key column");
+        assertEquals(false, RekeyedRows.rekeyable(ORDERS, moved), "customer_id is not in its key");
+        assertEquals(false, RekeyedRows.rekeyable(LINE, Set.of(LINE.name())), "orders is not moved: its updates are not read");
     }
 
     @Test
