@@ -265,10 +265,12 @@ final class FerryProcess
             throws InterruptedException
     {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            String heap = heapSummary();
             String threads = threadDump();
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
-            throw new AssertionError("ferry did not end within " + timeout + "\n" + this + "\n--- its threads before the kill:\n" + threads);
+            throw new AssertionError("ferry did not end within " + timeout + "\n" + this + "\n--- its heap before the kill:\n" + heap
+                    + "\n--- its threads before the kill:\n" + threads);
         }
         return process.exitValue();
     }
@@ -295,6 +297,34 @@ final class FerryProcess
         catch (IOException e) {
             return "(no thread dump: " + e + ")";
         }
+    }
+
+    /**
+     * The JVM's heap use and its 30 largest classes by bytes ({@code jcmd} of the JDK running the
+     * tests), or why there are none: whether a slow run was short of memory (a run that spent its
+     * time collecting garbage showed only as a busy "VM Thread" in the thread dump).
+     */
+    private String heapSummary()
+            throws InterruptedException
+    {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return "(no heap summary: " + jcmd + " is not there)";
+        }
+        StringBuilder summary = new StringBuilder();
+        for (String command : List.of("GC.heap_info", "GC.class_histogram")) {
+            try {
+                Process jcmdProcess = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command).redirectErrorStream(true).start();
+                byte[] output = jcmdProcess.getInputStream().readAllBytes();
+                jcmdProcess.waitFor(30, TimeUnit.SECONDS);
+                List<String> lines = new String(output, StandardCharsets.UTF_8).lines().toList();
+                summary.append(String.join("\n", lines.subList(0, Math.min(lines.size(), 34)))).append('\n');
+            }
+            catch (IOException e) {
+                summary.append("(no ").append(command).append(": ").append(e).append(")\n");
+            }
+        }
+        return summary.toString();
     }
 
     /**
