@@ -127,6 +127,12 @@ final class InlineVerifier
     }
 
     @Override
+    public boolean readsCascadedRows()
+    {
+        return true;
+    }
+
+    @Override
     public void afterEventsApplied(List<RowEvent> events)
     {
         backlog.record(events, plans);

@@ -86,6 +86,12 @@ final class IterativeVerifier
     }
 
     @Override
+    public boolean readsCascadedRows()
+    {
+        return true;
+    }
+
+    @Override
     public void afterEventsApplied(List<RowEvent> events)
     {
         if (recording) {

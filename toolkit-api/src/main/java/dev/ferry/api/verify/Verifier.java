@@ -42,10 +42,23 @@ public interface Verifier
 
     /**
      * Called after every committed apply batch with exactly the row events it applied, in binlog
-     * order (after copy filters). Must be fast: record keys, do not query.
+     * order (after copy filters). Must be fast: record keys, do not query. When
+     * {@link #readsCascadedRows()}, the child-row changes of the foreign-key cascades the batch
+     * reproduced follow them: the binlog holds only the parent's event, so the applier reads the
+     * child rows on the target before changing them (full images, in table order).
      */
     default void afterEventsApplied(List<RowEvent> events)
     {
+    }
+
+    /**
+     * Whether {@link #afterEventsApplied} should also hear the child rows that reproduced
+     * foreign-key cascades change, which costs the applier a read of those rows on the target.
+     * Verifiers that re-verify the keys the binlog changed want them; the default is no.
+     */
+    default boolean readsCascadedRows()
+    {
+        return false;
     }
 
     /**

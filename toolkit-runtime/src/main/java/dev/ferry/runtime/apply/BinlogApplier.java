@@ -191,7 +191,8 @@ public final class BinlogApplier
         this.tables = requireNonNull(tables, "tables is null");
         this.writers = new EventWriter[settings.parallelism()];
         for (int i = 0; i < writers.length; i++) {
-            writers[i] = new EventWriter(rewrites, tables, settings.maxStatementBytes(), settings.tag(), requireNonNull(rekeyed, "rekeyed is null"));
+            writers[i] = new EventWriter(rewrites, tables, settings.maxStatementBytes(), settings.tag(), requireNonNull(rekeyed, "rekeyed is null"),
+                    verifier.readsCascadedRows());
         }
         this.eventsApplied = metrics.counter("apply_events", "binlog row events applied to the target");
         this.batchesApplied = metrics.counter("apply_batches", "binlog batches committed on the target");
@@ -619,6 +620,10 @@ public final class BinlogApplier
         pending.clear();
         eventsApplied.add(applied.size());
         batchesApplied.add(1);
+        // the child rows of the batch's reproduced cascades too: the binlog does not show them
+        for (EventWriter writer : writers) {
+            writer.drainCascaded(applied);
+        }
         verifier.afterEventsApplied(applied);
         advance(position);
         lag.reached(handledSourceMillis);

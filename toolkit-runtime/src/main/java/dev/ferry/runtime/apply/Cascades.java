@@ -2,6 +2,7 @@ package dev.ferry.runtime.apply;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.api.model.Column;
+import dev.ferry.api.model.ColumnType;
 import dev.ferry.api.model.ForeignKey;
 import dev.ferry.api.model.IndexInfo;
 import dev.ferry.api.model.KeySql;
@@ -15,6 +16,7 @@ import dev.ferry.runtime.sql.StatementTag;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
@@ -76,13 +78,22 @@ final class Cascades
      * (1046 "No database selected" without one, a privilege check on that database with one), so
      * it runs with {@code database} as the default; null for updates.
      */
-    record Derived(String sql, List<Parameter> parameters, String database, Rekey rekey)
+    record Derived(String sql, List<Parameter> parameters, String database, Rekey rekey, Changed changed)
     {
         Derived(String sql, List<Parameter> parameters, String database)
         {
-            this(sql, parameters, database, null);
+            this(sql, parameters, database, null, null);
         }
     }
+
+    /**
+     * How to read, before the statement runs, the rows of {@code table} it changes, for the
+     * verifier ({@code Verifier.afterEventsApplied} hears them as row events): {@code sql} takes
+     * {@code parameters}; for an update, the new image has the columns at {@code positions} set to
+     * the parent's new values {@code values} (null where the action sets NULL or the default), for
+     * a delete {@code positions} is null.
+     */
+    record Changed(TableSchema table, String sql, List<Parameter> parameters, int[] positions, List<Parameter> values) {}
 
     /**
      * Where an update moves the rows of {@code table} in its key order: its {@code columns} take
@@ -277,7 +288,7 @@ final class Cascades
      * Runs {@code derived} (from {@link #forEvent}) for {@code event} on the target, and records
      * in {@code rekeyed} where its updates moved rows of tables whose copy is open.
      */
-    static void apply(Connection connection, RowEvent event, List<Derived> derived, RekeyedRows rekeyed)
+    static void apply(Connection connection, RowEvent event, List<Derived> derived, RekeyedRows rekeyed, List<RowEvent> changes)
             throws SQLException
     {
         List<Column> columns = event.table().columns();
@@ -298,6 +309,7 @@ final class Cascades
                     use.execute("USE " + TableName.quoteIdentifier(statement.database()));
                 }
             }
+            List<Row> changing = changes != null && statement.changed() != null ? read(connection, event, statement.changed()) : List.of();
             try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
                 for (int i = 0; i < parameters.size(); i++) {
                     Parameter parameter = parameters.get(i);
@@ -312,6 +324,9 @@ final class Cascades
                 throw new SQLException("reproducing a foreign-key cascade of a " + event.type() + " on " + event.table().name() + " failed ("
                         + statement.sql() + "): " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
             }
+            for (int r = 0; r < changing.size(); r++) {
+                changes.add(changeOf(event, statement.changed(), changing.get(r)));
+            }
             Rekey rekey = statement.rekey();
             if (rekey != null && rekeyed.isOpen(rekey.table())) {
                 List<Column> types = new ArrayList<>(rekey.parameters().size());
@@ -323,6 +338,47 @@ final class Cascades
                 rekeyed.record(rekey.table(), new RekeyedRows.Lookup(rekey.columns(), types, values));
             }
         }
+    }
+
+    private static List<Row> read(Connection connection, RowEvent event, Changed changed)
+            throws SQLException
+    {
+        List<Column> columns = event.table().columns();
+        try (PreparedStatement prepared = connection.prepareStatement(changed.sql())) {
+            List<Parameter> parameters = changed.parameters();
+            for (int i = 0; i < parameters.size(); i++) {
+                Column column = columns.get(parameters.get(i).position());
+                SqlParameters.bindWire(prepared, i + 1, column, KeySql.charsetOf(column), event.before().get(parameters.get(i).position()));
+            }
+            List<Row> rows = new ArrayList<>();
+            try (ResultSet result = prepared.executeQuery()) {
+                Row.readAll(result, changed.table().columns().size(), rows);
+            }
+            return rows;
+        }
+        catch (SQLException e) {
+            throw new SQLException("reading the child rows of a foreign-key cascade of a " + event.type() + " on " + event.table().name()
+                    + " failed (" + changed.sql() + "): " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+
+    /**
+     * The row event of the cascade of {@code event} on the child row {@code row}.
+     */
+    private static RowEvent changeOf(RowEvent event, Changed changed, Row row)
+    {
+        if (changed.positions() == null) {
+            return new RowEvent(RowEvent.Type.DELETE, changed.table(), row, null, event.position());
+        }
+        byte[][] after = new byte[row.size()][];
+        for (int i = 0; i < after.length; i++) {
+            after[i] = row.get(i);
+        }
+        for (int i = 0; i < changed.positions().length; i++) {
+            Parameter value = changed.values().get(i);
+            after[changed.positions()[i]] = value == null ? null : event.after().get(value.position());
+        }
+        return new RowEvent(RowEvent.Type.UPDATE, changed.table(), row, Row.wrap(after), event.position());
     }
 
     /**
@@ -375,7 +431,7 @@ final class Cascades
                 }
             }
             add(out, new Derived("DELETE " + quote(last.alias()) + " FROM " + joins(path) + where(root, path), rootParameters(root, path),
-                    targetNames.apply(last.child().name()).database()));
+                    targetNames.apply(last.child().name()).database(), null, changed(root, path, null)));
             return;
         }
         Map<String, Value> values = new LinkedHashMap<>();
@@ -434,12 +490,41 @@ final class Cascades
             first = false;
         }
         parameters.addAll(rootParameters(root, path));
-        add(out, new Derived(sql.append(where(root, path)).toString(), parameters, null, rekey(table, values)));
+        add(out, new Derived(sql.append(where(root, path)).toString(), parameters, null, rekey(table, values), changed(root, path, values)));
         if (collides) {
             // what IGNORE left in place still matches the old values
             add(out, new Derived("DELETE " + quote(last.alias()) + " FROM " + joins(path) + where(root, path), rootParameters(root, path),
                     targetNames.apply(table.name()).database()));
         }
+    }
+
+    /**
+     * The read of the rows at the end of {@code path} before a statement deletes them
+     * ({@code values} null) or sets {@code values} in them.
+     */
+    private Changed changed(TableSchema root, List<Step> path, Map<String, Value> values)
+    {
+        Step last = path.get(path.size() - 1);
+        TableSchema table = last.child();
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < table.columns().size(); i++) {
+            Column column = table.columns().get(i);
+            String name = quote(last.alias()) + '.' + column.quotedName();
+            // as the copy reads it (SelectList): the text of a FLOAT is exact only as a DOUBLE
+            sql.append(i == 0 ? "" : ", ").append(column.type() == ColumnType.FLOAT ? "CAST(" + name + " AS DOUBLE)" : name);
+        }
+        sql.append(" FROM ").append(joins(path)).append(where(root, path));
+        if (values == null) {
+            return new Changed(table, sql.toString(), rootParameters(root, path), null, List.of());
+        }
+        int[] positions = new int[values.size()];
+        List<Parameter> newValues = new ArrayList<>(values.size());
+        int i = 0;
+        for (Map.Entry<String, Value> entry : values.entrySet()) {
+            positions[i++] = table.columnIndex(entry.getKey());
+            newValues.add(entry.getValue().parameter());
+        }
+        return new Changed(table, sql.toString(), rootParameters(root, path), positions, java.util.Collections.unmodifiableList(newValues));
     }
 
     /**
@@ -511,7 +596,7 @@ final class Cascades
                     + " join paths (cycles of cascading foreign keys); ferry cannot reproduce such cascades: keep deletes and key updates of "
                     + "their parents out of the workload while ferry runs, or drop the cascading actions");
         }
-        out.add(new Derived(tag.apply(derived.sql()), derived.parameters(), derived.database(), derived.rekey()));
+        out.add(new Derived(tag.apply(derived.sql()), derived.parameters(), derived.database(), derived.rekey(), derived.changed()));
     }
 
     private static List<Step> append(List<Step> path, Edge edge)

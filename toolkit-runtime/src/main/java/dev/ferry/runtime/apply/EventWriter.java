@@ -33,6 +33,8 @@ final class EventWriter
     private final long maxStatementBytes;
     private final StatementTag tag;
     private final RekeyedRows rekeyed;
+    // the child-row changes of reproduced cascades in the last apply, for the verifier; null when it does not want them
+    private final List<RowEvent> cascaded;
     private final Map<TableSchema, TableStatements> statements = new IdentityHashMap<>();
     // built from the moved tables' foreign keys; dropped with the statements after a schema change
     private Cascades cascades;
@@ -40,9 +42,12 @@ final class EventWriter
     /**
      * @param tag put in front of every statement written to the target
      * @param rekeyed where reproduced cascades record rows they moved in a table whose copy is open
+     * @param readsCascaded whether the child rows a cascade changes are read first, as row events for the verifier
      */
-    EventWriter(RewritesConfig rewrites, Supplier<? extends Collection<TableSchema>> tables, long maxStatementBytes, StatementTag tag, RekeyedRows rekeyed)
+    EventWriter(RewritesConfig rewrites, Supplier<? extends Collection<TableSchema>> tables, long maxStatementBytes, StatementTag tag, RekeyedRows rekeyed,
+            boolean readsCascaded)
     {
+        this.cascaded = readsCascaded ? new ArrayList<>() : null;
         this.tag = requireNonNull(tag, "tag is null");
         this.rekeyed = requireNonNull(rekeyed, "rekeyed is null");
         this.rewrites = requireNonNull(rewrites, "rewrites is null");
@@ -75,6 +80,9 @@ final class EventWriter
     void apply(Connection connection, List<Change> batch)
             throws SQLException
     {
+        if (cascaded != null) {
+            cascaded.clear();
+        }
         List<Change> changes = groupedByTable(batch);
         List<Row> run = new ArrayList<>();
         boolean cascading = !cascades().isEmpty();
@@ -107,7 +115,7 @@ final class EventWriter
                         flushRun(connection, runTable, runIsDelete, run);
                         runTable = null;
                     }
-                    Cascades.apply(connection, original, derived, rekeyed);
+                    Cascades.apply(connection, original, derived, rekeyed, cascaded);
                 }
             }
             RowEvent event = change.write();
@@ -147,6 +155,18 @@ final class EventWriter
         }
         if (runTable != null) {
             flushRun(connection, runTable, runIsDelete, run);
+        }
+    }
+
+    /**
+     * Adds to {@code events} the child-row changes of the cascades the last {@link #apply}
+     * reproduced (when asked to read them), and forgets them.
+     */
+    void drainCascaded(List<RowEvent> events)
+    {
+        if (cascaded != null) {
+            events.addAll(cascaded);
+            cascaded.clear();
         }
     }
 
