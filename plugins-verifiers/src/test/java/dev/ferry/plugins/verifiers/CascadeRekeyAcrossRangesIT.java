@@ -2,26 +2,17 @@ package dev.ferry.plugins.verifiers;
 
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.runtime.Ferry;
-import dev.ferry.runtime.PipelinePlugins;
 import dev.ferry.runtime.RunResult;
-import dev.ferry.runtime.RuntimeMetrics;
-import dev.ferry.runtime.RuntimePluginContext;
-import dev.ferry.runtime.config.ConfigLoader;
 import dev.ferry.runtime.core.FerryPhase;
-import dev.ferry.runtime.plugin.PluginRegistry;
-import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -61,7 +52,7 @@ class CascadeRekeyAcrossRangesIT
                 "INSERT INTO shipment SELECT id, id, 1 FROM orders",
                 // a free key in the first range
                 "DELETE FROM orders WHERE id = 5");
-        String yaml = server("source", db.source()) + server("target", db.target())
+        String yaml = InProcessFerry.servers(db)
                 + "tableFilter: {type: testing-databases, databases: [\"" + db.name() + "\"]}\n"
                 + "copy: {batchSize: 50, concurrency: 2, rangeSize: 1000}\n"
                 + "replication: {batchSize: 50, heartbeat: 1s}\n"
@@ -70,7 +61,7 @@ class CascadeRekeyAcrossRangesIT
                 + "control: {enabled: false}\n";
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try (Connection locker = db.source().openAdmin(db.name());
-                Ferry ferry = ferry(db, yaml)) {
+                Ferry ferry = InProcessFerry.create(db, yaml)) {
             locker.setAutoCommit(false);
             try (Statement statement = locker.createStatement()) {
                 // the copy's read of these lines (LOCK IN SHARE MODE) waits for this transaction
@@ -84,7 +75,7 @@ class CascadeRekeyAcrossRangesIT
                 statement.executeUpdate("UPDATE orders SET id = 5 WHERE id = 3201");
             }
             locker.commit();
-            awaitWaitingForCutover(ferry, run);
+            InProcessFerry.awaitWaitingForCutover(ferry, run, TIMEOUT);
             // after the copy: the applier finds shipment 3201 through its line only if the line arrived
             db.executeOnSource("DELETE FROM orders WHERE id = 5");
             ferry.requestCutover();
@@ -127,34 +118,5 @@ class CascadeRekeyAcrossRangesIT
             // the table is not created yet
             return 0;
         }
-    }
-
-    private static void awaitWaitingForCutover(Ferry ferry, Future<RunResult> run)
-            throws Exception
-    {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        if (run.isDone()) {
-            throw new AssertionError("ferry ended " + run.get().phase() + " before the binlog phase: " + run.get().message());
-        }
-        assertEquals(FerryPhase.WAITING_FOR_CUTOVER, ferry.phase(), "the copy did not finish within " + TIMEOUT);
-    }
-
-    private static Ferry ferry(TestDatabase db, String yaml)
-    {
-        Map<String, String> environment = Map.of("SOURCE_PASSWORD", db.source().password(), "TARGET_PASSWORD", db.target().password());
-        ConfigLoader.Loaded loaded = ConfigLoader.parse(Path.of("cascade-rekey.yaml"), yaml, environment::get);
-        RuntimeMetrics metrics = new RuntimeMetrics();
-        RuntimePluginContext context = new RuntimePluginContext(loaded.config().rewrites(), metrics, loaded.config().runId());
-        PipelinePlugins plugins = PipelinePlugins.assemble(loaded, PluginRegistry.load(List.of()), context);
-        return new Ferry(plugins, context, metrics);
-    }
-
-    private static String server(String key, MySqlServer server)
-    {
-        return key + ": {host: " + server.host() + ", port: " + server.port() + ", user: " + server.user()
-                + ", passwordEnv: " + key.toUpperCase(Locale.ROOT) + "_PASSWORD, tls: {mode: disabled}}\n";
     }
 }

@@ -10,7 +10,6 @@ import dev.ferry.runtime.RuntimeMetrics;
 import dev.ferry.runtime.RuntimePluginContext;
 import dev.ferry.runtime.config.ConfigLoader;
 import dev.ferry.runtime.plugin.PluginRegistry;
-import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,7 @@ class InlineVerifierRunIT
                 "CREATE TABLE t (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, v VARCHAR(32) NOT NULL)",
                 "INSERT INTO t SELECT seq, CONCAT('v', seq) FROM seq_1_to_20000",
                 "INSERT INTO t VALUES (18446744073709551615, 'top')");
-        String yaml = server("source", db.source()) + server("target", db.target())
+        String yaml = InProcessFerry.servers(db)
                 + "tableFilter: {type: testing-databases, databases: [\"" + db.name() + "\"]}\n"
                 // rows changed behind ferry's back are what this verifier must find on its own: the runtime's watch of
                 // the target's binlog would report them first (TargetWritesIT tests that)
@@ -81,11 +80,5 @@ class InlineVerifierRunIT
             }
             assertEquals(new TreeSet<>(List.of("(17)", "(18446744073709551615)")), keys, verification.message());
         }
-    }
-
-    private static String server(String key, MySqlServer server)
-    {
-        return key + ": {host: " + server.host() + ", port: " + server.port() + ", user: " + server.user()
-                + ", passwordEnv: " + key.toUpperCase() + "_PASSWORD, tls: {mode: disabled}}\n";
     }
 }

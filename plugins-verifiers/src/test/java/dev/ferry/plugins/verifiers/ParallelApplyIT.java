@@ -3,14 +3,8 @@ package dev.ferry.plugins.verifiers;
 import dev.ferry.api.throttle.Throttler;
 import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.runtime.Ferry;
-import dev.ferry.runtime.PipelinePlugins;
 import dev.ferry.runtime.RunResult;
-import dev.ferry.runtime.RuntimeMetrics;
-import dev.ferry.runtime.RuntimePluginContext;
-import dev.ferry.runtime.config.ConfigLoader;
 import dev.ferry.runtime.core.FerryPhase;
-import dev.ferry.runtime.plugin.PluginRegistry;
-import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.OrderSensitiveLoad;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TableAssertions;
@@ -21,12 +15,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -104,7 +96,7 @@ class ParallelApplyIT
             case "inline" -> "{type: inline, interval: 200ms, batchSize: 100}";
             default -> throw new IllegalArgumentException(verifier);
         };
-        String yaml = server("source", db.source()) + server("target", db.target())
+        String yaml = InProcessFerry.servers(db)
                 + "tableFilter: {type: testing-databases, databases: [\"" + db.name() + "\"]}\n"
                 + "copy: {batchSize: 100, fullCopyTables: [" + db.name() + ".journal]}\n"
                 + "replication: {batchSize: " + BATCH_SIZE + ", parallelism: " + parallelism + ", heartbeat: 1s}\n"
@@ -113,10 +105,10 @@ class ParallelApplyIT
                 + "control: {enabled: false}\n";
         OrderSensitiveLoad load = new OrderSensitiveLoad(db, seed, WRITERS, WRITER_PAUSE_MILLIS);
         ExecutorService executor = Executors.newSingleThreadExecutor();
-        try (Ferry ferry = ferry(db, yaml)) {
+        try (Ferry ferry = InProcessFerry.create(db, yaml)) {
             assertEquals(parallelism, ferry.config().replication().parallelism());
             Future<RunResult> run = executor.submit(() -> ferry.run());
-            awaitWaitingForCutover(ferry, run);
+            InProcessFerry.awaitWaitingForCutover(ferry, run, TIMEOUT);
 
             // the binlog phase: eight writers; the applier keeps up (batches of a few events), then is
             // paused while the writers go on and stop: every row's last changes wait in a backlog
@@ -195,16 +187,16 @@ class ParallelApplyIT
         db.executeOnSource(
                 "CREATE TABLE bounce (id INT NOT NULL PRIMARY KEY, u INT NULL, note VARCHAR(20) NOT NULL, UNIQUE KEY u (u))",
                 "INSERT INTO bounce SELECT seq, IF(seq % 2 = 1, (seq + 1) DIV 2, NULL), 'initial' FROM seq_1_to_" + 2 * pairs);
-        String yaml = server("source", db.source()) + server("target", db.target())
+        String yaml = InProcessFerry.servers(db)
                 + "tableFilter: {type: testing-databases, databases: [\"" + db.name() + "\"]}\n"
                 + "replication: {batchSize: " + BATCH_SIZE + ", parallelism: " + parallelism + ", heartbeat: 1s}\n"
                 + "verifier: {type: iterative}\n"
                 + "cutover: {automatic: false}\n"
                 + "control: {enabled: false}\n";
         ExecutorService executor = Executors.newSingleThreadExecutor();
-        try (Ferry ferry = ferry(db, yaml)) {
+        try (Ferry ferry = InProcessFerry.create(db, yaml)) {
             Future<RunResult> run = executor.submit(() -> ferry.run());
-            awaitWaitingForCutover(ferry, run);
+            InProcessFerry.awaitWaitingForCutover(ferry, run, TIMEOUT);
             Throttler pauser = ferry.tuning().pauser("replication");
             pauser.onCommand("pause");
             List<String> statements = new ArrayList<>();
@@ -253,35 +245,5 @@ class ParallelApplyIT
     private static long counter(Ferry ferry, String name)
     {
         return ferry.metrics().counter(name, "").value();
-    }
-
-    private static Ferry ferry(TestDatabase db, String yaml)
-    {
-        Map<String, String> environment = Map.of("SOURCE_PASSWORD", db.source().password(), "TARGET_PASSWORD", db.target().password());
-        ConfigLoader.Loaded loaded = ConfigLoader.parse(Path.of("parallel-apply.yaml"), yaml, environment::get);
-        RuntimeMetrics metrics = new RuntimeMetrics();
-        RuntimePluginContext context = new RuntimePluginContext(loaded.config().rewrites(), metrics, loaded.config().runId());
-        PipelinePlugins plugins = PipelinePlugins.assemble(loaded, PluginRegistry.load(List.of()), context);
-        return new Ferry(plugins, context, metrics);
-    }
-
-    private static void awaitWaitingForCutover(Ferry ferry, Future<RunResult> run)
-            throws Exception
-    {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (ferry.phase() != FerryPhase.WAITING_FOR_CUTOVER && !run.isDone() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        if (run.isDone()) {
-            RunResult result = run.get();
-            throw new AssertionError("ferry ended " + result.phase() + " before the binlog phase: " + result.message());
-        }
-        assertEquals(FerryPhase.WAITING_FOR_CUTOVER, ferry.phase(), "the copy did not finish within " + TIMEOUT);
-    }
-
-    private static String server(String key, MySqlServer server)
-    {
-        return key + ": {host: " + server.host() + ", port: " + server.port() + ", user: " + server.user()
-                + ", passwordEnv: " + key.toUpperCase(Locale.ROOT) + "_PASSWORD, tls: {mode: disabled}}\n";
     }
 }

@@ -8,25 +8,17 @@ import dev.ferry.api.verify.VerificationResult;
 import dev.ferry.runtime.Ferry;
 import dev.ferry.runtime.RunResult;
 import dev.ferry.runtime.core.FerryPhase;
-import dev.ferry.runtime.PipelinePlugins;
-import dev.ferry.runtime.RuntimeMetrics;
-import dev.ferry.runtime.RuntimePluginContext;
-import dev.ferry.runtime.config.ConfigLoader;
-import dev.ferry.runtime.plugin.PluginRegistry;
-import dev.ferry.testing.MySqlServer;
 import dev.ferry.testing.RealServers;
 import dev.ferry.testing.TableAssertions;
 import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -328,19 +320,14 @@ class SchemaChangeVerificationIT
     private static Ferry ferry(TestDatabase db, String verifierConfig, List<String> databases)
             throws Exception
     {
-        String yaml = server("source", db.source()) + server("target", db.target())
+        String yaml = InProcessFerry.servers(db)
                 + "tableFilter: {type: testing-databases, databases: [\"" + String.join("\", \"", databases) + "\"]}\n"
                 // the tests change target rows behind ferry's back to see what each verifier finds on its own; the
                 // runtime's watch of the target's binlog would report them first (TargetWritesIT tests that)
                 + "verifier: " + verifierConfig.substring(0, verifierConfig.length() - 1) + ", watchTargetWrites: false}\n"
                 + "cutover: {automatic: false}\n"
                 + "control: {enabled: false}\n";
-        Map<String, String> environment = Map.of("SOURCE_PASSWORD", db.source().password(), "TARGET_PASSWORD", db.target().password());
-        ConfigLoader.Loaded loaded = ConfigLoader.parse(Path.of("schema-change.yaml"), yaml, environment::get);
-        RuntimeMetrics metrics = new RuntimeMetrics();
-        RuntimePluginContext context = new RuntimePluginContext(loaded.config().rewrites(), metrics, loaded.config().runId());
-        PipelinePlugins plugins = PipelinePlugins.assemble(loaded, PluginRegistry.load(List.of()), context);
-        return new Ferry(plugins, context, metrics);
+        return InProcessFerry.create(db, yaml);
     }
 
     private static void awaitWaitingForCutover(Ferry ferry, Future<RunResult> run)
@@ -389,12 +376,6 @@ class SchemaChangeVerificationIT
     private static String createStatement(List<List<String>> showCreate)
     {
         return showCreate.get(0).get(1).replaceAll(" AUTO_INCREMENT=\\d+", "");
-    }
-
-    private static String server(String key, MySqlServer server)
-    {
-        return key + ": {host: " + server.host() + ", port: " + server.port() + ", user: " + server.user()
-                + ", passwordEnv: " + key.toUpperCase() + "_PASSWORD, tls: {mode: disabled}}\n";
     }
 
     private static void execute(Statement statement, String sql)
