@@ -113,10 +113,20 @@ public final class Copier
     {
         RangePlanner planner = new RangePlanner(source, config.rangeSize(), config.concurrency());
         List<TablePlan> result = new ArrayList<>();
+        Set<TableName> moved = new HashSet<>();
+        for (TableSchema table : tables) {
+            moved.add(table.name());
+        }
         for (TableSchema table : tables) {
             Optional<SqlPredicate> predicate = copyFilter.flatMap(filter -> filter.copyPredicate(table));
             RangePlanner.Estimate estimate = planner.estimate(table);
             TableCopyState saved = resume.get(table.name());
+            if (saved != null && !saved.complete() && started(saved) && RekeyedRows.rekeyable(table, moved)) {
+                // the rows cascading key updates moved during its copy were recorded in memory only (RekeyedRows)
+                log.info("{}: its copy starts again from the beginning: rows that cascading key updates moved before the restart may lie "
+                        + "behind its saved cursors", table.name());
+                saved = null;
+            }
             List<RangeState> ranges = saved != null && !saved.ranges().isEmpty()
                     ? saved.ranges()
                     : planner.plan(table, estimate, predicate);
@@ -132,6 +142,16 @@ public final class Copier
         // before the binlog applier starts: it records cascades into these tables from then on
         openRekeyable(result);
         return result;
+    }
+
+    private static boolean started(TableCopyState saved)
+    {
+        for (RangeState range : saved.ranges()) {
+            if (range.complete() || range.cursor() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -186,6 +206,10 @@ public final class Copier
         for (TablePlan plan : plans()) {
             TableName name = plan.table().name();
             TableCopyState state = plan.snapshot();
+            if (state.complete() && rekeyed.isOpen(name)) {
+                // its ranges are done, the rows cascading key updates moved meanwhile are not copied again yet
+                state = new TableCopyState(state.ranges(), false, state.rowsCopied(), state.resync());
+            }
             int version = plan.renamesSeen();
             TableRenames.Fate fate = renames.isEmpty() ? null : renames.get().fate(name, plan.renamesSeen());
             if (fate != null && fate.gone()) {

@@ -113,6 +113,58 @@ class ResyncCopyIT
         }
     }
 
+    @Test
+    void aTableWhoseKeyACascadeCanMoveStartsItsCopyAgainOnResume(TestDatabase db)
+            throws Exception
+    {
+        db.executeOnSource(
+                "CREATE TABLE orders (id INT NOT NULL PRIMARY KEY)",
+                // order_id is in the key: an ON UPDATE CASCADE moves rows in key order (RekeyedRows)
+                "CREATE TABLE line (order_id INT NOT NULL, n INT NOT NULL, PRIMARY KEY (order_id, n), "
+                        + "CONSTRAINT fk_line FOREIGN KEY (order_id) REFERENCES orders (id) ON UPDATE CASCADE)",
+                "CREATE TABLE note (id INT NOT NULL PRIMARY KEY, order_id INT NULL, "
+                        + "CONSTRAINT fk_note FOREIGN KEY (order_id) REFERENCES orders (id) ON UPDATE CASCADE)",
+                "INSERT INTO orders SELECT seq FROM seq_1_to_10",
+                "INSERT INTO line SELECT seq, 1 FROM seq_1_to_10",
+                "INSERT INTO note SELECT seq, seq FROM seq_1_to_10");
+        db.target().execute("CREATE DATABASE IF NOT EXISTS `" + db.name() + "`");
+        db.executeOnTarget(
+                "CREATE TABLE orders (id INT NOT NULL PRIMARY KEY)",
+                "CREATE TABLE line (order_id INT NOT NULL, n INT NOT NULL, PRIMARY KEY (order_id, n))",
+                "CREATE TABLE note (id INT NOT NULL PRIMARY KEY, order_id INT NULL)");
+        TableName orders = new TableName(db.name(), "orders");
+        TableName line = new TableName(db.name(), "line");
+        TableName note = new TableName(db.name(), "note");
+        Map<String, String> environment = TestingFerry.environment(db.servers());
+        CopyConfig config = ConfigLoader.parse(Path.of("test.yaml"), TestingFerry.config(db.servers(), db.name(), "copy:\n  writeMethod: insert\n"),
+                environment::get).config().copy();
+        try (HikariDataSource source = dataSource(db.source()); HikariDataSource target = dataSource(db.target())) {
+            SchemaLoader loader = new SchemaLoader(source);
+            List<TableSchema> tables = List.of(loader.load(orders).orElseThrow(), loader.load(line).orElseThrow(), loader.load(note).orElseThrow());
+            // line and note were copying when ferry stopped: their only range is done, the tables are not
+            TableCopyState copying = new TableCopyState(List.of(new RangeState(null, null, null, true)), false, 10);
+            TableCopyState done = new TableCopyState(List.of(new RangeState(null, null, null, true)), true, 10);
+            Copier copier = new Copier(config, source, target, RewritesConfig.none(), Optional.empty(), () -> VerificationResult.notRun("not verified"),
+                    List.of(), new TableLocks(), ReplicationBarrier.NONE, name -> tables.stream().filter(t -> t.name().equals(name)).findFirst(),
+                    Optional.empty(), new RuntimeMetrics());
+            List<TablePlan> plans = copier.plan(tables, Map.of(orders, done, line, copying, note, copying));
+            // what cascades moved before the stop was recorded in memory only: line is copied from the start
+            assertEquals(false, plans.get(1).isComplete());
+            assertEquals(0, plans.get(1).progress().rowsCopied());
+            assertEquals(false, copier.snapshot().get(line).complete());
+            // note's key is not its foreign key: it goes on from its saved state
+            assertEquals(true, plans.get(2).isComplete());
+            copier.run(plans);
+            assertEquals(true, copier.snapshot().get(line).complete());
+            assertEquals(db.source().query("SELECT * FROM `" + db.name() + "`.line ORDER BY 1, 2"),
+                    db.target().query("SELECT * FROM `" + db.name() + "`.line ORDER BY 1, 2"));
+            // a table whose saved state says it is complete is left alone
+            copier = new Copier(config, source, target, RewritesConfig.none(), Optional.empty(), () -> VerificationResult.notRun("not verified"),
+                    List.of(), new TableLocks(), ReplicationBarrier.NONE, ignored -> Optional.empty(), Optional.empty(), new RuntimeMetrics());
+            assertEquals(true, copier.plan(tables, Map.of(orders, done, line, done)).get(1).isComplete());
+        }
+    }
+
     private static Copier copier(CopyConfig config, HikariDataSource source, TableRenames renames)
     {
         return new Copier(config, source, source, RewritesConfig.none(), Optional.empty(), () -> VerificationResult.notRun("not verified"),
