@@ -121,18 +121,25 @@ public final class Copier
             Optional<SqlPredicate> predicate = copyFilter.flatMap(filter -> filter.copyPredicate(table));
             RangePlanner.Estimate estimate = planner.estimate(table);
             TableCopyState saved = resume.get(table.name());
-            if (saved != null && !saved.complete() && started(saved) && RekeyedRows.rekeyable(table, moved)) {
+            boolean restart = saved != null && !saved.complete() && started(saved) && RekeyedRows.rekeyable(table, moved);
+            if (restart) {
                 // the rows cascading key updates moved during its copy were recorded in memory only (RekeyedRows)
                 log.info("{}: its copy starts again from the beginning: rows that cascading key updates moved before the restart may lie "
                         + "behind its saved cursors", table.name());
-                saved = null;
             }
-            List<RangeState> ranges = saved != null && !saved.ranges().isEmpty()
-                    ? saved.ranges()
-                    : planner.plan(table, estimate, predicate);
+            List<RangeState> ranges;
+            if (restart && saved.resync()) {
+                ranges = List.of(WHOLE_TABLE);
+            }
+            else if (saved != null && !restart && !saved.ranges().isEmpty()) {
+                ranges = saved.ranges();
+            }
+            else {
+                ranges = planner.plan(table, estimate, predicate);
+            }
             TablePlan plan = new TablePlan(table, rewrites.apply(table.name()), predicate, ranges,
                     new TableProgress(table.name(), estimate.rows(), estimate.bytes()), 0, saved != null && saved.resync());
-            if (saved != null) {
+            if (saved != null && !restart) {
                 plan.progress().copied((int) Math.min(Integer.MAX_VALUE, saved.rowsCopied()), null);
             }
             result.add(plan);
@@ -356,7 +363,7 @@ public final class Copier
                         Thread.currentThread().interrupt();
                     }
                     catch (RuntimeException e) {
-                        rekeyed.close(plan.table().name());
+                        // a rekeyable table stays open: the state must not call it complete (the run fails after this round)
                         plan.progress().failed(e.getMessage());
                         failures.putIfAbsent(plan.table().name(), e.getMessage());
                         causes.add(e);

@@ -109,12 +109,4 @@ public final class RekeyedRows
         open.put(table, new ArrayList<>());
         return lookups;
     }
-
-    /**
-     * Stops recording for {@code table} (its copy ended without the recopy: stopped or failed).
-     */
-    public synchronized void close(TableName table)
-    {
-        open.remove(table);
-    }
 }

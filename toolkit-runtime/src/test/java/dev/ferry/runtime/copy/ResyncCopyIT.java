@@ -162,6 +162,11 @@ class ResyncCopyIT
             copier = new Copier(config, source, target, RewritesConfig.none(), Optional.empty(), () -> VerificationResult.notRun("not verified"),
                     List.of(), new TableLocks(), ReplicationBarrier.NONE, ignored -> Optional.empty(), Optional.empty(), new RuntimeMetrics());
             assertEquals(true, copier.plan(tables, Map.of(orders, done, line, done)).get(1).isComplete());
+            // a resync copy (of a renamed table) starts again as one
+            TablePlan again = copier.plan(tables, Map.of(orders, done, line, new TableCopyState(List.of(new RangeState(null, null, null, true)), false, 10, true)))
+                    .get(1);
+            assertEquals(true, again.resync());
+            assertEquals(false, again.isComplete());
         }
     }
 
