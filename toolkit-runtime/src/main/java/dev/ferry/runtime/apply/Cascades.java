@@ -2,7 +2,6 @@ package dev.ferry.runtime.apply;
 
 import dev.ferry.api.FerryException;
 import dev.ferry.api.model.Column;
-import dev.ferry.api.model.ColumnType;
 import dev.ferry.api.model.ForeignKey;
 import dev.ferry.api.model.IndexInfo;
 import dev.ferry.api.model.KeySql;
@@ -12,6 +11,7 @@ import dev.ferry.api.model.SqlParameters;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.core.RekeyedRows;
+import dev.ferry.runtime.sql.SelectList;
 import dev.ferry.runtime.sql.StatementTag;
 
 import java.sql.Connection;
@@ -78,11 +78,11 @@ final class Cascades
      * (1046 "No database selected" without one, a privilege check on that database with one), so
      * it runs with {@code database} as the default; null for updates.
      */
-    record Derived(String sql, List<Parameter> parameters, String database, Rekey rekey, Changed changed)
+    record Derived(String sql, List<Parameter> parameters, String database, Changed changed)
     {
         Derived(String sql, List<Parameter> parameters, String database)
         {
-            this(sql, parameters, database, null, null);
+            this(sql, parameters, database, null);
         }
     }
 
@@ -91,16 +91,11 @@ final class Cascades
      * verifier ({@code Verifier.afterEventsApplied} hears them as row events): {@code sql} takes
      * {@code parameters}; for an update, the new image has the columns at {@code positions} set to
      * the parent's new values {@code values} (null where the action sets NULL or the default), for
-     * a delete {@code positions} is null.
+     * a delete {@code positions} is null. {@code moves}: the update sets a column of the table's
+     * pagination key to a new value, moving rows in its key order, which the copy must read again
+     * while the table's copy is open ({@link RekeyedRows}).
      */
-    record Changed(TableSchema table, String sql, List<Parameter> parameters, int[] positions, List<Parameter> values) {}
-
-    /**
-     * Where an update moves the rows of {@code table} in its key order: its {@code columns} take
-     * the parent's new values {@code parameters} (which the copy must read again while the table's
-     * copy is open: {@link RekeyedRows}).
-     */
-    record Rekey(TableName table, List<Column> columns, List<Parameter> parameters) {}
+    record Changed(TableSchema table, String sql, List<Parameter> parameters, int[] positions, List<Parameter> values, boolean moves) {}
 
     private record Edge(TableSchema child, ForeignKey key) {}
 
@@ -327,15 +322,9 @@ final class Cascades
             for (int r = 0; r < changing.size(); r++) {
                 changes.add(changeOf(event, statement.changed(), changing.get(r)));
             }
-            Rekey rekey = statement.rekey();
-            if (rekey != null && rekeyed.isOpen(rekey.table())) {
-                List<Column> types = new ArrayList<>(rekey.parameters().size());
-                List<byte[]> values = new ArrayList<>(rekey.parameters().size());
-                for (Parameter parameter : rekey.parameters()) {
-                    types.add(columns.get(parameter.position()));
-                    values.add(event.after().get(parameter.position()));
-                }
-                rekeyed.record(rekey.table(), new RekeyedRows.Lookup(rekey.columns(), types, values));
+            Changed changed = statement.changed();
+            if (changed != null && changed.moves() && rekeyed.isOpen(changed.table().name())) {
+                rekeyed.record(changed.table().name(), lookup(event, changed));
             }
         }
     }
@@ -360,6 +349,26 @@ final class Cascades
             throw new SQLException("reading the child rows of a foreign-key cascade of a " + event.type() + " on " + event.table().name()
                     + " failed (" + changed.sql() + "): " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
         }
+    }
+
+    /**
+     * Where {@code changed} puts the rows it moves: its columns set to the parent's new values.
+     */
+    private static RekeyedRows.Lookup lookup(RowEvent event, Changed changed)
+    {
+        List<Column> parentColumns = event.table().columns();
+        List<Column> columns = new ArrayList<>(changed.positions().length);
+        List<Column> types = new ArrayList<>(changed.positions().length);
+        List<byte[]> values = new ArrayList<>(changed.positions().length);
+        for (int i = 0; i < changed.positions().length; i++) {
+            Parameter value = changed.values().get(i);
+            if (value != null) {
+                columns.add(changed.table().columns().get(changed.positions()[i]));
+                types.add(parentColumns.get(value.position()));
+                values.add(event.after().get(value.position()));
+            }
+        }
+        return new RekeyedRows.Lookup(columns, types, values);
     }
 
     /**
@@ -431,7 +440,7 @@ final class Cascades
                 }
             }
             add(out, new Derived("DELETE " + quote(last.alias()) + " FROM " + joins(path) + where(root, path), rootParameters(root, path),
-                    targetNames.apply(last.child().name()).database(), null, changed(root, path, null)));
+                    targetNames.apply(last.child().name()).database(), changed(root, path, null)));
             return;
         }
         Map<String, Value> values = new LinkedHashMap<>();
@@ -490,7 +499,7 @@ final class Cascades
             first = false;
         }
         parameters.addAll(rootParameters(root, path));
-        add(out, new Derived(sql.append(where(root, path)).toString(), parameters, null, rekey(table, values), changed(root, path, values)));
+        add(out, new Derived(sql.append(where(root, path)).toString(), parameters, null, changed(root, path, values)));
         if (collides) {
             // what IGNORE left in place still matches the old values
             add(out, new Derived("DELETE " + quote(last.alias()) + " FROM " + joins(path) + where(root, path), rootParameters(root, path),
@@ -506,16 +515,10 @@ final class Cascades
     {
         Step last = path.get(path.size() - 1);
         TableSchema table = last.child();
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < table.columns().size(); i++) {
-            Column column = table.columns().get(i);
-            String name = quote(last.alias()) + '.' + column.quotedName();
-            // as the copy reads it (SelectList): the text of a FLOAT is exact only as a DOUBLE
-            sql.append(i == 0 ? "" : ", ").append(column.type() == ColumnType.FLOAT ? "CAST(" + name + " AS DOUBLE)" : name);
-        }
-        sql.append(" FROM ").append(joins(path)).append(where(root, path));
+        // read as the copy reads rows, so that the images match the binlog's
+        String sql = "SELECT " + SelectList.of(table.columns(), last.alias()) + " FROM " + joins(path) + where(root, path);
         if (values == null) {
-            return new Changed(table, sql.toString(), rootParameters(root, path), null, List.of());
+            return new Changed(table, sql, rootParameters(root, path), null, List.of(), false);
         }
         int[] positions = new int[values.size()];
         List<Parameter> newValues = new ArrayList<>(values.size());
@@ -524,32 +527,24 @@ final class Cascades
             positions[i++] = table.columnIndex(entry.getKey());
             newValues.add(entry.getValue().parameter());
         }
-        return new Changed(table, sql.toString(), rootParameters(root, path), positions, java.util.Collections.unmodifiableList(newValues));
+        return new Changed(table, sql, rootParameters(root, path), positions, java.util.Collections.unmodifiableList(newValues), moves(table, values));
     }
 
     /**
-     * The columns of {@code table}'s pagination key that {@code values} set to the parent's new
-     * values, with the other columns set so; null when the key keeps its values.
+     * Whether {@code values} set a column of {@code table}'s pagination key to a parent's new value.
      */
-    private static Rekey rekey(TableSchema table, Map<String, Value> values)
+    private static boolean moves(TableSchema table, Map<String, Value> values)
     {
-        boolean moves = false;
+        if (table.paginationKey().isFullCopy()) {
+            return false;
+        }
         for (Column column : table.paginationKey().columns()) {
             Value value = valueOf(values, column.name());
-            moves |= value != null && value.parameter() != null;
-        }
-        if (!moves || table.paginationKey().isFullCopy()) {
-            return null;
-        }
-        List<Column> columns = new ArrayList<>();
-        List<Parameter> parameters = new ArrayList<>();
-        for (Map.Entry<String, Value> entry : values.entrySet()) {
-            if (entry.getValue().parameter() != null) {
-                columns.add(table.columns().get(table.columnIndex(entry.getKey())));
-                parameters.add(entry.getValue().parameter());
+            if (value != null && value.parameter() != null) {
+                return true;
             }
         }
-        return new Rekey(table.name(), List.copyOf(columns), List.copyOf(parameters));
+        return false;
     }
 
     /**
@@ -596,7 +591,7 @@ final class Cascades
                     + " join paths (cycles of cascading foreign keys); ferry cannot reproduce such cascades: keep deletes and key updates of "
                     + "their parents out of the workload while ferry runs, or drop the cascading actions");
         }
-        out.add(new Derived(tag.apply(derived.sql()), derived.parameters(), derived.database(), derived.rekey(), derived.changed()));
+        out.add(new Derived(tag.apply(derived.sql()), derived.parameters(), derived.database(), derived.changed()));
     }
 
     private static List<Step> append(List<Step> path, Edge edge)

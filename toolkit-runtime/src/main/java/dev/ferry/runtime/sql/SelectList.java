@@ -17,6 +17,15 @@ public final class SelectList
 
     public static String of(List<Column> columns)
     {
+        return of(columns, null);
+    }
+
+    /**
+     * The same, each name qualified by {@code alias} (a table alias of a join, unquoted) unless it is null.
+     */
+    public static String of(List<Column> columns, String alias)
+    {
+        String prefix = alias == null ? "" : '`' + alias + "`.";
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < columns.size(); i++) {
             if (i > 0) {
@@ -24,10 +33,10 @@ public final class SelectList
             }
             Column column = columns.get(i);
             if (column.type() == ColumnType.FLOAT) {
-                text.append("CAST(").append(column.quotedName()).append(" AS DOUBLE)");
+                text.append("CAST(").append(prefix).append(column.quotedName()).append(" AS DOUBLE)");
             }
             else {
-                text.append(column.quotedName());
+                text.append(prefix).append(column.quotedName());
             }
         }
         return text.toString();

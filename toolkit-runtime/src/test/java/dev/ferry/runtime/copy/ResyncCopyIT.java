@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,8 +83,7 @@ class ResyncCopyIT
         TableName b = new TableName(db.name(), "b");
         TableName old = new TableName(db.name(), "_a_old");
         TableName fresh = new TableName(db.name(), "_a_new");
-        Map<String, String> environment = TestingFerry.environment(db.servers());
-        CopyConfig config = ConfigLoader.parse(Path.of("test.yaml"), TestingFerry.config(db.servers(), db.name(), ""), environment::get).config().copy();
+        CopyConfig config = copyConfig(db, "");
         try (HikariDataSource source = dataSource(db.source())) {
             SchemaLoader loader = new SchemaLoader(source);
             List<TableSchema> tables = List.of(loader.load(a).orElseThrow(), loader.load(b).orElseThrow());
@@ -135,18 +135,14 @@ class ResyncCopyIT
         TableName orders = new TableName(db.name(), "orders");
         TableName line = new TableName(db.name(), "line");
         TableName note = new TableName(db.name(), "note");
-        Map<String, String> environment = TestingFerry.environment(db.servers());
-        CopyConfig config = ConfigLoader.parse(Path.of("test.yaml"), TestingFerry.config(db.servers(), db.name(), "copy:\n  writeMethod: insert\n"),
-                environment::get).config().copy();
+        CopyConfig config = copyConfig(db, "copy:\n  writeMethod: insert\n");
         try (HikariDataSource source = dataSource(db.source()); HikariDataSource target = dataSource(db.target())) {
             SchemaLoader loader = new SchemaLoader(source);
             List<TableSchema> tables = List.of(loader.load(orders).orElseThrow(), loader.load(line).orElseThrow(), loader.load(note).orElseThrow());
             // line and note were copying when ferry stopped: their only range is done, the tables are not
             TableCopyState copying = new TableCopyState(List.of(new RangeState(null, null, null, true)), false, 10);
             TableCopyState done = new TableCopyState(List.of(new RangeState(null, null, null, true)), true, 10);
-            Copier copier = new Copier(config, source, target, RewritesConfig.none(), Optional.empty(), () -> VerificationResult.notRun("not verified"),
-                    List.of(), new TableLocks(), ReplicationBarrier.NONE, name -> tables.stream().filter(t -> t.name().equals(name)).findFirst(),
-                    Optional.empty(), new RuntimeMetrics());
+            Copier copier = copier(config, source, target, name -> tables.stream().filter(t -> t.name().equals(name)).findFirst());
             List<TablePlan> plans = copier.plan(tables, Map.of(orders, done, line, copying, note, copying));
             // what cascades moved before the stop was recorded in memory only: line is copied from the start
             assertEquals(false, plans.get(1).isComplete());
@@ -159,8 +155,7 @@ class ResyncCopyIT
             assertEquals(db.source().query("SELECT * FROM `" + db.name() + "`.line ORDER BY 1, 2"),
                     db.target().query("SELECT * FROM `" + db.name() + "`.line ORDER BY 1, 2"));
             // a table whose saved state says it is complete is left alone
-            copier = new Copier(config, source, target, RewritesConfig.none(), Optional.empty(), () -> VerificationResult.notRun("not verified"),
-                    List.of(), new TableLocks(), ReplicationBarrier.NONE, ignored -> Optional.empty(), Optional.empty(), new RuntimeMetrics());
+            copier = copier(config, source, target, ignored -> Optional.empty());
             assertEquals(true, copier.plan(tables, Map.of(orders, done, line, done)).get(1).isComplete());
             // a resync copy (of a renamed table) starts again as one
             TablePlan again = copier.plan(tables, Map.of(orders, done, line, new TableCopyState(List.of(new RangeState(null, null, null, true)), false, 10, true)))
@@ -168,6 +163,18 @@ class ResyncCopyIT
             assertEquals(true, again.resync());
             assertEquals(false, again.isComplete());
         }
+    }
+
+    private static CopyConfig copyConfig(TestDatabase db, String yaml)
+    {
+        Map<String, String> environment = TestingFerry.environment(db.servers());
+        return ConfigLoader.parse(Path.of("test.yaml"), TestingFerry.config(db.servers(), db.name(), yaml), environment::get).config().copy();
+    }
+
+    private static Copier copier(CopyConfig config, HikariDataSource source, HikariDataSource target, Function<TableName, Optional<TableSchema>> schemas)
+    {
+        return new Copier(config, source, target, RewritesConfig.none(), Optional.empty(), () -> VerificationResult.notRun("not verified"),
+                List.of(), new TableLocks(), ReplicationBarrier.NONE, schemas, Optional.empty(), new RuntimeMetrics());
     }
 
     private static Copier copier(CopyConfig config, HikariDataSource source, TableRenames renames)
@@ -186,13 +193,11 @@ class ResyncCopyIT
     private static void resync(TestDatabase db, String table, String yaml)
             throws Exception
     {
-        Map<String, String> environment = TestingFerry.environment(db.servers());
-        CopyConfig config = ConfigLoader.parse(Path.of("test.yaml"), TestingFerry.config(db.servers(), db.name(), yaml), environment::get).config().copy();
+        CopyConfig config = copyConfig(db, yaml);
         TableName name = new TableName(db.name(), table);
         try (HikariDataSource source = dataSource(db.source()); HikariDataSource target = dataSource(db.target())) {
             TableSchema schema = new SchemaLoader(source).load(name).orElseThrow();
-            Copier copier = new Copier(config, source, target, RewritesConfig.none(), Optional.empty(), () -> VerificationResult.notRun("not verified"),
-                    List.of(), new TableLocks(), ReplicationBarrier.NONE, ignored -> Optional.of(schema), Optional.empty(), new RuntimeMetrics());
+            Copier copier = copier(config, source, target, ignored -> Optional.of(schema));
             TableCopyState resync = new TableCopyState(List.of(new RangeState(null, null, null, false)), false, 0, true);
             List<TablePlan> plans = copier.plan(List.of(schema), Map.of(name, resync));
             assertTrue(plans.get(0).resync());
