@@ -7,6 +7,7 @@ import dev.ferry.api.model.TableSchema;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +61,65 @@ final class CascadeOrder
             earlier.add(table.name());
         }
         return result;
+    }
+
+    /**
+     * The tables of {@code tables} (the moved ones) whose rows a reproduced cascade reaches by
+     * joining through the target rows of another moved table: a table with an acting foreign key
+     * to a table whose own foreign key's action goes on to it (its parent rows deleted by
+     * {@code ON DELETE CASCADE}, or the columns it references set by the parent's key). The binlog
+     * applier writes such a table's rows from the start of the move, its copy only after its
+     * parents' copies: a row the applier wrote whose parent row the copy had not written yet was
+     * hidden from the cascades that reached it through that parent (a shipment row inserted just
+     * after the binlog position the move started from, for a line inserted just before it, kept
+     * its old order id on the target when the order was re-keyed). Such a table is copied in
+     * resync mode, which overwrites and deletes what the applier left differing from the source.
+     */
+    static Set<TableName> reachedThroughOthers(List<TableSchema> tables)
+    {
+        Map<TableName, TableSchema> moved = new LinkedHashMap<>();
+        for (TableSchema table : tables) {
+            moved.put(table.name(), table);
+        }
+        Set<TableName> result = new LinkedHashSet<>();
+        for (TableSchema table : tables) {
+            for (ForeignKey key : table.foreignKeys()) {
+                TableSchema parent = moved.get(key.referencedTable());
+                if (parent == null || !acts(key)) {
+                    continue;
+                }
+                for (ForeignKey parentKey : parent.foreignKeys()) {
+                    if (moved.containsKey(parentKey.referencedTable()) && goesOn(parentKey, key)) {
+                        result.add(table.name());
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Whether a cascade through {@code parentKey} (changing rows of its table) goes on through
+     * {@code key} (a foreign key to that table).
+     */
+    private static boolean goesOn(ForeignKey parentKey, ForeignKey key)
+    {
+        if (parentKey.onDelete() == ForeignKey.Action.CASCADE && key.onDelete().changesReferencingRows()) {
+            return true;
+        }
+        boolean setsColumns = parentKey.onUpdate().changesReferencingRows()
+                || parentKey.onDelete().changesReferencingRows() && parentKey.onDelete() != ForeignKey.Action.CASCADE;
+        if (!setsColumns || !key.onUpdate().changesReferencingRows()) {
+            return false;
+        }
+        for (String column : parentKey.columns()) {
+            for (String referenced : key.referencedColumns()) {
+                if (column.equalsIgnoreCase(referenced)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean acts(ForeignKey key)

@@ -117,6 +117,7 @@ public final class Copier
         for (TableSchema table : tables) {
             moved.add(table.name());
         }
+        Set<TableName> reachedThroughOthers = CascadeOrder.reachedThroughOthers(tables);
         for (TableSchema table : tables) {
             Optional<SqlPredicate> predicate = copyFilter.flatMap(filter -> filter.copyPredicate(table));
             RangePlanner.Estimate estimate = planner.estimate(table);
@@ -128,7 +129,8 @@ public final class Copier
                         + "behind its saved cursors", table.name());
             }
             List<RangeState> ranges;
-            if (restart && saved.resync()) {
+            if (restart && saved.resync() && !reachedThroughOthers.contains(table.name())) {
+                // a renamed table's resync: one range over whatever now has the name
                 ranges = List.of(WHOLE_TABLE);
             }
             else if (saved != null && !restart && !saved.ranges().isEmpty()) {
@@ -137,8 +139,15 @@ public final class Copier
             else {
                 ranges = planner.plan(table, estimate, predicate);
             }
+            boolean resync = saved != null && saved.resync();
+            if (!resync && reachedThroughOthers.contains(table.name()) && !table.paginationKey().isFullCopy()) {
+                // the rows the applier writes before its copy may have missed cascades (CascadeOrder)
+                resync = true;
+                log.info("{}: copied in resync mode (overwriting and deleting the rows the binlog applier wrote before its copy that differ from the "
+                        + "source): reproduced cascades reach its rows through other moved tables' rows", table.name());
+            }
             TablePlan plan = new TablePlan(table, rewrites.apply(table.name()), predicate, ranges,
-                    new TableProgress(table.name(), estimate.rows(), estimate.bytes()), 0, saved != null && saved.resync());
+                    new TableProgress(table.name(), estimate.rows(), estimate.bytes()), 0, resync);
             if (saved != null && !restart) {
                 plan.progress().copied((int) Math.min(Integer.MAX_VALUE, saved.rowsCopied()), null);
             }

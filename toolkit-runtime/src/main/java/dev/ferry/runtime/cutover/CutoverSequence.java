@@ -155,11 +155,25 @@ public final class CutoverSequence
                     + "; writes to the target by others were not watched in " + unwatched);
         }
         log.info("cutover at {} took {} ms: {}", end, Duration.between(started, Instant.now()).toMillis(), verification.message());
+        logDifferingKeys(verification);
         if (config.cutover().after() != null && !verification.failed()) {
             hooks.post("cutover after", config.cutover().after(), "{\"event\":\"cutover-after\",\"binlogFile\":\"" + end.file()
                     + "\",\"binlogOffset\":" + end.offset() + "}");
         }
         return verification;
+    }
+
+    /**
+     * The keys the verifier found differing (it keeps the first few of each table), so that an
+     * operator can look at those rows on both sides.
+     */
+    private static void logDifferingKeys(VerificationResult verification)
+    {
+        for (VerificationResult.TableMismatch mismatch : verification.mismatches()) {
+            if (!mismatch.keys().isEmpty()) {
+                log.warn("cutover: {} differs at key(s) {}", mismatch.table(), mismatch.keys());
+            }
+        }
     }
 
     private static VerificationResult refused(TargetWrites writes, String when)

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.ferry.testing.spi.TestingTables.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,5 +43,31 @@ class CascadeOrderTest
         assertEquals(Map.of(), CascadeOrder.waits(List.of(plainOrders, LINE, AUDIT)));
         // children first in the copy order: nothing to wait for (never a task waiting for a later one)
         assertEquals(Map.of(), CascadeOrder.waits(List.of(SHIPMENT, LINE, ORDERS)));
+    }
+
+    @Test
+    void tablesACascadeReachesThroughAnotherTablesRowsAreCopiedAsResyncs()
+    {
+        // order_line: a customer's delete deletes its orders, and their lines through them; orders is
+        // reached directly (customer's own cascade sets referrer_id, which orders does not reference);
+        // shipment's lines are deleted only where it has no row (RESTRICT)
+        assertEquals(Set.of(LINE.name()), CascadeOrder.reachedThroughOthers(List.of(CUSTOMER, ORDERS, LINE, SHIPMENT, AUDIT)));
+        TableSchema cascadingLine = table("shop.order_line").column("order_id", "int").column("line_no", "int").primaryKey("order_id", "line_no")
+                .foreignKey("fk_order", List.of("order_id"), "shop.orders", List.of("id"), Action.CASCADE, Action.CASCADE).build();
+        // a re-keyed order re-keys its lines, and their shipments through them
+        assertEquals(Set.of(SHIPMENT.name()), CascadeOrder.reachedThroughOthers(List.of(ORDERS, cascadingLine, SHIPMENT)));
+        // a tree: a deleted node's grandchildren are found through its children
+        TableSchema tree = table("shop.node").column("id", "int").nullable("parent_id", "int").primaryKey("id")
+                .foreignKey("fk_parent", List.of("parent_id"), "shop.node", List.of("id"), Action.CASCADE, Action.RESTRICT).build();
+        assertEquals(Set.of(tree.name()), CascadeOrder.reachedThroughOthers(List.of(tree)));
+        // a column set to NULL by the parent's own key, referenced with ON UPDATE CASCADE
+        TableSchema team = table("shop.team").column("id", "int").nullable("code", "varchar(10)").primaryKey("id").uniqueIndex("code", "code")
+                .foreignKey("fk_code", List.of("code"), "shop.league", List.of("code"), Action.SET_NULL, Action.RESTRICT).build();
+        TableSchema league = table("shop.league").column("id", "int").column("code", "varchar(10)").primaryKey("id").uniqueIndex("code", "code").build();
+        TableSchema player = table("shop.player").column("id", "int").nullable("team_code", "varchar(10)").primaryKey("id")
+                .foreignKey("fk_team", List.of("team_code"), "shop.team", List.of("code"), Action.RESTRICT, Action.CASCADE).build();
+        assertEquals(Set.of(player.name()), CascadeOrder.reachedThroughOthers(List.of(league, team, player)));
+        // not when the parent's table is not moved
+        assertEquals(Set.of(), CascadeOrder.reachedThroughOthers(List.of(team, player)));
     }
 }
