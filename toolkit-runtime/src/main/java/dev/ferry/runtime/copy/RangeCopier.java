@@ -35,7 +35,8 @@ import static java.util.Objects.requireNonNull;
  * target committed. Retries deadlocks, lock wait timeouts and lost connections with backoff.
  * <p>
  * A {@linkplain TablePlan#resync() resync} copy writes with {@code INSERT ... ON DUPLICATE KEY
- * UPDATE} and deletes the target's rows between the batch's keys that the source does not have,
+ * UPDATE} (with {@code LOAD DATA}, an upsert follows only a batch of which the target already had
+ * some rows) and deletes the target's rows between the batch's keys that the source does not have,
  * so the target range ends up equal to what the source had when the batch was read. The binlog
  * applier converges on it for the same reason it converges on an ordinary copy: the batch is read
  * and written under the copy's lock strategy, so no change to its rows is applied in between.
@@ -499,16 +500,21 @@ final class RangeCopier
     private void write(Connection target, List<Row> rows)
             throws SQLException
     {
-        // a resync overwrites what the target has: LOAD DATA ... IGNORE would keep it
-        if (!plan.resync() && context.writeMethod() == dev.ferry.runtime.config.CopyConfig.WriteMethod.LOAD_DATA) {
+        if (context.writeMethod() == dev.ferry.runtime.config.CopyConfig.WriteMethod.LOAD_DATA) {
             if (loadStatement == null) {
                 loadStatement = target.createStatement();
             }
             load.encode(rows, 0, rows.size(), positions);
             int inserted = load.execute(loadStatement);
-            checkWarnings(loadStatement, rows.size() - inserted, plan.target());
+            int duplicates = rows.size() - inserted;
+            if (!plan.resync() || duplicates == 0) {
+                checkWarnings(loadStatement, duplicates, plan.target());
+                loadStatement.clearWarnings();
+                return;
+            }
+            // a resync overwrites what the target has, which LOAD DATA ... IGNORE kept: the batch
+            // goes again as an upsert (only then: on a fresh target the rows are all new)
             loadStatement.clearWarnings();
-            return;
         }
         long limit = context.maxStatementBytes();
         int maxRows = insert.maxRowsPerStatement();
