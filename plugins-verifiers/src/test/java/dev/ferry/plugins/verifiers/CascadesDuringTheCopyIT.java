@@ -47,18 +47,10 @@ class CascadesDuringTheCopyIT
         db.executeOnSource(
                 // a free key in the first range
                 "DELETE FROM orders WHERE id = 5");
-        String yaml = config(db);
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try (Connection locker = db.source().openAdmin(db.name());
-                Ferry ferry = InProcessFerry.create(db, yaml)) {
-            locker.setAutoCommit(false);
-            try (Statement statement = locker.createStatement()) {
-                // the copy's read of these lines (LOCK IN SHARE MODE) waits for this transaction
-                statement.executeQuery("SELECT * FROM order_line WHERE order_id IN (3200, 3201) FOR UPDATE").close();
-            }
-            Future<RunResult> run = executor.submit(() -> ferry.run());
-            awaitOnTarget(db, "SELECT COUNT(*) FROM order_line WHERE order_id = 6000", run);
-            assertEquals(0, count(db, "SELECT COUNT(*) FROM order_line WHERE order_id = 3200"), "the middle range must still wait");
+                Ferry ferry = InProcessFerry.create(db, config(db))) {
+            Future<RunResult> run = startHoldingARange(db, locker, ferry, executor, "3200, 3201", 3200);
             try (Statement statement = locker.createStatement()) {
                 statement.executeUpdate("UPDATE orders SET id = 90000 WHERE id = 3200");
                 statement.executeUpdate("UPDATE orders SET id = 5 WHERE id = 3201");
@@ -95,14 +87,8 @@ class CascadesDuringTheCopyIT
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try (Connection locker = db.source().openAdmin(db.name());
                 Ferry ferry = InProcessFerry.create(db, config(db))) {
-            locker.setAutoCommit(false);
-            try (Statement statement = locker.createStatement()) {
-                // the copy of the range of order 3200 waits there, before the lines of orders 3210 and 3220
-                statement.executeQuery("SELECT * FROM order_line WHERE order_id = 3200 FOR UPDATE").close();
-            }
-            Future<RunResult> run = executor.submit(() -> ferry.run());
-            awaitOnTarget(db, "SELECT COUNT(*) FROM order_line WHERE order_id = 6000", run);
-            assertEquals(0, count(db, "SELECT COUNT(*) FROM order_line WHERE order_id = 3210"), "the middle range must still wait");
+            // the copy of the range of order 3200 waits there, before the lines of orders 3210 and 3220
+            Future<RunResult> run = startHoldingARange(db, locker, ferry, executor, "3200", 3210);
             db.executeOnSource(
                     "INSERT INTO shipment VALUES (100001, 3210, 2), (100002, 3220, 2)",
                     "DELETE FROM orders WHERE id = 3220",
@@ -121,6 +107,25 @@ class CascadesDuringTheCopyIT
         db.assertTargetEqualsSource();
         assertEquals(List.of(List.of("3210", "90000"), List.of("100001", "90000")),
                 db.target().query("SELECT id, order_id FROM `" + db.name() + "`.shipment WHERE id IN (3210, 100001, 100002) ORDER BY id"));
+    }
+
+    /**
+     * Starts {@code ferry} while {@code locker} holds the lines of {@code lockedOrders}: the copy's
+     * read of them ({@code LOCK IN SHARE MODE}) waits for the lock; returns once every other range
+     * is copied and the lines of {@code waitingOrder} are still not on the target.
+     */
+    private static Future<RunResult> startHoldingARange(TestDatabase db, Connection locker, Ferry ferry, ExecutorService executor, String lockedOrders,
+            int waitingOrder)
+            throws Exception
+    {
+        locker.setAutoCommit(false);
+        try (Statement statement = locker.createStatement()) {
+            statement.executeQuery("SELECT * FROM order_line WHERE order_id IN (" + lockedOrders + ") FOR UPDATE").close();
+        }
+        Future<RunResult> run = executor.submit(() -> ferry.run());
+        awaitOnTarget(db, "SELECT COUNT(*) FROM order_line WHERE order_id = 6000", run);
+        assertEquals(0, count(db, "SELECT COUNT(*) FROM order_line WHERE order_id = " + waitingOrder), "the middle range must still wait");
+        return run;
     }
 
     private static void createSchema(TestDatabase db)
