@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * still end row-equal, with the verifier agreeing. Runs: each verifier with the default lock
  * strategy ({@code source-db}), {@code in-ferry}, a {@code sharding} copy filter (whose parents
  * outside the moved set still cascade into moved children: {@code referrer_id} crosses tenants),
- * and a SIGKILL in the middle of the copy followed by {@code --resume}.
+ * a SIGKILL in the middle of the copy followed by {@code --resume}, and a writer that does not
+ * pause between statements (the applier lags behind it).
  */
 @RealServers
 class CascadesIT
@@ -64,7 +65,7 @@ class CascadesIT
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"iterative", "inline", "checksum-table", "in-ferry", "sharding", "kill-resume"})
+    @ValueSource(strings = {"iterative", "inline", "checksum-table", "in-ferry", "sharding", "kill-resume", "fast-writer"})
     void cascadesAreReproducedOnline(String run, TestDatabase db)
             throws Exception
     {
@@ -96,7 +97,9 @@ class CascadesIT
         }
         Path config = Files.writeString(temp.resolve(db.name() + ".yaml"), yaml.toString());
 
-        Writer writer = new Writer(db, run.hashCode());
+        // the fast writer does not pause: the applier lags, and rows written around the move's start
+        // position meet cascades before their parents are copied (found this way: CascadesDuringTheCopyIT)
+        Writer writer = new Writer(db, run.hashCode(), run.equals("fast-writer") ? 0 : PAUSE_MILLIS);
         FerryProcess ferry = null;
         try {
             writer.start();
@@ -233,14 +236,16 @@ class CascadesIT
         private final AtomicLong operations = new AtomicLong();
         private final AtomicLong cascades = new AtomicLong();
         private volatile Throwable failure;
+        private final int pauseMillis;
         private int nextId = 10_000_000;
 
-        Writer(TestDatabase db, long seed)
+        Writer(TestDatabase db, long seed, int pauseMillis)
         {
             super("fk-writer");
             setDaemon(true);
             this.db = db;
             this.random = new Random(seed);
+            this.pauseMillis = pauseMillis;
         }
 
         @Override
@@ -257,7 +262,7 @@ class CascadesIT
                         }
                     }
                     operations.incrementAndGet();
-                    Thread.sleep(PAUSE_MILLIS);
+                    Thread.sleep(pauseMillis);
                 }
             }
             catch (Throwable e) {
