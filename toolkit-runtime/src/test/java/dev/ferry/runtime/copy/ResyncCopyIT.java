@@ -48,14 +48,16 @@ class ResyncCopyIT
             throws Exception
     {
         db.executeOnSource(
-                "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL)",
+                "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL, UNIQUE KEY v (v))",
                 "INSERT INTO t SELECT seq, CONCAT('v', seq) FROM seq_1_to_3000 WHERE seq % 7 <> 0");
         db.target().execute("CREATE DATABASE IF NOT EXISTS `" + db.name() + "`");
-        // the keys between 1000 and 2000 are not on the target: those batches are all new rows
-        // (LOAD DATA alone), the others overwrite (LOAD DATA, then an upsert)
+        // the keys between 1000 and 2000 are not on the target; row 3050 holds row 10's unique value,
+        // so the batch of row 10 meets it outside its own span (LOAD DATA skips the row, an upsert follows)
         db.executeOnTarget(
-                "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL)",
-                "INSERT INTO t SELECT seq, IF(seq % 5 = 0, 'wrong', CONCAT('v', seq)) FROM seq_1_to_3100 WHERE seq % 3 <> 0 AND (seq < 1000 OR seq > 2000)");
+                "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL, UNIQUE KEY v (v))",
+                "INSERT INTO t SELECT seq, IF(seq % 5 = 0, CONCAT('wrong', seq), CONCAT('v', seq)) FROM seq_1_to_3100 "
+                        + "WHERE seq % 3 <> 0 AND (seq < 1000 OR seq > 2000)",
+                "REPLACE INTO t VALUES (3050, 'v10')");
         resync(db, "t", "copy:\n  batchSize: 50\n  writeMethod: " + writeMethod + "\n");
         TableAssertions.assertTablesEqual(db.source(), db.name(), db.target(), db.name());
     }
