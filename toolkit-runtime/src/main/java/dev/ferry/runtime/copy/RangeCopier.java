@@ -513,8 +513,8 @@ final class RangeCopier
                 loadStatement.clearWarnings();
                 return;
             }
-            // a resync overwrites what the target has, which LOAD DATA ... IGNORE kept: the batch
-            // goes again as an upsert (only then: on a fresh target the rows are all new)
+            // a resync's span was cleared, so a skipped row met another row's unique value
+            // (outside the span): the batch goes again as an upsert, which overwrites that row
             loadStatement.clearWarnings();
         }
         long limit = context.maxStatementBytes();
