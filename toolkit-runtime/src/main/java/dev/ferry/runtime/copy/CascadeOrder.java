@@ -73,7 +73,8 @@ final class CascadeOrder
      * hidden from the cascades that reached it through that parent (a shipment row inserted just
      * after the binlog position the move started from, for a line inserted just before it, kept
      * its old order id on the target when the order was re-keyed). Such a table is copied in
-     * resync mode, which overwrites and deletes what the applier left differing from the source.
+     * resync mode, which overwrites and deletes what the applier left differing from the source;
+     * a table without a pagination key (copied whole, never as a resync) is not listed.
      */
     static Set<TableName> reachedThroughOthers(List<TableSchema> tables)
     {
@@ -83,6 +84,9 @@ final class CascadeOrder
         }
         Set<TableName> result = new LinkedHashSet<>();
         for (TableSchema table : tables) {
+            if (table.paginationKey().isFullCopy()) {
+                continue;
+            }
             for (ForeignKey key : table.foreignKeys()) {
                 TableSchema parent = moved.get(key.referencedTable());
                 if (parent == null || !acts(key)) {

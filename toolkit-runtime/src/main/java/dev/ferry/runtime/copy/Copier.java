@@ -128,8 +128,10 @@ public final class Copier
                 log.info("{}: its copy starts again from the beginning: rows that cascading key updates moved before the restart may lie "
                         + "behind its saved cursors", table.name());
             }
+            // the rows the applier writes before its copy may have missed cascades (CascadeOrder)
+            boolean reached = reachedThroughOthers.contains(table.name());
             List<RangeState> ranges;
-            if (restart && saved.resync() && !reachedThroughOthers.contains(table.name())) {
+            if (restart && saved.resync() && !reached) {
                 // a renamed table's resync: one range over whatever now has the name
                 ranges = List.of(WHOLE_TABLE);
             }
@@ -139,10 +141,8 @@ public final class Copier
             else {
                 ranges = planner.plan(table, estimate, predicate);
             }
-            boolean resync = saved != null && saved.resync();
-            if (!resync && reachedThroughOthers.contains(table.name()) && !table.paginationKey().isFullCopy()) {
-                // the rows the applier writes before its copy may have missed cascades (CascadeOrder)
-                resync = true;
+            boolean resync = reached || saved != null && saved.resync();
+            if (reached && (saved == null || !saved.complete())) {
                 log.info("{}: copied in resync mode (overwriting and deleting the rows the binlog applier wrote before its copy that differ from the "
                         + "source): reproduced cascades reach its rows through other moved tables' rows", table.name());
             }

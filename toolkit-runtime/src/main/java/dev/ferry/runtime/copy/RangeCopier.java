@@ -109,18 +109,7 @@ final class RangeCopier
 
     private String select(boolean afterCursor)
     {
-        RangeState range = plan.range(rangeIndex);
-        List<String> conditions = new ArrayList<>();
-        plan.predicate().ifPresent(predicate -> conditions.add("(" + predicate.sql() + ")"));
-        if (range.low() != null) {
-            conditions.add(lowBound.sql());
-        }
-        if (range.high() != null) {
-            conditions.add(highBound.sql());
-        }
-        if (afterCursor) {
-            conditions.add(cursorBound.sql());
-        }
+        List<String> conditions = rangeConditions(afterCursor);
         StringBuilder sql = new StringBuilder("SELECT ").append(SelectList.of(columns)).append(" FROM ").append(table.name().quoted());
         if (!conditions.isEmpty()) {
             sql.append(" WHERE ").append(String.join(" AND ", conditions));
@@ -415,6 +404,27 @@ final class RangeCopier
      * Binds the copy filter's predicate, the range's bounds and the cursor, in the order the
      * range's conditions are written; returns the next parameter index.
      */
+    /**
+     * The copy filter's predicate and the range's bounds, and the cursor's when {@code afterCursor},
+     * in the order {@link #bindRange} binds them.
+     */
+    private List<String> rangeConditions(boolean afterCursor)
+    {
+        RangeState range = plan.range(rangeIndex);
+        List<String> conditions = new ArrayList<>();
+        plan.predicate().ifPresent(predicate -> conditions.add("(" + predicate.sql() + ")"));
+        if (range.low() != null) {
+            conditions.add(lowBound.sql());
+        }
+        if (range.high() != null) {
+            conditions.add(highBound.sql());
+        }
+        if (afterCursor) {
+            conditions.add(cursorBound.sql());
+        }
+        return conditions;
+    }
+
     private int bindRange(PreparedStatement statement, RangeState range, Key cursor)
             throws SQLException
     {
@@ -443,24 +453,13 @@ final class RangeCopier
     private void clearSpan(Connection target, Key cursor, Key upTo)
             throws SQLException
     {
-        RangeState range = plan.range(rangeIndex);
-        List<String> conditions = new ArrayList<>();
-        plan.predicate().ifPresent(predicate -> conditions.add("(" + predicate.sql() + ")"));
-        if (range.low() != null) {
-            conditions.add(lowBound.sql());
-        }
-        if (range.high() != null) {
-            conditions.add(highBound.sql());
-        }
-        if (cursor != null) {
-            conditions.add(cursorBound.sql());
-        }
+        List<String> conditions = rangeConditions(cursor != null);
         if (upTo != null) {
             conditions.add(lastBound.sql());
         }
         String sql = context.tag().apply("DELETE FROM ") + plan.target().quoted() + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions));
         try (PreparedStatement statement = target.prepareStatement(sql)) {
-            int index = bindRange(statement, range, cursor);
+            int index = bindRange(statement, plan.range(rangeIndex), cursor);
             if (upTo != null) {
                 lastBound.bind(statement, index, upTo);
             }
