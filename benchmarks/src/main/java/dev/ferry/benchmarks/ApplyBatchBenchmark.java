@@ -34,8 +34,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The apply hot path: decoded rows-event values (as mysql-binlog-connector-java hands them over
- * in ferry's compatibility modes) turned into ferry rows and one multi-row upsert with every
- * value bound through the real driver. Nothing is sent to the server.
+ * in ferry's compatibility modes) turned into ferry rows and one multi-row upsert. Nothing is
+ * sent to the server. {@link #decodeAndBind} is the applier's path before 2026-12: a client-side
+ * prepared statement, its text parsed by the driver and every value bound through it;
+ * {@link #decodeAndRender} is the path since: the values written into the text as the same hex
+ * literals, and the text encoded to the bytes the driver would send.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -47,6 +50,17 @@ public class ApplyBatchBenchmark
 {
     @Param({"500"})
     public int batchSize;
+
+    /**
+     * "one": each batch is one statement of batchSize rows, whose text the driver parses once and
+     * caches. "split": each batch is two statements, split at a point that moves on every batch,
+     * as the applier's row counts per table and batch vary: the texts (with placeholders) of 499
+     * sizes do not fit the driver's cache of 256, so it parses each one.
+     */
+    @Param({"one", "split"})
+    public String statements;
+
+    private int cursor;
 
     private Connection connection;
     private RowImageDecoder decoder;
@@ -106,8 +120,41 @@ public class ApplyBatchBenchmark
         for (int i = 0; i < images.size(); i++) {
             rows.add(decoder.decode(images.get(i), included));
         }
-        try (PreparedStatement statement = upsert.prepare(connection, rows, 0, rows.size(), positions)) {
+        int split = splitPoint(rows.size());
+        if (split > 0) {
+            try (PreparedStatement statement = upsert.prepare(connection, rows, 0, split, positions)) {
+                blackhole.consume(statement);
+            }
+        }
+        try (PreparedStatement statement = upsert.prepare(connection, rows, split, rows.size(), positions)) {
             blackhole.consume(statement);
         }
+    }
+
+    private int splitPoint(int rows)
+    {
+        if (statements.equals("one") || rows < 2) {
+            return 0;
+        }
+        cursor = cursor % (rows - 1) + 1;
+        return cursor;
+    }
+
+    /**
+     * Events per second = batches per second x batchSize. Includes the text's encoding to bytes,
+     * which {@link #decodeAndBind} leaves to the execution (it is not measured there).
+     */
+    @Benchmark
+    public void decodeAndRender(Blackhole blackhole)
+    {
+        List<Row> rows = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            rows.add(decoder.decode(images.get(i), included));
+        }
+        int split = splitPoint(rows.size());
+        if (split > 0) {
+            blackhole.consume(upsert.render(rows, 0, split, positions).getBytes(StandardCharsets.UTF_8));
+        }
+        blackhole.consume(upsert.render(rows, split, rows.size(), positions).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -77,7 +77,7 @@ final class BenchmarkTables
     {
         String host = require("FERRY_TARGET_HOST");
         String url = "jdbc:mysql://" + host + ":" + require("FERRY_TARGET_PORT") + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true"
-                + "&useServerPrepStmts=false&cachePrepStmts=true&prepStmtCacheSqlLimit=65536";
+                + "&useServerPrepStmts=false&cachePrepStmts=true&prepStmtCacheSize=256&prepStmtCacheSqlLimit=65536";
         Connection connection = DriverManager.getConnection(url, require("FERRY_TARGET_USER"), require("FERRY_TARGET_PASSWORD"));
         // server-side statements are prepared against a real table; nothing is ever written to it
         try (var statement = connection.createStatement()) {

@@ -1,18 +1,21 @@
 package dev.ferry.runtime.apply;
 
 import dev.ferry.api.model.Column;
+import dev.ferry.api.model.ColumnType;
 import dev.ferry.api.model.IndexInfo;
 import dev.ferry.api.model.Row;
 import dev.ferry.api.model.SqlParameters;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
 import dev.ferry.runtime.sql.InsertStatement;
+import dev.ferry.runtime.sql.SqlLiterals;
 import dev.ferry.runtime.sql.StatementTag;
 import dev.ferry.api.model.KeySql;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +40,11 @@ final class TableStatements
     private final Column[] columns;
     private final java.nio.charset.Charset[] charsets;
     private final boolean compactable;
+    // whether deletes by key can be sent as text: no key column is text (bound as a string in
+    // the connection's character set); the others take the literals setLong, setBigDecimal and
+    // setBytes produce (SqlParameters.bindWire)
+    private final boolean keyRenderable;
+    private final String[] deleteByKeyParts;
 
     /**
      * A row's identifying key values, compared by their bytes.
@@ -89,6 +97,16 @@ final class TableStatements
             }
         }
         this.deleteByKeyTerm = term.append(')').toString();
+        boolean renderable = key != null;
+        this.deleteByKeyParts = new String[key == null ? 0 : key.length];
+        if (key != null) {
+            for (int i = 0; i < key.length; i++) {
+                Column column = schema.columns().get(key[i]);
+                renderable &= column.type().family() != ColumnType.Family.TEXT;
+                deleteByKeyParts[i] = (i == 0 ? "(" : " AND ") + column.quotedName() + " = ";
+            }
+        }
+        this.keyRenderable = renderable;
         this.deleteByKeyPrefix = tag.prefix() + "DELETE FROM " + target.quoted() + " WHERE ";
         StringBuilder row = new StringBuilder(tag.prefix()).append("DELETE FROM ").append(target.quoted()).append(" WHERE ");
         for (int i = 0; i < writable.length; i++) {
@@ -202,9 +220,7 @@ final class TableStatements
                 size += InsertStatement.estimatedSize(rows.get(end), writable);
                 end++;
             }
-            try (PreparedStatement prepared = statement.prepare(connection, rows, start, end, writable)) {
-                prepared.executeUpdate();
-            }
+            statement.execute(connection, rows, start, end, writable);
             start = end;
         }
     }
@@ -233,6 +249,14 @@ final class TableStatements
         int chunk = Math.max(1, 10_000 / key.length);
         for (int start = from; start < to; start += chunk) {
             int end = Math.min(to, start + chunk);
+            String text = keyRenderable ? renderDelete(rows, start, end) : null;
+            if (text != null) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.setEscapeProcessing(false);
+                    statement.executeUpdate(text);
+                }
+                continue;
+            }
             StringBuilder sql = new StringBuilder(deleteByKeyPrefix.length() + (end - start) * (deleteByKeyTerm.length() + 4));
             sql.append(deleteByKeyPrefix);
             for (int r = start; r < end; r++) {
@@ -249,5 +273,44 @@ final class TableStatements
                 prepared.executeUpdate();
             }
         }
+    }
+
+    /**
+     * The delete of the rows whose old images are {@code [from, to)} with the key values written
+     * in: numbers as their text, other values as hex literals, as the driver would send them
+     * bound; null when a number is not plain text (the caller then binds the values).
+     */
+    private String renderDelete(List<Row> rows, int from, int to)
+    {
+        StringBuilder sql = new StringBuilder(deleteByKeyPrefix.length() + (to - from) * (deleteByKeyTerm.length() + 16 * key.length));
+        sql.append(deleteByKeyPrefix);
+        for (int r = from; r < to; r++) {
+            Row row = rows.get(r);
+            if (r > from) {
+                sql.append(" OR ");
+            }
+            for (int i = 0; i < key.length; i++) {
+                int position = key[i];
+                byte[] value = row.get(position);
+                sql.append(deleteByKeyParts[i]);
+                switch (columns[position].type().family()) {
+                    case INTEGER:
+                    case DECIMAL:
+                        if (!SqlLiterals.isPlainNumber(value)) {
+                            return null;
+                        }
+                        SqlLiterals.appendNumber(sql, value);
+                        break;
+                    default:
+                        if (value == null) {
+                            // a key column is never NULL (ApplyKey); bound, "= NULL" would match nothing as well
+                            return null;
+                        }
+                        SqlLiterals.appendHex(sql, value);
+                }
+            }
+            sql.append(')');
+        }
+        return sql.toString();
     }
 }

@@ -9,15 +9,17 @@ import dev.ferry.api.model.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Multi-row INSERT statements for one target table: {@code INSERT IGNORE} for the copy,
- * {@code INSERT ... ON DUPLICATE KEY UPDATE} (upsert) for the binlog applier. Values are bound
- * with {@code setBytes}, which sends the exact bytes read from the source. Statement texts are
- * cached per row count.
+ * {@code INSERT ... ON DUPLICATE KEY UPDATE} (upsert) for the binlog applier. Values travel as
+ * the exact bytes read from the source: bound with {@code setBytes} ({@link #prepare}), or written
+ * into the text as the hex literals {@code setBytes} would send ({@link #execute}). Statement
+ * texts with placeholders are cached per row count.
  */
 public final class InsertStatement
 {
@@ -44,6 +46,9 @@ public final class InsertStatement
     private final String rowPlaceholders;
     private final String suffix;
     private final int columnCount;
+    // the text around each value of a rendered row: "(" + before[0] + value + after[0] + ","...
+    private final String[] before;
+    private final String[] after;
     private final String[] cache = new String[CACHED_SIZES];
     private final int[] cacheSizes = new int[CACHED_SIZES];
 
@@ -62,6 +67,14 @@ public final class InsertStatement
             placeholders.append(i == 0 ? "" : ",").append(placeholder(columns.get(i)));
         }
         this.rowPlaceholders = placeholders.append(')').toString();
+        this.before = new String[columnCount];
+        this.after = new String[columnCount];
+        for (int i = 0; i < columnCount; i++) {
+            String text = placeholder(columns.get(i));
+            int at = text.indexOf('?');
+            before[i] = (i == 0 ? "(" : ",") + text.substring(0, at);
+            after[i] = text.substring(at + 1) + (i == columnCount - 1 ? ")" : "");
+        }
         if (mode == Mode.UPSERT) {
             StringBuilder update = new StringBuilder(" ON DUPLICATE KEY UPDATE ");
             for (int i = 0; i < columnCount; i++) {
@@ -159,7 +172,10 @@ public final class InsertStatement
 
     /**
      * Prepares the statement for rows {@code [from, to)} of {@code rows} and binds them; each row
-     * holds this statement's columns at the given positions.
+     * holds this statement's columns at the given positions. The applier used this until it
+     * sent {@link #execute}'s text instead: the driver parses each new text for placeholders and
+     * caches 256 of them per connection, fewer than the row counts a busy applier meets. Kept as
+     * the baseline of {@code ApplyBatchBenchmark} and the cross-check of {@code RowImageDecoderIT}.
      *
      * @param positions for each statement column, its position in the rows
      */
@@ -180,6 +196,50 @@ public final class InsertStatement
         catch (SQLException | RuntimeException e) {
             statement.close();
             throw e;
+        }
+    }
+
+    /**
+     * The statement for rows {@code [from, to)} of {@code rows} with every value written in as a
+     * hex literal: the very text Connector/J sends for {@link #prepare}'s statement.
+     *
+     * @param positions for each statement column, its position in the rows
+     */
+    public String render(List<Row> rows, int from, int to, int[] positions)
+    {
+        int capacity = prefix.length() + suffix.length();
+        for (int r = from; r < to; r++) {
+            capacity += (int) Math.min(Integer.MAX_VALUE / 4, 2 * estimatedSize(rows.get(r), positions) + rowPlaceholders.length());
+        }
+        StringBuilder sql = new StringBuilder(capacity);
+        sql.append(prefix);
+        for (int r = from; r < to; r++) {
+            Row row = rows.get(r);
+            if (r > from) {
+                sql.append(',');
+            }
+            for (int c = 0; c < columnCount; c++) {
+                sql.append(before[c]);
+                SqlLiterals.appendHex(sql, row.get(positions[c]));
+                sql.append(after[c]);
+            }
+        }
+        return sql.append(suffix).toString();
+    }
+
+    /**
+     * Writes rows {@code [from, to)} of {@code rows} in one statement sent as text
+     * ({@link #render}), without escape processing.
+     *
+     * @param positions for each statement column, its position in the rows
+     * @return the affected-rows count the server reports
+     */
+    public int execute(Connection connection, List<Row> rows, int from, int to, int[] positions)
+            throws SQLException
+    {
+        try (Statement statement = connection.createStatement()) {
+            statement.setEscapeProcessing(false);
+            return statement.executeUpdate(render(rows, from, to, positions));
         }
     }
 

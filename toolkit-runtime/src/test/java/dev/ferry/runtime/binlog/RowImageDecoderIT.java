@@ -7,6 +7,8 @@ import dev.ferry.api.model.Row;
 import dev.ferry.api.model.RowEvent;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
+import dev.ferry.runtime.sql.InsertStatement;
+import dev.ferry.runtime.sql.StatementTag;
 import dev.ferry.testing.MySqlServersExtension;
 import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -144,21 +146,24 @@ class RowImageDecoderIT
         database.executeOnTarget(TABLE_DDL);
         TableSchema schema = events.get(0).table();
         List<Column> writable = schema.writableColumns();
-        StringBuilder sql = new StringBuilder("INSERT INTO all_types (");
-        for (int i = 0; i < writable.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(writable.get(i).quotedName());
+        int[] positions = new int[writable.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = writable.get(i).ordinal();
         }
-        sql.append(") VALUES (").append("?, ".repeat(writable.size() - 1)).append("?)");
+        List<Row> rows = new ArrayList<>();
+        for (RowEvent event : events) {
+            rows.add(event.after());
+        }
+        // the applier's statements: the first rows bound as placeholders, the rest written in as
+        // literals, in one multi-row statement
+        InsertStatement insert = new InsertStatement(new TableName(database.name(), "all_types"), writable, InsertStatement.Mode.PLAIN, StatementTag.NONE);
+        int bound = rows.size() / 2;
         try (Connection connection = database.target().openAdmin(database.name()); Statement session = connection.createStatement()) {
             session.execute("SET time_zone = '+00:00', sql_mode = ''");
-            try (PreparedStatement insert = connection.prepareStatement(sql.toString())) {
-                for (RowEvent event : events) {
-                    for (int i = 0; i < writable.size(); i++) {
-                        insert.setBytes(i + 1, event.after().get(writable.get(i).ordinal()));
-                    }
-                    insert.executeUpdate();
-                }
+            try (PreparedStatement prepared = insert.prepare(connection, rows, 0, bound, positions)) {
+                assertEquals(bound, prepared.executeUpdate());
             }
+            assertEquals(rows.size() - bound, insert.execute(connection, rows, bound, rows.size(), positions));
         }
         if (database.source().keepsNegativeZero() && !database.target().keepsNegativeZero()) {
             // MariaDB 11.4 stores -0e0 as written, 10.11 as 0: the decoded -0 (checked against the
