@@ -5,6 +5,7 @@ import dev.ferry.api.SqlFailures;
 import dev.ferry.api.filter.CopyFilter;
 import dev.ferry.api.model.BinlogPosition;
 import dev.ferry.api.model.PositionPair;
+import dev.ferry.api.model.Row;
 import dev.ferry.api.model.RowEvent;
 import dev.ferry.api.model.TableName;
 import dev.ferry.api.model.TableSchema;
@@ -50,7 +51,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Applies binlog row events to the target in batches of up to {@code replication.batchSize}
- * events: inserts and updates as upserts of the new image, deletes (and the old side of
+ * events and {@link #MAX_BATCH_BYTES} bytes of row images: inserts and updates as upserts of the new image, deletes (and the old side of
  * key-changing updates) by the old image's key. Applying a batch twice leaves the target as
  * applying it once. A delete or referenced-column update whose foreign keys cascade is preceded,
  * in the same transaction, by the child changes the binlog does not show ({@link Cascades}).
@@ -71,6 +72,12 @@ public final class BinlogApplier
 {
     private static final Logger log = LoggerFactory.getLogger(BinlogApplier.class);
     private static final int QUEUE_CAPACITY = 10_000;
+    /**
+     * The row-image bytes a batch holds at most, whatever {@code replication.batchSize} says: a
+     * batch of thousands of events of a blob table would otherwise hold gigabytes in memory and
+     * in one target transaction.
+     */
+    static final long MAX_BATCH_BYTES = 32L << 20;
     private static final long IDLE_POLL_MILLIS = 20;
     /**
      * A batch is split into at most one part per this many events: a part costs a connection,
@@ -165,6 +172,8 @@ public final class BinlogApplier
 
     // the stream's events, unfiltered: a parent the copy filter skips may still cascade into moved children
     private final List<RowEvent> pending = new ArrayList<>();
+    // the row-image bytes of the pending events
+    private long pendingBytes;
     private PositionPair pendingPosition;
     // the source time of the last item handled (applier thread)
     private long handledSourceMillis;
@@ -465,6 +474,7 @@ public final class BinlogApplier
                 RowEvent event = events.get(i);
                 if (filtered(event) != null || copyFilter.isPresent() && cascades().cascades(event)) {
                     pending.add(event);
+                    pendingBytes += imageBytes(event);
                     pendingPosition = event.position();
                 }
                 else {
@@ -478,7 +488,7 @@ public final class BinlogApplier
             if (!pending.isEmpty()) {
                 lag.pending();
             }
-            if (pending.size() >= batchSize.getAsInt()) {
+            if (batchFull()) {
                 flush();
             }
         }
@@ -491,7 +501,7 @@ public final class BinlogApplier
             }
             else {
                 pendingPosition = end.position();
-                if (pending.size() >= batchSize.getAsInt() || queue.isEmpty()) {
+                if (batchFull() || queue.isEmpty()) {
                     flush();
                 }
             }
@@ -557,6 +567,32 @@ public final class BinlogApplier
         }
     }
 
+    private boolean batchFull()
+    {
+        return pending.size() >= batchSize.getAsInt() || pendingBytes >= MAX_BATCH_BYTES;
+    }
+
+    /**
+     * The bytes of an event's row images, with a few bytes per value for the rest.
+     */
+    static long imageBytes(RowEvent event)
+    {
+        return rowBytes(event.before()) + rowBytes(event.after());
+    }
+
+    private static long rowBytes(Row row)
+    {
+        if (row == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (int i = 0; i < row.size(); i++) {
+            byte[] value = row.get(i);
+            bytes += value == null ? 8 : 8 + value.length;
+        }
+        return bytes;
+    }
+
     private void advance(PositionPair position)
     {
         synchronized (progress) {
@@ -618,6 +654,7 @@ public final class BinlogApplier
         batchLatency.recordNanos(System.nanoTime() - start);
         settledEvents += pending.size();
         pending.clear();
+        pendingBytes = 0;
         eventsApplied.add(applied.size());
         batchesApplied.add(1);
         // the child rows of the batch's reproduced cascades too: the binlog does not show them

@@ -53,7 +53,7 @@ class FerryConfigTest
         assertEquals(RewritesConfig.none(), config.rewrites());
         assertEquals(new CopyConfig(1000, 4, 250_000, true, List.of(), false, false, CopyConfig.LockStrategy.SOURCE_DB, List.of(), Map.of(),
                 null, 5, 5, Duration.ofMillis(500), false, false, CopyConfig.WriteMethod.AUTO), config.copy());
-        assertEquals(new ReplicationConfig(500, ReplicationConfig.defaultParallelism(), 0, 5, 5, Duration.ofSeconds(1), Duration.ofSeconds(5), false, false, null, Duration.ofSeconds(1),
+        assertEquals(new ReplicationConfig(4000, ReplicationConfig.defaultParallelism(), 0, 5, 5, Duration.ofSeconds(1), Duration.ofSeconds(5), false, false, null, Duration.ofSeconds(1),
                 true, "fail"), config.replication());
         assertEquals("none", config.verifier().type());
         assertTrue(config.watchTargetWrites());
