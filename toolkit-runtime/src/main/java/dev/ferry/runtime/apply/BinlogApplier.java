@@ -51,8 +51,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Applies binlog row events to the target in batches of up to {@code replication.batchSize}
- * events and {@link #MAX_BATCH_BYTES} bytes of row images: inserts and updates as upserts of the new image, deletes (and the old side of
- * key-changing updates) by the old image's key. Applying a batch twice leaves the target as
+ * events and {@link #MAX_BATCH_BYTES} bytes of row images: inserts and updates as upserts of the
+ * new image, deletes (and the old side of key-changing updates) by the old image's key. Applying a batch twice leaves the target as
  * applying it once. A delete or referenced-column update whose foreign keys cascade is preceded,
  * in the same transaction, by the child changes the binlog does not show ({@link Cascades}).
  *

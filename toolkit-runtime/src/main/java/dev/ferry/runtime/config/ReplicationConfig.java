@@ -35,11 +35,11 @@ public record ReplicationConfig(
 
     /**
      * The default of {@code replication.batchSize}. Larger batches make longer statements, fewer
-     * of them, and reduce more events of one row to one write: in separate runs of
-     * benchmarks/apply-bench (250,000 events over 8 tables, parallelism 1, warm JVM) 500 applied 44,500 events/s, 2000 50,700,
-     * 4000 55,300 and 8000 55,700, and at 4000 the target server spent as much CPU per event as a
-     * native replica's SQL thread. Under a light load batches stay small: one is applied as soon
-     * as the queue is empty at a transaction's end.
+     * of them, and reduce more events of one row to one write. In separate runs of
+     * benchmarks/apply-bench (250,000 events over 8 tables, parallelism 1, warm JVM), 500 applied
+     * 44,500 events/s, 2000 50,700, 4000 55,300 and 8000 55,700; at 4000 the target server spent
+     * as much CPU per event as a native replica's SQL thread. Under a light load batches stay
+     * small: one is applied as soon as the queue is empty at a transaction's end.
      */
     public static final int DEFAULT_BATCH_SIZE = 4000;
     /** the bound of {@code replication.batchSize}, also when tuned while running */
