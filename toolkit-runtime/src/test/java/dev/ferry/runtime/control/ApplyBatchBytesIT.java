@@ -56,7 +56,8 @@ class ApplyBatchBytesIT
             assertEquals(200, ControlTesting.post(server, "/api/pause?stage=replication", null).statusCode());
             double before = batches(server);
             db.executeOnSource("INSERT INTO small (note) VALUES ('first')");
-            awaitStatus(server, run, body -> body.at("/replication/throttle/throttled").asBoolean());
+            // taken off the queue and held: the applier waits to write it
+            awaitStatus(server, run, body -> body.at("/replication/backlogEvents").asLong() == 1 && body.at("/replication/queued").asLong() == 0);
             insertBlobs(db, 1, 20);
             // 20 rows events and the transaction's end
             awaitStatus(server, run, body -> body.at("/replication/queued").asLong() >= 21);
