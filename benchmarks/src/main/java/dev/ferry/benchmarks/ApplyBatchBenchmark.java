@@ -116,10 +116,7 @@ public class ApplyBatchBenchmark
     public void decodeAndBind(Blackhole blackhole)
             throws SQLException
     {
-        List<Row> rows = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            rows.add(decoder.decode(images.get(i), included));
-        }
+        List<Row> rows = decodeAll();
         int split = splitPoint(rows.size());
         if (split > 0) {
             try (PreparedStatement statement = upsert.prepare(connection, rows, 0, split, positions)) {
@@ -129,6 +126,15 @@ public class ApplyBatchBenchmark
         try (PreparedStatement statement = upsert.prepare(connection, rows, split, rows.size(), positions)) {
             blackhole.consume(statement);
         }
+    }
+
+    private List<Row> decodeAll()
+    {
+        List<Row> rows = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            rows.add(decoder.decode(images.get(i), included));
+        }
+        return rows;
     }
 
     private int splitPoint(int rows)
@@ -147,10 +153,7 @@ public class ApplyBatchBenchmark
     @Benchmark
     public void decodeAndRender(Blackhole blackhole)
     {
-        List<Row> rows = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            rows.add(decoder.decode(images.get(i), included));
-        }
+        List<Row> rows = decodeAll();
         int split = splitPoint(rows.size());
         if (split > 0) {
             blackhole.consume(upsert.render(rows, 0, split, positions).getBytes(StandardCharsets.UTF_8));

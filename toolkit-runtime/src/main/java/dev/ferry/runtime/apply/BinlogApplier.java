@@ -575,7 +575,7 @@ public final class BinlogApplier
     /**
      * The bytes of an event's row images, with a few bytes per value for the rest.
      */
-    static long imageBytes(RowEvent event)
+    private static long imageBytes(RowEvent event)
     {
         return rowBytes(event.before()) + rowBytes(event.after());
     }

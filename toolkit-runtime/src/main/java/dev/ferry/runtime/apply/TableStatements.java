@@ -15,7 +15,6 @@ import dev.ferry.api.model.KeySql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +43,10 @@ final class TableStatements
     // the connection's character set); the others take the literals setLong, setBigDecimal and
     // setBytes produce (SqlParameters.bindWire)
     private final boolean keyRenderable;
+    // the text before each key value in a delete's term: "(`a` = ", " AND `b` = "
     private final String[] deleteByKeyParts;
+    // for each key column, whether its values are numbers (written as their digits, else as hex)
+    private final boolean[] keyNumbers;
 
     /**
      * A row's identifying key values, compared by their bytes.
@@ -90,22 +92,20 @@ final class TableStatements
         // rewrite that other row instead, or fail on a duplicate key.
         this.upsert = new InsertStatement(target, writableColumns, otherUniqueKeys(schema, key) ? InsertStatement.Mode.REPLACE : InsertStatement.Mode.UPSERT, tag);
         this.insert = new InsertStatement(target, writableColumns, InsertStatement.Mode.PLAIN, tag);
-        StringBuilder term = new StringBuilder("(");
-        if (key != null) {
-            for (int i = 0; i < key.length; i++) {
-                term.append(i == 0 ? "" : " AND ").append(schema.columns().get(key[i]).quotedName()).append(" = ?");
-            }
+        int keyLength = key == null ? 0 : key.length;
+        this.deleteByKeyParts = new String[keyLength];
+        this.keyNumbers = new boolean[keyLength];
+        boolean renderable = key != null;
+        StringBuilder term = new StringBuilder(keyLength == 0 ? "(" : "");
+        for (int i = 0; i < keyLength; i++) {
+            Column column = schema.columns().get(key[i]);
+            deleteByKeyParts[i] = (i == 0 ? "(" : " AND ") + column.quotedName() + " = ";
+            term.append(deleteByKeyParts[i]).append('?');
+            ColumnType.Family family = column.type().family();
+            keyNumbers[i] = family == ColumnType.Family.INTEGER || family == ColumnType.Family.DECIMAL;
+            renderable &= family != ColumnType.Family.TEXT;
         }
         this.deleteByKeyTerm = term.append(')').toString();
-        boolean renderable = key != null;
-        this.deleteByKeyParts = new String[key == null ? 0 : key.length];
-        if (key != null) {
-            for (int i = 0; i < key.length; i++) {
-                Column column = schema.columns().get(key[i]);
-                renderable &= column.type().family() != ColumnType.Family.TEXT;
-                deleteByKeyParts[i] = (i == 0 ? "(" : " AND ") + column.quotedName() + " = ";
-            }
-        }
         this.keyRenderable = renderable;
         this.deleteByKeyPrefix = tag.prefix() + "DELETE FROM " + target.quoted() + " WHERE ";
         StringBuilder row = new StringBuilder(tag.prefix()).append("DELETE FROM ").append(target.quoted()).append(" WHERE ");
@@ -251,10 +251,7 @@ final class TableStatements
             int end = Math.min(to, start + chunk);
             String text = keyRenderable ? renderDelete(rows, start, end) : null;
             if (text != null) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.setEscapeProcessing(false);
-                    statement.executeUpdate(text);
-                }
+                SqlLiterals.executeUpdate(connection, text);
                 continue;
             }
             StringBuilder sql = new StringBuilder(deleteByKeyPrefix.length() + (end - start) * (deleteByKeyTerm.length() + 4));
@@ -290,23 +287,19 @@ final class TableStatements
                 sql.append(" OR ");
             }
             for (int i = 0; i < key.length; i++) {
-                int position = key[i];
-                byte[] value = row.get(position);
+                byte[] value = row.get(key[i]);
                 sql.append(deleteByKeyParts[i]);
-                switch (columns[position].type().family()) {
-                    case INTEGER:
-                    case DECIMAL:
-                        if (!SqlLiterals.isPlainNumber(value)) {
-                            return null;
-                        }
-                        SqlLiterals.appendNumber(sql, value);
-                        break;
-                    default:
-                        if (value == null) {
-                            // a key column is never NULL (ApplyKey); bound, "= NULL" would match nothing as well
-                            return null;
-                        }
-                        SqlLiterals.appendHex(sql, value);
+                if (keyNumbers[i]) {
+                    if (!SqlLiterals.appendPlainNumber(sql, value)) {
+                        return null;
+                    }
+                }
+                else if (value == null) {
+                    // a key column is never NULL (ApplyKey); bound, "= NULL" would match nothing as well
+                    return null;
+                }
+                else {
+                    SqlLiterals.appendHex(sql, value);
                 }
             }
             sql.append(')');

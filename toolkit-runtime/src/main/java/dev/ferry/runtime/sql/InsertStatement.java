@@ -9,7 +9,6 @@ import dev.ferry.api.model.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -237,10 +236,7 @@ public final class InsertStatement
     public int execute(Connection connection, List<Row> rows, int from, int to, int[] positions)
             throws SQLException
     {
-        try (Statement statement = connection.createStatement()) {
-            statement.setEscapeProcessing(false);
-            return statement.executeUpdate(render(rows, from, to, positions));
-        }
+        return SqlLiterals.executeUpdate(connection, render(rows, from, to, positions));
     }
 
     /**

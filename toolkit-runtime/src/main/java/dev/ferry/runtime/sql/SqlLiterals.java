@@ -1,5 +1,9 @@
 package dev.ferry.runtime.sql;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
 /**
  * Values written as literals into a statement's text, for statements sent as plain text with
  * no placeholders: Connector/J then neither parses the text for {@code ?} nor keeps a binding
@@ -58,17 +62,34 @@ public final class SqlLiterals
     }
 
     /**
-     * Appends a number's text as it is; see {@link #isPlainNumber}.
+     * Appends a number's text as it is when it is a plain number ({@link #isPlainNumber});
+     * otherwise appends nothing.
      *
-     * @throws IllegalArgumentException if it is not a plain number
+     * @return whether it was appended
      */
-    public static void appendNumber(StringBuilder sql, byte[] text)
+    public static boolean appendPlainNumber(StringBuilder sql, byte[] text)
     {
         if (!isPlainNumber(text)) {
-            throw new IllegalArgumentException("not a plain number: " + (text == null ? "null" : text.length + " bytes"));
+            return false;
         }
         for (int i = 0; i < text.length; i++) {
             sql.append((char) text[i]);
+        }
+        return true;
+    }
+
+    /**
+     * Sends a statement whose values are written in, as text and without escape processing
+     * (its literals hold no JDBC escapes).
+     *
+     * @return the affected-rows count the server reports
+     */
+    public static int executeUpdate(Connection connection, String sql)
+            throws SQLException
+    {
+        try (Statement statement = connection.createStatement()) {
+            statement.setEscapeProcessing(false);
+            return statement.executeUpdate(sql);
         }
     }
 }

@@ -25,6 +25,12 @@ class InsertStatementTest
 {
     private static final TableName TARGET = new TableName("shop_new", "order`s");
     private static final List<Column> COLUMNS = List.of(column("id", 0), column("name", 1), column("payload", 2));
+    // laid out as (id, name, payload)
+    private static final List<Row> ROWS = List.of(
+            row("1", "a", null),
+            row("2", "b", "x"),
+            row("3", null, "y"),
+            row("4", "d", "z"));
 
     @Test
     void ignoreStatement()
@@ -77,11 +83,7 @@ class InsertStatementTest
     void prepareBindsRowsFromToInColumnOrderAsBytes()
             throws SQLException
     {
-        List<Row> rows = List.of(
-                row("1", "a", null),
-                row("2", "b", "x"),
-                row("3", null, "y"),
-                row("4", "d", "z"));
+        List<Row> rows = ROWS;
         // the statement writes (payload, id) taken from a row laid out as (id, name, payload)
         InsertStatement insert = new InsertStatement(TARGET, List.of(column("payload", 0), column("id", 1)), InsertStatement.Mode.IGNORE, StatementTag.NONE);
         Recording recording = new Recording();
@@ -103,22 +105,18 @@ class InsertStatementTest
     @Test
     void renderWritesRowsFromToAsHexLiteralsInTheTextOfThePlaceholders()
     {
-        List<Row> rows = List.of(
-                row("1", "a", null),
-                row("2", "b", "x'"),
-                row("3", null, "y"),
-                row("4", "d", "z"));
+        List<Row> rows = ROWS;
         InsertStatement insert = new InsertStatement(TARGET, List.of(column("payload", 0), column("id", 1)), InsertStatement.Mode.UPSERT, StatementTag.NONE);
-        assertEquals("INSERT INTO `shop_new`.`order``s` (`payload`, `id`) VALUES (x'7827',x'32'),(x'79',x'33') "
+        assertEquals("INSERT INTO `shop_new`.`order``s` (`payload`, `id`) VALUES (x'78',x'32'),(x'79',x'33') "
                 + "ON DUPLICATE KEY UPDATE `payload` = VALUES(`payload`), `id` = VALUES(`id`)", insert.render(rows, 1, 3, new int[] {2, 0}));
-        assertEquals(insert.sql(2).replaceFirst("\\?", "x'7827'").replaceFirst("\\?", "x'32'").replaceFirst("\\?", "x'79'").replaceFirst("\\?", "x'33'"),
+        assertEquals(insert.sql(2).replaceFirst("\\?", "x'78'").replaceFirst("\\?", "x'32'").replaceFirst("\\?", "x'79'").replaceFirst("\\?", "x'33'"),
                 insert.render(rows, 1, 3, new int[] {2, 0}), "the placeholders' text with the values in");
         assertEquals("INSERT INTO `shop_new`.`order``s` (`payload`, `id`) VALUES (NULL,x'31') "
                 + "ON DUPLICATE KEY UPDATE `payload` = VALUES(`payload`), `id` = VALUES(`id`)", insert.render(rows, 0, 1, new int[] {2, 0}));
         Column json = new Column("doc", 2, ColumnType.JSON, "json", false, true, null, null, false, List.of());
         InsertStatement jsonInsert = new InsertStatement(TARGET, List.of(COLUMNS.get(0), json), InsertStatement.Mode.PLAIN, StatementTag.forRun(7));
         assertEquals(StatementTag.forRun(7).prefix() + "INSERT INTO `shop_new`.`order``s` (`id`, `doc`) VALUES (x'31',CONVERT(NULL USING utf8mb4)),"
-                + "(x'32',CONVERT(x'7827' USING utf8mb4))", jsonInsert.render(rows, 0, 2, new int[] {0, 2}));
+                + "(x'32',CONVERT(x'78' USING utf8mb4))", jsonInsert.render(rows, 0, 2, new int[] {0, 2}));
     }
 
     @Test
