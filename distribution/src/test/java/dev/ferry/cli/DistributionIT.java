@@ -24,6 +24,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -259,6 +260,39 @@ class DistributionIT
         assertTrue(copy.out().matches("(?s)ferry \\d+\\.\\d+\\.\\d+\\S*\njava .*"), copy.toString());
     }
 
+    @Test
+    void jitIsChosenByFerryJitAndByTheCpusAvailable()
+            throws IOException
+    {
+        Path ferry = distribution.resolve("bin/ferry");
+        assertEquals(1, tieredStopAtLevel(ferry, Map.of("FERRY_JIT", "c1")));
+        assertEquals(4, tieredStopAtLevel(ferry, Map.of("FERRY_JIT", "tiered")));
+        // the launcher counts CPUs as the JVM does (affinity mask and cgroup quota)
+        int auto = Runtime.getRuntime().availableProcessors() <= 2 ? 1 : 4;
+        assertEquals(auto, tieredStopAtLevel(ferry, Map.of()));
+        assertEquals(auto, tieredStopAtLevel(ferry, Map.of("FERRY_JIT", "")));
+        // JAVA_OPTS comes later and wins
+        Result overridden = run(ferry, Map.of("FERRY_JIT", "c1", "JAVA_OPTS", "-XX:TieredStopAtLevel=4 -XX:+PrintFlagsFinal"), List.of("--version"));
+        assertTrue(overridden.out().matches("(?s).*\\sTieredStopAtLevel\\s+= 4\\s.*"), overridden.toString());
+
+        Result bad = run(ferry, Map.of("FERRY_JIT", "fast"), List.of("--version"));
+        assertEquals(2, bad.exitCode(), bad.toString());
+        assertEquals("ferry: FERRY_JIT is fast; use auto (the default), c1 or tiered\n", bad.err(), bad.toString());
+        assertEquals("", bad.out(), bad.toString());
+    }
+
+    private static int tieredStopAtLevel(Path ferry, Map<String, String> environment)
+            throws IOException
+    {
+        Map<String, String> withFlags = new HashMap<>(environment);
+        withFlags.put("JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        Result result = run(ferry, withFlags, List.of("--version"));
+        assertEquals(0, result.exitCode(), result.toString());
+        Matcher level = Pattern.compile("\\sTieredStopAtLevel\\s+= (\\d+)\\s").matcher(result.out());
+        assertTrue(level.find(), result.toString());
+        return Integer.parseInt(level.group(1));
+    }
+
     /**
      * A copy of the built distribution with the example plugin in {@code plugins/}.
      */
@@ -297,6 +331,7 @@ class DistributionIT
         Map<String, String> env = builder.environment();
         env.remove("JAVA_OPTS");
         env.remove("FERRY_OPTS");
+        env.remove("FERRY_JIT");
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.putAll(PASSWORDS);
         env.putAll(new HashMap<>(environment));
