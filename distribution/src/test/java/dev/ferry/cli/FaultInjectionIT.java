@@ -48,7 +48,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class FaultInjectionIT
 {
     private static final int ROWS = 20_000;
-    private static final int FAULTS = 24;
+    // -Dferry.faults.count=N for another number (at least 13: every kind, and a KILL of each kind of connection)
+    private static final int FAULTS = Integer.getInteger("ferry.faults.count", 24);
     private static final String JAVA_OPTIONS = "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
     private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(240);
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(180);
@@ -74,7 +75,7 @@ class FaultInjectionIT
 
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    void anOnlineMoveSurvivesTwentyFourFaultsOfEightKinds(TestDatabase db)
+    void anOnlineMoveSurvivesFaultsOfEightKinds(TestDatabase db)
             throws Exception
     {
         Optional<SandboxControl> control = SandboxControl.of(db.source(), db.target());
@@ -253,23 +254,38 @@ class FaultInjectionIT
     }
 
     /**
-     * {@value #FAULTS} faults: every kind at least twice, the rest at random, shuffled.
+     * {@link #FAULTS} faults (24 unless set): every kind twice when there are 19 or more, else
+     * once; a KILL aimed at each kind of connection; the rest at random; shuffled.
      */
     private static List<Kind> plan(Random random)
     {
-        List<Kind> plan = new ArrayList<>();
-        for (Kind kind : Kind.values()) {
-            plan.add(kind);
-            plan.add(kind);
+        List<Kind> plan = plan(FAULTS >= 19 ? 2 : 1);
+        if (plan.size() > FAULTS) {
+            throw new IllegalArgumentException("ferry.faults.count is " + FAULTS + "; at least " + plan.size()
+                    + " are needed for every kind of fault and a KILL of every kind of connection");
         }
-        // a KILL aimed at each connection kind at least once
-        plan.add(Kind.KILL_SOURCE_CONNECTION);
-        plan.add(Kind.KILL_TARGET_CONNECTION);
-        plan.add(Kind.KILL_TARGET_CONNECTION);
         while (plan.size() < FAULTS) {
             plan.add(Kind.values()[random.nextInt(Kind.values().length)]);
         }
         Collections.shuffle(plan, random);
+        return plan;
+    }
+
+    private static List<Kind> plan(int each)
+    {
+        List<Kind> plan = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            for (int i = 0; i < each; i++) {
+                plan.add(kind);
+            }
+        }
+        // a KILL aimed at each kind of connection (they are taken in turn)
+        while (Collections.frequency(plan, Kind.KILL_SOURCE_CONNECTION) < SOURCE_KINDS.size()) {
+            plan.add(Kind.KILL_SOURCE_CONNECTION);
+        }
+        while (Collections.frequency(plan, Kind.KILL_TARGET_CONNECTION) < TARGET_KINDS.size()) {
+            plan.add(Kind.KILL_TARGET_CONNECTION);
+        }
         return plan;
     }
 
